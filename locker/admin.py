@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+
+from locker.models import AlertDelivery, DeletionAlert, StoredFile
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner_name", "human_size", "content_type", "created_at", "updated_at"]
+    list_filter = ["owner", "content_type", "created_at"]
+    search_fields = ["name", "description", "owner__username", "owner__email", "owner__last_name"]
+    list_select_related = ["owner"]
+    readonly_fields = [
+        "id", "owner", "name", "file", "size", "sha256", "content_type",
+        "created_at", "updated_at", "object_missing_at",
+    ]
+    fields = readonly_fields + ["description"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="owner", ordering="owner__last_name")
+    def owner_name(self, obj):
+        return obj.owner.get_full_name() or obj.owner.get_username()
+
+    @admin.display(description="size", ordering="size")
+    def human_size(self, obj):
+        return filesizeformat(obj.size)
+
+    def has_add_permission(self, request):
+        return False  # uploads go through the upload page or the API, which count and hash the bytes
+
+    # Deletes from the admin take the same path as everywhere else: object removal and alert.
+    def delete_model(self, request, obj):
+        try:
+            obj.delete_by(request.user)
+        except StoredFile.DoesNotExist:
+            pass
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("owner"):
+            self.delete_model(request, obj)
+
+
+class AlertDeliveryInline(admin.TabularInline):
+    model = AlertDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["channel", "attempts", "next_attempt_at", "delivered_at", "last_error"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeletionAlert)
+class DeletionAlertAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "owner_username", "actor_username", "deleted_at"]
+    search_fields = ["file_name", "owner_username", "actor_username", "sha256"]
+    inlines = [AlertDeliveryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,111 @@
+"""Delivering deletion alerts to the admins, by email and (on AWS) SNS.
+
+Alerts are recorded by StoredFile.delete_by() in the deleting transaction; the worker
+(`manage.py run_worker`) calls deliver_due() to send them, retrying with backoff.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from locker.models import AlertDelivery, DeletionAlert, backoff
+
+log = logging.getLogger(__name__)
+
+# A delivery being sent is leased for this long; a worker killed mid-send is retried after it.
+LEASE = timedelta(minutes=2)
+
+
+class NoRecipients(Exception):
+    pass
+
+
+def admin_recipients() -> list[str]:
+    if settings.ADMIN_EMAILS:
+        return list(settings.ADMIN_EMAILS)
+    superusers = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    return sorted({email for email in superusers.values_list("email", flat=True) if email})
+
+
+def render(alert: DeletionAlert) -> tuple[str, str, str]:
+    context = {"alert": alert}
+    subject = " ".join(render_to_string("emails/deletion-subject.txt", context).split())
+    body = render_to_string("emails/deletion-body.txt", context)
+    html = render_to_string("emails/deletion-body.html", context)
+    return subject, body, html
+
+
+def send_email(alert: DeletionAlert) -> None:
+    recipients = admin_recipients()
+    if not recipients:
+        raise NoRecipients("no admin email: set SKYLOCKER_ADMIN_EMAILS or give a superuser an email")
+    subject, body, html = render(alert)
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    message.attach_alternative(html, "text/html")
+    message.extra_headers["X-Skylocker-Alert"] = str(alert.pk)
+    message.send()
+
+
+def send_sns(alert: DeletionAlert) -> None:
+    import boto3
+
+    subject, body, _ = render(alert)
+    client = boto3.client("sns", region_name=settings.AWS_REGION)
+    client.publish(TopicArn=settings.SNS_TOPIC_ARN, Subject=subject[:100], Message=body)
+
+
+SENDERS = {"email": send_email, "sns": send_sns}
+
+
+def claim_due(limit: int) -> list[AlertDelivery]:
+    """Lease due deliveries so that several workers never send the same one at once."""
+    with transaction.atomic():
+        due = list(
+            AlertDelivery.objects.due()
+            .select_for_update(skip_locked=True)
+            .select_related("alert")
+            .order_by("next_attempt_at")[:limit]
+        )
+        AlertDelivery.objects.filter(pk__in=[d.pk for d in due]).update(
+            next_attempt_at=timezone.now() + LEASE
+        )
+    return due
+
+
+def deliver(delivery: AlertDelivery) -> bool:
+    try:
+        SENDERS[delivery.channel](delivery.alert)
+    except Exception as exc:  # noqa: BLE001 - every failure is retried, none is fatal
+        delivery.attempts += 1
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        log.warning(
+            "Alert %s via %s failed (attempt %d), next try at %s: %s",
+            delivery.alert_id, delivery.channel, delivery.attempts,
+            delivery.next_attempt_at, delivery.last_error,
+        )
+        return False
+    delivery.attempts += 1
+    delivery.delivered_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save(update_fields=["attempts", "delivered_at", "last_error"])
+    log.info("Alert %s sent via %s", delivery.alert_id, delivery.channel)
+    return True
+
+
+def deliver_due(limit: int = 50) -> tuple[int, int]:
+    """Send what is due; returns (sent, failed)."""
+    sent = failed = 0
+    for delivery in claim_due(limit):
+        if deliver(delivery):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed

@@ -1,0 +1,53 @@
+"""The background worker: sends deletion alerts and finishes storage clean-ups.
+
+Why a worker: a delete must never wait on (or be lost to) a slow or absent mail server.
+Everything it does is recorded in the database first, so stopping it loses nothing; it
+carries on where it left off when it starts again. `make run` starts one beside the web server.
+"""
+
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from locker import maintenance
+from locker.alerts import deliver_due
+
+log = logging.getLogger("locker.worker")
+
+
+class Command(BaseCommand):
+    help = "Send pending deletion alerts and finish pending storage clean-ups, with retries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Do what is due now, then exit.")
+        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds.")
+
+    def handle(self, *args, once=False, interval=2.0, **options):
+        self.running = True
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("Worker started")
+        last_sweep = 0.0
+        while self.running:
+            close_old_connections()
+            try:
+                sent, failed = deliver_due()
+                removed = maintenance.finish_object_removals()
+                if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
+                    maintenance.sweep()
+                    last_sweep = time.monotonic()
+            except Exception:
+                # The database itself may be away for a moment; the next round tries again.
+                log.exception("Worker round failed")
+                sent = failed = removed = 0
+            if once:
+                break
+            if not (sent or failed or removed):
+                time.sleep(interval)
+        log.info("Worker stopped")
+
+    def stop(self, signum, frame):
+        self.running = False

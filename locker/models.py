@@ -1,0 +1,233 @@
+import logging
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def storage_name(instance: "StoredFile", filename: str) -> str:
+    """Storage names are generated: the owner's prefix and a random id, never the user's name."""
+    return f"u/{instance.owner_id}/{secrets.token_hex(16)}"
+
+
+class StoredFileQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StoredFileQuerySet":
+        """The one place that decides who may see a file: staff see all, owners their own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(owner=user)
+
+    def search(self, text: str) -> "StoredFileQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
+
+
+class StoredFile(models.Model):
+    # Opaque ids: nobody learns how many files exist or guesses the next one.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(upload_to=storage_name, max_length=255)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Set by `reconcile --fix` when the stored object has gone missing, so people can see it.
+    object_missing_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StoredFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def create_from_upload(cls, owner, uploaded, description: str = "") -> "StoredFile":
+        """Write the object first, then the row; if the row cannot be written, the object goes."""
+        row = cls(owner=owner, description=description, **upload_metadata(uploaded))
+        row.file.save(storage_name(row, row.name), uploaded, save=False)
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except BaseException:
+            default_storage.delete(row.file.name)
+            raise
+        return row
+
+    def replace(self, uploaded=None, description: str | None = None) -> "StoredFile":
+        """New content becomes a new object; the old one is removed only after the commit.
+
+        Raises StoredFile.DoesNotExist when the file was deleted meanwhile.
+        """
+        new_name = None
+        if uploaded is not None:
+            new_name = default_storage.save(storage_name(self, ""), uploaded)
+        try:
+            with transaction.atomic():
+                current = StoredFile.objects.select_for_update().get(pk=self.pk)
+                if new_name is not None:
+                    ObjectRemoval.schedule(current.file.name)
+                    current.file.name = new_name
+                    for field, value in upload_metadata(uploaded).items():
+                        setattr(current, field, value)
+                if description is not None:
+                    current.description = description
+                current.updated_at = timezone.now()
+                current.save()
+        except BaseException:
+            if new_name is not None:
+                default_storage.delete(new_name)
+            raise
+        self.refresh_from_db()
+        return self
+
+    def delete_by(self, actor) -> None:
+        """The one delete path (UI, admin, API): row, alert and object removal commit together.
+
+        Raises StoredFile.DoesNotExist when someone else deleted it first.
+        """
+        with transaction.atomic():
+            current = StoredFile.objects.select_for_update().get(pk=self.pk)
+            DeletionAlert.record(current, actor)
+            ObjectRemoval.schedule(current.file.name)
+            current.delete()
+
+
+def upload_metadata(uploaded) -> dict:
+    from locker.uploads import clean_filename, sniff_content_type, streamed_sha256
+
+    return {
+        "name": clean_filename(uploaded.name),
+        "size": uploaded.size,
+        "sha256": streamed_sha256(uploaded),
+        "content_type": sniff_content_type(uploaded),
+    }
+
+
+class ObjectRemoval(models.Model):
+    """A storage object to remove once the transaction that orphaned it has committed.
+
+    The row commits together with the change, so a crash between commit and removal
+    leaves a record the worker finishes, never a silent orphan.
+    """
+
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    @classmethod
+    def schedule(cls, name: str) -> "ObjectRemoval":
+        removal = cls.objects.create(name=name)
+        transaction.on_commit(removal.attempt)
+        return removal
+
+    def attempt(self) -> bool:
+        try:
+            default_storage.delete(self.name)
+        except Exception as exc:  # noqa: BLE001 - any storage failure is retried later
+            log.warning("Could not remove %s yet: %s", self.name, exc)
+            self.attempts += 1
+            self.last_error = str(exc)[:2000]
+            self.next_attempt_at = timezone.now() + backoff(self.attempts)
+            self.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return False
+        ObjectRemoval.objects.filter(pk=self.pk).delete()
+        return True
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … capped, so a long outage is retried hourly rather than forgotten."""
+    seconds = min(5 * 2 ** max(attempts - 1, 0), settings.ALERT_RETRY_MAX_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+class DeletionAlert(models.Model):
+    """The admins' notice of one deletion, written in the deleting transaction (an outbox).
+
+    It keeps its own copy of the facts, since the file row is gone once it commits.
+    """
+
+    file_id = models.UUIDField()
+    file_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    owner_username = models.CharField(max_length=150)
+    owner_name = models.CharField(max_length=301)
+    actor_username = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=301)
+    actor_is_staff = models.BooleanField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} deleted by {self.actor_username}"
+
+    @classmethod
+    def record(cls, stored: StoredFile, actor) -> "DeletionAlert":
+        alert = cls.objects.create(
+            file_id=stored.pk,
+            file_name=stored.name,
+            size=stored.size,
+            sha256=stored.sha256,
+            owner_username=stored.owner.get_username(),
+            owner_name=stored.owner.get_full_name(),
+            actor_username=actor.get_username(),
+            actor_name=actor.get_full_name(),
+            actor_is_staff=actor.is_staff,
+        )
+        AlertDelivery.objects.bulk_create(
+            AlertDelivery(alert=alert, channel=channel) for channel in settings.ALERT_CHANNELS
+        )
+        return alert
+
+
+class AlertDeliveryQuerySet(models.QuerySet):
+    def due(self) -> "AlertDeliveryQuerySet":
+        return self.filter(delivered_at__isnull=True, next_attempt_at__lte=timezone.now())
+
+    def pending(self) -> "AlertDeliveryQuerySet":
+        return self.filter(delivered_at__isnull=True)
+
+
+class AlertDelivery(models.Model):
+    """One alert on one channel (email, sns), retried with backoff until it goes out."""
+
+    alert = models.ForeignKey(DeletionAlert, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=20)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = AlertDeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "channel"], name="one_delivery_per_channel")
+        ]
+        indexes = [models.Index(fields=["delivered_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.alert} via {self.channel}"

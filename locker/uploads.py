@@ -1,0 +1,85 @@
+"""Receiving uploaded bytes: the size limit while streaming, SHA-256, content type, safe names."""
+
+import hashlib
+import os
+import unicodedata
+
+import magic
+from django.conf import settings
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+
+SNIFF_BYTES = 8192
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+
+
+class LockerUploadHandler(TemporaryFileUploadHandler):
+    """Counts the bytes actually received: over the limit, the upload stops and its temp file goes.
+
+    Content-Length is never consulted; a client can lie about it or leave it out.
+    The digest and the first bytes (for the content type) are taken on the way through.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.digest = hashlib.sha256()
+        self.head = b""
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.MAX_UPLOAD_BYTES:
+            self.file.close()  # a NamedTemporaryFile: closing it removes it
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        self.digest.update(raw_data)
+        if len(self.head) < SNIFF_BYTES:
+            self.head += raw_data[: SNIFF_BYTES - len(self.head)]
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size):
+        uploaded = super().file_complete(file_size)
+        uploaded.sha256 = self.digest.hexdigest()
+        uploaded.sniffed_type = magic.from_buffer(self.head, mime=True) if self.head else "application/x-empty"
+        return uploaded
+
+
+def upload_too_large(request) -> bool:
+    return getattr(request, "upload_too_large", False)
+
+
+def streamed_sha256(uploaded) -> str:
+    if digest := getattr(uploaded, "sha256", None):
+        return digest
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def sniff_content_type(uploaded) -> str:
+    if sniffed := getattr(uploaded, "sniffed_type", None):
+        return sniffed
+    uploaded.seek(0)
+    head = uploaded.read(SNIFF_BYTES)
+    uploaded.seek(0)
+    return magic.from_buffer(head, mime=True) if head else "application/x-empty"
+
+
+def clean_filename(name: str) -> str:
+    """A name safe to show and to offer back as a download name; never used as a path."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Control and format characters: NUL, newlines, the right-to-left override, zero-width marks.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"})
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        return "unnamed"
+    stem, ext = os.path.splitext(name)
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    if len(stem) + len(ext) > 255:
+        ext = ext[:16]
+        stem = stem[: 255 - len(ext)]
+    return stem + ext

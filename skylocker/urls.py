@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from locker.views import home
+
+admin.site.site_header = "Skylocker administration"
+admin.site.site_title = "Skylocker admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("files/", include("locker.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
