@@ -45,9 +45,17 @@ def files_dir(data_dir) -> Path:
     return data_dir / "files"
 
 
-def stored_objects(files_dir: Path) -> list[str]:
-    """Every object in the local storage folder, as storage names."""
-    return sorted(str(p.relative_to(files_dir)) for p in files_dir.rglob("*") if p.is_file())
+@pytest.fixture
+def stored_objects(files_dir):
+    """A callable listing every object in the default storage, as storage names.
+
+    Tests check storage state through this, whatever the storage is.
+    """
+
+    def list_objects() -> list[str]:
+        return sorted(str(p.relative_to(files_dir)) for p in files_dir.rglob("*") if p.is_file())
+
+    return list_objects
 
 
 def temp_files(data_dir: Path) -> list[Path]:

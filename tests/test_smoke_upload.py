@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from locker.models import StoredFile
-from tests.conftest import stored_objects, upload_file
+from tests.conftest import upload_file
 
 
-def test_an_upload_stores_one_object_and_one_row(alice_client, alice, files_dir):
+def test_an_upload_stores_one_object_and_one_row(alice_client, alice, stored_objects):
     response = alice_client.post(
         reverse("upload"), {"file": upload_file("report.pdf", b"%PDF-1.4 hello"), "description": "Q3"}
     )
@@ -14,4 +14,4 @@ def test_an_upload_stores_one_object_and_one_row(alice_client, alice, files_dir)
     assert stored.name == "report.pdf"
     assert stored.size == 14
     assert stored.content_type == "application/pdf"
-    assert stored_objects(files_dir) == [stored.file.name]
+    assert stored_objects() == [stored.file.name]
