@@ -67,7 +67,13 @@ def all_files(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    form = FileForm(request.POST or None, request.FILES or None, too_large=upload_too_large(request))
+    # A POST stays a bound form even when the size limit stopped the body before any field arrived.
+    bound = request.method == "POST"
+    form = FileForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        too_large=upload_too_large(request),
+    )
     if request.method == "POST" and form.is_valid():
         stored = StoredFile.create_from_upload(
             request.user, form.cleaned_data["file"], form.cleaned_data["description"]
@@ -87,9 +93,10 @@ def download(request, pk):
 @require_http_methods(["GET", "POST"])
 def replace(request, pk):
     stored = get_file_for(request.user, pk)
+    bound = request.method == "POST"
     form = FileForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if bound else None,
+        request.FILES if bound else None,
         initial={"description": stored.description},
         too_large=upload_too_large(request),
         file_required=False,

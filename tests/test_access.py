@@ -48,11 +48,14 @@ def test_another_user_gets_404_for_every_file_page(client, bob, view, alice_file
 
 
 @pytest.mark.parametrize("view", ["replace", "delete"])
-def test_another_users_posts_answer_404_and_change_nothing(client, bob, view, alice_file, stored_objects):
+def test_another_users_posts_answer_404_and_change_nothing(
+    client, bob, view, alice_file, stored_objects
+):
     client.force_login(bob)
     before = snapshot(stored_objects)
     response = client.post(
-        reverse(view, args=[alice_file.pk]), {"file": upload_file("evil.txt", b"bob was here"), "description": "x"}
+        reverse(view, args=[alice_file.pk]),
+        {"file": upload_file("evil.txt", b"bob was here"), "description": "x"},
     )
     assert response.status_code == 404
     assert snapshot(stored_objects) == before
@@ -111,12 +114,16 @@ def test_staff_my_files_shows_only_their_own(client, admin, alice_file):
     assert list(response.context["files"]) == []
 
 
-def test_staff_can_download_and_replace_another_users_file(client, admin, alice, alice_file, stored_objects):
+def test_staff_can_download_and_replace_another_users_file(
+    client, admin, alice, alice_file, stored_objects
+):
     client.force_login(admin)
     response = client.get(reverse("download", args=[alice_file.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"alice's secret\n"
-    response = client.post(reverse("replace", args=[alice_file.pk]), {"description": "checked by staff"})
+    response = client.post(
+        reverse("replace", args=[alice_file.pk]), {"description": "checked by staff"}
+    )
     assert response.status_code == 302
     alice_file.refresh_from_db()
     assert alice_file.description == "checked by staff"
