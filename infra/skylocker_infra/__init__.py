@@ -1,0 +1,1 @@
+"""Skylocker's AWS architecture as CDK code: see docs/deploy-aws.md."""

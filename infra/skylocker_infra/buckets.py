@@ -1,0 +1,47 @@
+"""The buckets: private, versioned, encrypted, TLS only, with server access logs."""
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .common import checkov_skip, logs_bucket_name
+
+ABORT_INCOMPLETE_UPLOADS_DAYS = 7
+NONCURRENT_VERSION_DAYS = 30
+
+
+def logs_bucket(scope: Construct, region: str) -> s3.Bucket:
+    bucket = s3.Bucket(
+        scope,
+        "LogsBucket",
+        bucket_name=logs_bucket_name(region),
+        # Load balancer access logs only go to SSE-S3 buckets; CloudFront's standard logs need ACLs.
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        lifecycle_rules=[
+            s3.LifecycleRule(id="expire-logs", expiration=Duration.days(90),
+                             noncurrent_version_expiration=Duration.days(7),
+                             abort_incomplete_multipart_upload_after=Duration.days(1)),
+        ],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    checkov_skip(bucket, ("CKV_AWS_18", "This is the log bucket: logging it into itself would loop."))
+    return bucket
+
+
+def files_lifecycle_rules() -> list[s3.LifecycleRule]:
+    return [
+        s3.LifecycleRule(
+            id="abort-incomplete-multipart-uploads",
+            abort_incomplete_multipart_upload_after=Duration.days(ABORT_INCOMPLETE_UPLOADS_DAYS),
+        ),
+        # A deleted or replaced file stays recoverable this long, then is gone for good.
+        s3.LifecycleRule(
+            id="expire-noncurrent-versions",
+            noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+            expired_object_delete_marker=True,
+        ),
+    ]

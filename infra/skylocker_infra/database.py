@@ -1,0 +1,65 @@
+"""RDS MySQL 8 in the primary region: Multi-AZ, encrypted, backed up, credentials in Secrets Manager."""
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_rds as rds
+from constructs import Construct
+
+from .common import DATABASE_ID, DATABASE_NAME, DATABASE_SECRET_NAME
+
+ENGINE = rds.DatabaseInstanceEngine.mysql(version=rds.MysqlEngineVersion.VER_8_4_10)
+BACKUP_RETENTION_DAYS = 14
+REPLICA_LAG_ALARM_SECONDS = 300
+LOG_EXPORTS = ("error", "slowquery")
+
+
+def database_log_groups(scope: Construct, identifier: str, key: kms.IKey) -> dict[str, logs.LogGroup]:
+    """RDS writes its exported logs into these (made here for retention and encryption)."""
+    return {
+        kind: logs.LogGroup(
+            scope, f"DatabaseLog{kind.title()}", log_group_name=f"/aws/rds/instance/{identifier}/{kind}",
+            encryption_key=key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN,
+        )
+        for kind in LOG_EXPORTS
+    }
+
+
+def primary_database(scope: Construct, *, network: ec2.IVpc, key: kms.IKey, instance_type: str,
+                     storage_gib: int) -> rds.DatabaseInstance:
+    log_groups = database_log_groups(scope, DATABASE_ID, key)
+    database = rds.DatabaseInstance(
+        scope,
+        "Database",
+        engine=ENGINE,
+        instance_identifier=DATABASE_ID,
+        instance_type=ec2.InstanceType(instance_type),
+        vpc=network,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        multi_az=True,
+        storage_encrypted=True,
+        storage_encryption_key=key,
+        storage_type=rds.StorageType.GP3,
+        allocated_storage=storage_gib,
+        max_allocated_storage=storage_gib * 5,
+        database_name=DATABASE_NAME,
+        credentials=rds.Credentials.from_generated_secret(
+            "skylocker", secret_name=DATABASE_SECRET_NAME, encryption_key=key,
+            exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+        ),
+        backup_retention=Duration.days(BACKUP_RETENTION_DAYS),
+        preferred_backup_window="02:00-03:00",
+        preferred_maintenance_window="sun:03:30-sun:04:30",
+        copy_tags_to_snapshot=True,
+        deletion_protection=True,
+        removal_policy=RemovalPolicy.SNAPSHOT,
+        auto_minor_version_upgrade=True,
+        iam_authentication=True,
+        monitoring_interval=Duration.seconds(60),
+        cloudwatch_logs_exports=list(LOG_EXPORTS),
+        publicly_accessible=False,
+    )
+    for group in log_groups.values():
+        database.node.add_dependency(group)
+    return database
