@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "locker",
     "accounts",
     "api",
@@ -302,6 +303,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Keep your files in Skylocker: upload, list, download, replace and delete.",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: the CSP allows scripts from 'self' only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 API_TOKEN_TTL = timedelta(days=envint("SKYLOCKER_API_TOKEN_DAYS", 30))
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("files/", include("locker.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]

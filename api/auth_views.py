@@ -1,0 +1,114 @@
+"""Register, get and drop API tokens, and who am I. Same form and same lockout as the web pages."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.forms import SignUpForm
+from api.authentication import BearerTokenAuthentication
+from api.errors import LockedOut
+from api.models import ApiToken
+from api.serializers import (
+    ErrorSerializer,
+    MeSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+
+ERRORS = {code: ErrorSerializer for code in (400, 429)}
+# The form's two password fields are one `password` in the API.
+FORM_TO_API = {"password1": "password", "password2": "password", "__all__": "non_field_errors"}
+
+
+class AuthThrottled:
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(AuthThrottled, APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
+    )
+    def post(self, request):
+        shape = RegisterSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        data = shape.validated_data
+        form = SignUpForm(
+            data={**data, "password1": data["password"], "password2": data["password"]}
+        )
+        if not form.is_valid():
+            errors = {}
+            for field, messages in form.errors.items():
+                target = errors.setdefault(FORM_TO_API.get(field, field), [])
+                target.extend(m for m in messages if m not in target)
+            raise ValidationError(errors)
+        return Response(UserSerializer(form.save()).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(AuthThrottled, APIView):
+    """POST trades a username and password for a token; DELETE ends the token it is called with."""
+
+    def logging_in(self) -> bool:
+        return getattr(getattr(self, "request", None), "method", None) == "POST"
+
+    def get_authenticators(self):
+        # Logging in needs nothing but the password (and no CSRF token from a browser session).
+        return [] if self.logging_in() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [AllowAny()] if self.logging_in() else [IsAuthenticated()]
+
+    def get_authenticate_header(self, request):
+        # A wrong password is a 401 too, which must name the scheme the token is used with.
+        return BearerTokenAuthentication().authenticate_header(request)
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 401: ErrorSerializer, **ERRORS},
+        tags=["auth"],
+    )
+    def post(self, request):
+        shape = TokenRequestSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        django_request = request._request
+        # Through django-axes: failures count; a locked-out pair stays out even when right.
+        user = authenticate(request=django_request, **shape.validated_data)
+        if getattr(django_request, "axes_locked_out", False):
+            # Answered here as JSON; otherwise axes' middleware would swap in its HTML page.
+            django_request.axes_locked_out = False
+            raise LockedOut()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("Wrong username or password.")
+        token, raw = ApiToken.issue(user)
+        return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The token no longer works."),
+            401: ErrorSerializer,
+        },
+        tags=["auth"],
+    )
+    def delete(self, request):
+        if isinstance(request.auth, ApiToken):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(responses=MeSerializer, tags=["auth"])
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def me(request):
+    return Response(MeSerializer(request.user).data)

@@ -1,0 +1,52 @@
+"""Every API error is JSON with a human `detail`; invalid input also lists `{field: [messages]}`."""
+
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from locker.forms import over_limit_message
+
+MESSAGES = {
+    status.HTTP_401_UNAUTHORIZED: "Log in first: send 'Authorization: Bearer <token>'.",
+    status.HTTP_403_FORBIDDEN: "You may not do this.",
+    status.HTTP_404_NOT_FOUND: "Not found.",
+}
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        super().__init__(over_limit_message())
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+    default_detail = "Too many failed log-ins for this username from your address. Try again later."
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: Django's 500 handling and logging take over
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = {"detail": summary(fields), **fields}
+    elif not isinstance(data, dict) or "detail" not in data:
+        response.data = {"detail": MESSAGES.get(response.status_code, "The request failed.")}
+    return response
+
+
+def summary(fields: dict) -> str:
+    names = [name for name in fields if name != "non_field_errors"]
+    if not names:
+        return "The request is not valid."
+    return "Please correct: " + ", ".join(names) + "."
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer JSON like the rest of the API, not an HTML page."""
+    return JsonResponse({"detail": "There is no such API path."}, status=404)

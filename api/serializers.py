@@ -1,0 +1,120 @@
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from rest_framework import serializers
+
+from locker.forms import FileForm
+from locker.models import StoredFile
+
+FILE_ERRORS = FileForm.base_fields["file"].error_messages
+ORDERINGS = ["name", "size", "created_at", "updated_at"]
+
+
+class OwnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "email", "first_name", "last_name"]
+
+
+class MeSerializer(UserSerializer):
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "is_staff"]
+
+
+class FileSerializer(serializers.ModelSerializer):
+    owner = OwnerSerializer(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StoredFile
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "sha256",
+            "description",
+            "owner",
+            "created_at",
+            "updated_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, stored) -> str:
+        path = reverse("api:file-content", args=[stored.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def file_field(required: bool) -> serializers.FileField:
+    return serializers.FileField(
+        required=required,
+        error_messages={"required": FILE_ERRORS["required"], "empty": FILE_ERRORS["empty"]},
+    )
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = file_field(required=True)
+    description = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+
+
+class FileReplaceSerializer(serializers.Serializer):
+    file = file_field(required=False)
+    description = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send a new file, a new description, or both.")
+        return attrs
+
+
+class DescriptionSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=255, allow_blank=True)
+
+
+class FileListQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    ordering = serializers.ChoiceField(
+        choices=[*ORDERINGS, *(f"-{name}" for name in ORDERINGS)],
+        required=False,
+        default="-updated_at",
+    )
+    owner = serializers.CharField(
+        max_length=150, required=False, help_text="Staff only: files of this username."
+    )
+
+
+class RegisterSerializer(serializers.Serializer):
+    """Only the shape; the sign-up page's form does the real validation."""
+
+    username = serializers.CharField(max_length=150)
+    email = serializers.CharField(max_length=254)
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Shown once; Skylocker keeps only its hash.")
+    expires_at = serializers.DateTimeField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

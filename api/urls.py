@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+
+from api import auth_views, file_views
+from api.errors import not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/auth/register", auth_views.RegisterView.as_view(), name="register"),
+    path("v1/auth/token", auth_views.TokenView.as_view(), name="token"),
+    path("v1/me", auth_views.me, name="me"),
+    path("v1/files", file_views.FileListView.as_view(), name="files"),
+    path("v1/files/<uuid:pk>", file_views.FileDetailView.as_view(), name="file"),
+    path("v1/files/<uuid:pk>/content", file_views.FileContentView.as_view(), name="file-content"),
+    # (S3 direct uploads add their /v1/uploads… lines here.)
+    path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    path(
+        "docs",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    # Last: anything else under /api/ is a JSON 404.
+    re_path(r"^.*$", not_found),
+]
