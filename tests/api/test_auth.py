@@ -31,7 +31,8 @@ def test_register_creates_a_user_who_can_then_get_a_token(anon, db):
         "last_name": "Danvers",
     }
     assert carol.check_password(NEW_USER["password"])
-    assert anon.post(TOKEN, {"username": "carol", "password": NEW_USER["password"]}).status_code == 200
+    login = {"username": "carol", "password": NEW_USER["password"]}
+    assert anon.post(TOKEN, login, format="json").status_code == 200
 
 
 def test_register_refuses_a_duplicate_username_and_email_with_field_errors(anon, alice):
