@@ -1,0 +1,94 @@
+"""Synthesizes the whole CDK app once for the test session, into a temporary folder."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Template
+
+INFRA_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(INFRA_DIR))
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from skylocker_infra.app import build_app  # noqa: E402
+from skylocker_infra.settings import Settings  # noqa: E402
+
+STACKS = ("Skylocker-Certificate", "Skylocker-DrFiles", "Skylocker-Primary", "Skylocker-DrDatabase")
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = build_app(outdir=str(outdir))
+    assembly = app.synth()
+    return app, assembly, outdir
+
+
+@pytest.fixture(scope="session")
+def outdir(synthesized) -> Path:
+    return synthesized[2]
+
+
+@pytest.fixture(scope="session")
+def settings(synthesized) -> Settings:
+    return Settings.from_node(synthesized[0].node)
+
+
+@pytest.fixture(scope="session")
+def manifest(outdir) -> dict:
+    return json.loads((outdir / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def raw(outdir) -> dict[str, dict]:
+    """Each stack's template as plain JSON."""
+    return {name: json.loads((outdir / f"{name}.template.json").read_text()) for name in STACKS}
+
+
+@pytest.fixture(scope="session")
+def templates(raw) -> dict[str, Template]:
+    return {name: Template.from_json(template) for name, template in raw.items()}
+
+
+@pytest.fixture(scope="session")
+def primary(templates) -> Template:
+    return templates["Skylocker-Primary"]
+
+
+@pytest.fixture(scope="session")
+def primary_raw(raw) -> dict:
+    return raw["Skylocker-Primary"]
+
+
+def resources(template: dict, kind: str) -> dict[str, dict]:
+    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def only(template: dict, kind: str) -> tuple[str, dict]:
+    found = resources(template, kind)
+    assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def flatten(value) -> str:
+    """A CloudFormation value (with Fn::Join, Ref ...) as one string, for text checks."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " ".join(flatten(v) for v in value)
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            sep, parts = value["Fn::Join"]
+            return sep.join(flatten(p) for p in parts) if isinstance(parts, list) else flatten(parts)
+        if "Ref" in value:
+            return "${" + value["Ref"] + "}"
+        if "Fn::GetAtt" in value:
+            return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+        if "Fn::Base64" in value:
+            return flatten(value["Fn::Base64"])
+        if "Fn::Sub" in value:
+            return flatten(value["Fn::Sub"])
+        return "{" + ", ".join(f'"{k}": "{flatten(v)}"' for k, v in sorted(value.items())) + "}"
+    return str(value)

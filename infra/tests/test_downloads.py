@@ -1,0 +1,54 @@
+"""Downloads: CloudFront in front of the bucket through OAC, signed URLs only, HTTPS only."""
+
+from conftest import flatten, only, resources
+
+
+def test_distribution_reads_the_bucket_through_origin_access_control(primary_raw):
+    _, distribution = only(primary_raw, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    files_id = next(k for k in resources(primary_raw, "AWS::S3::Bucket") if k.startswith("Files"))
+    assert origin["DomainName"] == {"Fn::GetAtt": [files_id, "RegionalDomainName"]}
+    oac_id, oac = only(primary_raw, "AWS::CloudFront::OriginAccessControl")
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    assert origin["S3OriginConfig"]["OriginAccessIdentity"] == ""
+    policy = next(p for p in resources(primary_raw, "AWS::S3::BucketPolicy").values()
+                  if p["Properties"]["Bucket"] == {"Ref": files_id})
+    text = flatten(policy["Properties"]["PolicyDocument"])
+    assert "cloudfront.amazonaws.com" in text and "AWS:SourceArn" in text
+
+
+def test_downloads_need_a_signature_from_the_trusted_key_group_over_https_only(primary_raw):
+    _, distribution = only(primary_raw, "AWS::CloudFront::Distribution")
+    behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    assert behavior["AllowedMethods"] == ["GET", "HEAD"]
+    group_id, group = only(primary_raw, "AWS::CloudFront::KeyGroup")
+    assert behavior["TrustedKeyGroups"] == [{"Ref": group_id}]
+    key_id, key = only(primary_raw, "AWS::CloudFront::PublicKey")
+    assert group["Properties"]["KeyGroupConfig"]["Items"] == [{"Ref": key_id}]
+    assert key["Properties"]["PublicKeyConfig"]["EncodedKey"] == {"Ref": "DownloadsPublicKey"}
+    parameter = primary_raw["Parameters"]["DownloadsPublicKey"]
+    assert parameter["Type"] == "String" and "BEGIN PUBLIC KEY" in parameter["AllowedPattern"]
+
+
+def test_distribution_answers_on_the_custom_domain_with_the_us_east_1_certificate(primary_raw, raw, settings):
+    _, distribution = only(primary_raw, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    assert config["Aliases"] == [settings.downloads_domain]
+    assert config["ViewerCertificate"]["SslSupportMethod"] == "sni-only"
+    assert config["ViewerCertificate"]["MinimumProtocolVersion"].startswith("TLSv1.2")
+    imported = config["ViewerCertificate"]["AcmCertificateArn"]["Fn::GetAtt"]
+    reader = primary_raw["Resources"][imported[0]]
+    assert reader["Type"] == "Custom::CrossRegionExportReader"
+    _, certificate = only(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
+    assert certificate["Properties"]["DomainName"] == settings.downloads_domain
+
+
+def test_private_key_stays_out_of_the_templates_and_is_read_from_secrets_manager(raw, primary_raw):
+    for template in raw.values():
+        assert "PRIVATE KEY" not in flatten(template)
+    policies = " ".join(flatten(p["Properties"]["PolicyDocument"])
+                        for p in resources(primary_raw, "AWS::IAM::Policy").values())
+    assert ":secret:skylocker/cloudfront-private-key-" in policies
