@@ -1,4 +1,6 @@
-from django.core.files.storage import default_storage
+from pathlib import Path
+
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import JsonResponse
 
@@ -12,11 +14,27 @@ def readiness() -> dict[str, str]:
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        default_storage.exists("readyz-probe")
+        probe_storage()
         checks["storage"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"error: {type(exc).__name__}"
     return checks
+
+
+def probe_storage() -> None:
+    """Raise unless the default storage can be used.
+
+    On local disk exists() answers False rather than failing when the folder is unusable
+    (a file in its place, a missing mount), so the folder itself is checked there.
+    """
+    if isinstance(default_storage, FileSystemStorage):
+        location = Path(default_storage.location)
+        location.mkdir(parents=True, exist_ok=True)
+        if not location.is_dir():
+            raise NotADirectoryError(f"{location} is not a folder")
+        default_storage.listdir("")
+    else:
+        default_storage.exists("readyz-probe")
 
 
 class HealthMiddleware:
@@ -31,5 +49,6 @@ class HealthMiddleware:
         if request.path == "/readyz":
             checks = readiness()
             ready = all(value == "ok" for value in checks.values())
-            return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+            status = "ok" if ready else "unavailable"
+            return JsonResponse({"status": status, **checks}, status=200 if ready else 503)
         return self.get_response(request)
