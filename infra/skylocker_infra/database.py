@@ -5,6 +5,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from .common import DATABASE_ID, DATABASE_NAME, DATABASE_SECRET_NAME
@@ -27,7 +28,7 @@ def database_log_groups(scope: Construct, identifier: str, key: kms.IKey) -> dic
 
 
 def primary_database(scope: Construct, *, network: ec2.IVpc, key: kms.IKey, instance_type: str,
-                     storage_gib: int) -> rds.DatabaseInstance:
+                     storage_gib: int, dr_region: str) -> rds.DatabaseInstance:
     log_groups = database_log_groups(scope, DATABASE_ID, key)
     database = rds.DatabaseInstance(
         scope,
@@ -47,6 +48,8 @@ def primary_database(scope: Construct, *, network: ec2.IVpc, key: kms.IKey, inst
         credentials=rds.Credentials.from_generated_secret(
             "skylocker", secret_name=DATABASE_SECRET_NAME, encryption_key=key,
             exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+            # The promoted replica has the same users: its password must outlive the primary region.
+            replica_regions=[secretsmanager.ReplicaRegion(region=dr_region)],
         ),
         backup_retention=Duration.days(BACKUP_RETENTION_DAYS),
         preferred_backup_window="02:00-03:00",

@@ -69,7 +69,8 @@ class PrimaryStack(Stack):
 
         self.database = primary_database(self, network=self.vpc, key=key,
                                          instance_type=settings.database_instance_type,
-                                         storage_gib=settings.database_storage_gib)
+                                         storage_gib=settings.database_storage_gib,
+                                         dr_region=settings.dr_region)
 
         self.delete_alert = self._delete_alert_function(key)
         self.files_bucket = self._files_bucket()
@@ -86,6 +87,7 @@ class PrimaryStack(Stack):
             encryption_key=key,
             generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64,
                                                                          exclude_punctuation=True),
+            replica_regions=[secretsmanager.ReplicaRegion(region=settings.dr_region)],
         )
         checkov_skip(self.secret_key, (
             "CKV2_AWS_57", "Rotating the signing key would sign every user out; it is rotated by hand "

@@ -63,3 +63,10 @@ def test_replica_lag_is_alarmed_in_the_dr_region(templates, raw):
         "AlarmActions": [{"Ref": topic_id}],
     })
     assert resources(template, "AWS::SNS::Subscription")
+
+
+def test_database_and_app_secrets_are_replicated_to_the_dr_region(primary_raw, settings):
+    secrets = {s["Properties"]["Name"]: s["Properties"] for s in
+               resources(primary_raw, "AWS::SecretsManager::Secret").values()}
+    for name in ("skylocker/database", "skylocker/django-secret-key"):
+        assert secrets[name]["ReplicaRegions"] == [{"Region": settings.dr_region}], name

@@ -2,7 +2,7 @@
 set -euo pipefail
 exec > >(tee -a /var/log/skylocker-bootstrap.log) 2>&1
 
-dnf install -y python3.11 file-libs
+dnf install -y python3.11 python3.11-pip file-libs
 getent group skylocker >/dev/null || groupadd --system skylocker
 id skylocker >/dev/null 2>&1 || useradd --system --gid skylocker --home-dir /var/lib/skylocker --shell /sbin/nologin skylocker
 install -d -m 0750 -o skylocker -g skylocker /var/lib/skylocker
