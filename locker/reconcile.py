@@ -1,0 +1,174 @@
+"""Proving that the database and the object store agree, and repairing what drifted.
+
+A locker writes to two places. Crashes, restores from old backups, hands in the bucket or
+bugs can leave rows whose object is gone, objects that no row points to, or bytes that no
+longer match what was recorded. `manage.py reconcile` finds these through the storage API
+alone (a recursive listdir, or one S3 listing), so it serves local disk and S3 alike, and it
+is safe to run from cron while the app serves:
+
+- objects younger than the grace period are never called orphans (an upload writes its object
+  a moment before its row; S3 direct uploads land before they are confirmed);
+- objects waiting in ObjectRemoval are the worker's business, not orphans;
+- every finding is looked at a second time just before it is reported or repaired, because
+  files are uploaded, replaced and deleted while the listing runs.
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from locker.models import ObjectRemoval, StoredFile
+
+GRACE = timedelta(hours=1)
+
+
+@dataclass
+class StoredObject:
+    size: int
+    modified: datetime
+
+
+@dataclass
+class Report:
+    objects: int = 0
+    rows: int = 0
+    verified: int = 0
+    missing: list[dict] = field(default_factory=list)  # rows whose object is gone
+    orphans: list[dict] = field(default_factory=list)  # objects no row points to
+    size_mismatches: list[dict] = field(default_factory=list)
+    checksum_mismatches: list[dict] = field(default_factory=list)
+    pending_removals: int = 0
+    young_unreferenced: int = 0
+    fixed: dict = field(default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0,
+                                                 "rows_unmarked": 0})
+
+    @property
+    def problems(self) -> int:
+        return (len(self.missing) + len(self.orphans) + len(self.size_mismatches)
+                + len(self.checksum_mismatches))
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "problems": self.problems, "clean": self.problems == 0}
+
+
+def list_objects(storage=default_storage) -> dict[str, StoredObject]:
+    """Every object in the storage with its size and age, by storage name."""
+    if hasattr(storage, "bucket"):  # S3: one paginated listing carries sizes and dates
+        prefix = f"{storage.location.strip('/')}/" if storage.location.strip("/") else ""
+        return {
+            obj.key[len(prefix):]: StoredObject(obj.size, obj.last_modified)
+            for obj in storage.bucket.objects.filter(Prefix=prefix)
+            if not obj.key.endswith("/")
+        }
+    found = {}
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        folders, files = storage.listdir(folder)
+        pending.extend(f"{folder}{name}/" for name in folders)
+        for name in files:
+            found[f"{folder}{name}"] = StoredObject(
+                storage.size(f"{folder}{name}"), storage.get_modified_time(f"{folder}{name}")
+            )
+    return found
+
+
+def sha256_of(name: str, storage=default_storage) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for chunk in handle.chunks():
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRACE,
+              storage=default_storage) -> Report:
+    report = Report()
+    # Objects first, rows second: a row committed after the listing has its object already
+    # written (uploads write the object, then the row), and is confirmed with exists() below.
+    objects = list_objects(storage)
+    report.objects = len(objects)
+    referenced = set()
+    now = timezone.now()
+    rows = StoredFile.objects.only("pk", "file", "size", "sha256", "object_missing_at")
+    for row in rows.order_by("pk").iterator(chunk_size=500):
+        report.rows += 1
+        name = row.file.name
+        referenced.add(name)
+        stored = objects.get(name)
+        if stored is None and not storage.exists(name):
+            if _still_points_at(row, name):
+                report.missing.append({"id": str(row.pk), "object": name})
+                if fix and row.object_missing_at is None:
+                    report.fixed["rows_marked_missing"] += StoredFile.objects.filter(
+                        pk=row.pk, file=name, object_missing_at__isnull=True
+                    ).update(object_missing_at=now)
+            continue
+        if row.object_missing_at is not None and fix:  # the object came back (a restore)
+            report.fixed["rows_unmarked"] += StoredFile.objects.filter(pk=row.pk).update(
+                object_missing_at=None
+            )
+        size = stored.size if stored else storage.size(name)
+        if size != row.size:
+            report.size_mismatches.append({"id": str(row.pk), "object": name,
+                                           "recorded": row.size, "stored": size})
+            continue
+        if verify:
+            report.verified += 1
+            digest = sha256_of(name, storage)
+            if digest != row.sha256 and _still_points_at(row, name):
+                report.checksum_mismatches.append({"id": str(row.pk), "object": name,
+                                                   "recorded": row.sha256, "stored": digest})
+    being_removed = set(ObjectRemoval.objects.values_list("name", flat=True))
+    for name, stored in sorted(objects.items()):
+        if name in referenced:
+            continue
+        if name in being_removed:
+            report.pending_removals += 1
+        elif now - stored.modified < grace:
+            report.young_unreferenced += 1
+        elif not StoredFile.objects.filter(file=name).exists():
+            report.orphans.append({"object": name, "size": stored.size,
+                                   "modified": stored.modified.isoformat()})
+            if fix:
+                storage.delete(name)
+                report.fixed["orphans_deleted"] += 1
+    return report
+
+
+def _still_points_at(row: StoredFile, name: str) -> bool:
+    """False when the row was replaced or deleted while we looked: not a finding."""
+    return StoredFile.objects.filter(pk=row.pk, file=name).exists()
+
+
+def summary(report: Report, *, fix: bool) -> str:
+    lines = [
+        f"Checked {report.rows} files and {report.objects} stored objects"
+        + (f"; re-read {report.verified} to compare SHA-256." if report.verified else "."),
+    ]
+    for label, items in (
+        ("file(s) whose stored object is missing", report.missing),
+        ("object(s) that no file points to", report.orphans),
+        ("file(s) whose stored size differs from the recorded size", report.size_mismatches),
+        ("file(s) whose SHA-256 differs from the recorded one", report.checksum_mismatches),
+    ):
+        if items:
+            lines.append(f"{len(items)} {label}:")
+            lines.extend(f"  {item.get('id', '-')}  {item['object']}" for item in items[:50])
+            if len(items) > 50:
+                lines.append(f"  … and {len(items) - 50} more (see --json)")
+    if report.pending_removals:
+        lines.append(f"{report.pending_removals} object(s) wait for the worker to remove them.")
+    if report.young_unreferenced:
+        lines.append(f"{report.young_unreferenced} recent unreferenced object(s) left alone "
+                     "(uploads in flight).")
+    if fix:
+        f = report.fixed
+        lines.append(f"Fixed: deleted {f['orphans_deleted']} orphan object(s), marked "
+                     f"{f['rows_marked_missing']} file(s) as missing, unmarked "
+                     f"{f['rows_unmarked']} whose object is back.")
+    lines.append("Consistent." if report.problems == 0 else f"{report.problems} problem(s) found.")
+    return "\n".join(lines)
