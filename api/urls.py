@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, file_views
+from api import auth_views, direct_uploads, file_views
 from api.errors import not_found
 
 app_name = "api"
@@ -13,7 +13,12 @@ urlpatterns = [
     path("v1/files", file_views.FileListView.as_view(), name="files"),
     path("v1/files/<uuid:pk>", file_views.FileDetailView.as_view(), name="file"),
     path("v1/files/<uuid:pk>/content", file_views.FileContentView.as_view(), name="file-content"),
-    # (S3 direct uploads add their /v1/uploads… lines here.)
+    path("v1/uploads", direct_uploads.UploadStartView.as_view(), name="uploads"),
+    path(
+        "v1/uploads/<uuid:pk>/finalize",
+        direct_uploads.UploadFinalizeView.as_view(),
+        name="upload-finalize",
+    ),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "docs",

@@ -41,4 +41,7 @@ def sweep_temp_files(max_age: timedelta = TEMP_FILE_MAX_AGE) -> list[Path]:
 
 
 def sweep() -> None:
+    from locker.direct import sweep_pending
+
     sweep_temp_files()
+    sweep_pending()

@@ -231,3 +231,31 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} via {self.channel}"
+
+
+class PendingUploadQuerySet(models.QuerySet):
+    def expired(self, grace: timedelta) -> "PendingUploadQuerySet":
+        return self.filter(expires_at__lt=timezone.now() - grace)
+
+
+class PendingUpload(models.Model):
+    """A direct-to-S3 upload the app has allowed but not yet checked (see locker/direct.py).
+
+    The key is fixed when the upload is issued; the StoredFile row exists only after finalize
+    has checked the object. Never-finalized uploads are swept (row and object) after a grace.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = PendingUploadQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} (pending)"

@@ -194,7 +194,8 @@ if S3_ACCELERATE and S3_ENDPOINT_URL:
 
 if S3_BUCKET:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, storing each object as an attachment with its file's name.
+        "BACKEND": "locker.remote.SkylockerS3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "region_name": AWS_REGION,

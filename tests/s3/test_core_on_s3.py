@@ -1,0 +1,139 @@
+"""The core's storage-facing behaviours with S3 storage: upload, list, replace, delete, download."""
+
+import httpx
+from django.urls import reverse
+
+from locker.models import DeletionAlert, ObjectRemoval, StoredFile
+from tests.conftest import client_for, upload_file
+
+
+def test_an_upload_through_the_page_becomes_one_private_encrypted_attachment_object(
+    alice_client, alice, s3, bucket, stored_objects
+):
+    response = alice_client.post(
+        reverse("upload"),
+        {"file": upload_file("Report 2026.txt", b"quarterly numbers\n"), "description": "q3"},
+    )
+
+    assert response.status_code == 302
+    stored = StoredFile.objects.get(owner=alice)
+    assert stored_objects() == [stored.file.name]
+    head = s3.head_object(Bucket=bucket, Key=stored.file.name)
+    assert head["ServerSideEncryption"] == "AES256"
+    assert head["ContentDisposition"] == (
+        "attachment; filename=\"Report 2026.txt\"; filename*=UTF-8''Report%202026.txt"
+    )
+    assert head["ContentLength"] == len(b"quarterly numbers\n") == stored.size
+    body = s3.get_object(Bucket=bucket, Key=stored.file.name)["Body"].read()
+    assert body == b"quarterly numbers\n"
+
+
+def test_an_html_upload_is_stored_as_opaque_bytes(alice, s3, bucket):
+    stored = StoredFile.create_from_upload(
+        alice, upload_file("page.html", b"<html><script>alert(1)</script></html>", "text/html")
+    )
+
+    head = s3.head_object(Bucket=bucket, Key=stored.file.name)
+    assert head["ContentType"] == "application/octet-stream"
+    assert head["ContentDisposition"].startswith("attachment;")
+
+
+def test_the_list_shows_the_owners_files_only(alice_client, alice_file, bob_file):
+    response = alice_client.get(reverse("files"))
+
+    assert response.status_code == 200
+    assert b"alice.txt" in response.content
+    assert b"bob.txt" not in response.content
+
+
+def test_a_download_redirects_to_a_presigned_url_that_serves_the_same_bytes_as_attachment(
+    alice_client, alice_file, settings
+):
+    response = alice_client.get(reverse("download", args=[alice_file.pk]))
+
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "no-store"
+    url = response["Location"]
+    assert f"X-Amz-Expires={settings.DOWNLOAD_URL_TTL}" in url
+    fetched = httpx.get(url)
+    assert fetched.status_code == 200
+    assert fetched.content == b"alice's secret\n"
+    assert fetched.headers["content-disposition"] == (
+        "attachment; filename=\"alice.txt\"; filename*=UTF-8''alice.txt"
+    )
+
+
+def test_another_users_download_is_404_with_no_url(client, bob, alice_file):
+    response = client_for(client, bob).get(reverse("download", args=[alice_file.pk]))
+
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_the_api_content_endpoint_redirects_too_and_sends_no_bytes(client, alice, alice_file):
+    response = client_for(client, alice).get(f"/api/v1/files/{alice_file.pk}/content")
+
+    assert response.status_code == 302
+    assert response.content == b""
+    assert httpx.get(response["Location"]).content == b"alice's secret\n"
+
+
+def test_a_replace_writes_a_new_object_and_removes_the_old_one(
+    alice_client, alice_file, stored_objects, django_capture_on_commit_callbacks
+):
+    old_name = alice_file.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(
+            reverse("replace", args=[alice_file.pk]), {"file": upload_file("v2.txt", b"second")}
+        )
+
+    assert response.status_code == 302
+    alice_file.refresh_from_db()
+    assert alice_file.file.name != old_name
+    assert stored_objects() == [alice_file.file.name]
+    assert alice_file.file.read() == b"second"
+    assert not ObjectRemoval.objects.exists()
+
+
+def test_a_delete_removes_row_and_object_and_records_the_alert(
+    alice_client, alice_file, bob_file, stored_objects, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("delete", args=[alice_file.pk]))
+
+    assert response.status_code == 302
+    assert not StoredFile.objects.filter(pk=alice_file.pk).exists()
+    assert stored_objects() == [bob_file.file.name]
+    assert DeletionAlert.objects.get().file_name == "alice.txt"
+    assert not ObjectRemoval.objects.exists()
+
+
+def test_an_admin_delete_of_someone_elses_file_leaves_no_orphan(
+    client, admin, bob_file, stored_objects, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(client, admin).post(reverse("delete", args=[bob_file.pk]))
+
+    assert response.status_code == 302
+    assert not StoredFile.objects.exists()
+    assert stored_objects() == []
+    alert = DeletionAlert.objects.get()
+    assert (alert.actor_username, alert.owner_username) == ("admin", "bob")
+
+
+def test_an_api_upload_and_delete_work_the_same_on_s3(
+    client, alice, stored_objects, django_capture_on_commit_callbacks
+):
+    api = client_for(client, alice)
+
+    created = api.post("/api/v1/files", {"file": upload_file("api.txt", b"via api")})
+    assert created.status_code == 201
+    stored = StoredFile.objects.get(pk=created.json()["id"])
+    assert stored_objects() == [stored.file.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = api.delete(f"/api/v1/files/{stored.pk}")
+    assert deleted.status_code == 204
+    assert stored_objects() == []
+    assert not StoredFile.objects.exists()
