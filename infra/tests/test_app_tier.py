@@ -1,6 +1,7 @@
 """App tier: ASG behind an HTTPS load balancer, IMDSv2, its own role, the app from this repo."""
 
 import re
+import subprocess
 
 from aws_cdk.assertions import Match
 
@@ -153,3 +154,12 @@ def test_instance_role_reads_its_configuration_and_secrets_and_uses_the_bucket(p
         assert action in text, action
     assert ":parameter/skylocker/env" in text
     assert ":secret:skylocker/cloudfront-private-key-??????" in text
+
+
+def test_user_data_is_valid_bash(primary_raw, tmp_path):
+    script = tmp_path / "user-data.sh"
+    script.write_text(user_data(primary_raw))
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert script.read_text().startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in script.read_text()
