@@ -52,12 +52,20 @@ def send_email(alert: DeletionAlert) -> None:
     message.send()
 
 
+def sns_subject(subject: str) -> str:
+    """SNS refuses subjects not printable ASCII or over 100 characters; retries would not help."""
+    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in subject)[:100] or "Skylocker"
+
+
 def send_sns(alert: DeletionAlert) -> None:
     import boto3
+    from botocore.config import Config
 
     subject, body, _ = render(alert)
-    client = boto3.client("sns", region_name=settings.AWS_REGION)
-    client.publish(TopicArn=settings.SNS_TOPIC_ARN, Subject=subject[:100], Message=body)
+    # Fail fast: the outbox retries with backoff, so botocore's own retries would only block.
+    config = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 1})
+    client = boto3.client("sns", region_name=settings.AWS_REGION, config=config)
+    client.publish(TopicArn=settings.SNS_TOPIC_ARN, Subject=sns_subject(subject), Message=body)
 
 
 SENDERS = {"email": send_email, "sns": send_sns}
