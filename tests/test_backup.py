@@ -1,0 +1,153 @@
+"""`manage.py backup` / `restore`: one archive while the app serves, restored whole and only
+into an empty data folder. These run real `manage.py` processes on a real SQLite file, as the
+embedded install does, whatever database the rest of the suite uses."""
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEED = """
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile as F
+from locker.models import StoredFile
+alice = User.objects.create_user("alice", "alice@example.com", "a-long-test-passphrase-42")
+bob = User.objects.create_user("bob", "bob@example.com", "a-long-test-passphrase-42")
+StoredFile.create_from_upload(alice, F("notes.txt", b"alice's notes\\n"), "Grüße, notes")
+StoredFile.create_from_upload(alice, F("blob.bin", bytes(range(256)) * 4000), "binary")
+plans = StoredFile.create_from_upload(bob, F("plans.txt", b"first draft"), "bob's")
+plans.replace(F("plans.txt", b"second draft, longer"), "bob's, replaced")
+StoredFile.create_from_upload(bob, F("gone.txt", b"bye"), "").delete_by(bob)
+"""
+
+# Keeps uploading while the backup runs: the snapshot must still be consistent.
+WRITER = """
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile as F
+from locker.models import StoredFile
+alice = User.objects.get(username="alice")
+for i in range(150):
+    StoredFile.create_from_upload(alice, F(f"live-{i}.txt", f"written live {i}".encode() * 50))
+"""
+
+ROW = "SELECT id, owner_id, file, name, description, size, sha256, content_type, created_at, " \
+      "updated_at, object_missing_at FROM locker_storedfile ORDER BY id"
+
+
+def env_for(data: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE", "SKYLOCKER_S3_BUCKET"}}
+    return {**env, "SKYLOCKER_DATA_DIR": str(data), **extra}
+
+
+def manage(data: Path, *args, env=None, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env or env_for(data),
+        capture_output=True, text=True, timeout=120,
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def rows(data: Path, sql: str = ROW) -> list[tuple]:
+    with sqlite3.connect(data / "skylocker.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_a_backup_taken_while_uploads_run_restores_every_file_and_its_metadata(tmp_path):
+    live, fresh, archive = tmp_path / "live", tmp_path / "fresh", tmp_path / "locker.tar.gz"
+    manage(live, "migrate", "--verbosity", "0")
+    manage(live, "shell", "-c", SEED)
+    before = rows(live)
+    writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", WRITER], cwd=ROOT,
+                              env=env_for(live), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out = manage(live, "backup", str(archive)).stdout
+    finally:
+        assert writer.wait(timeout=120) == 0, writer.stdout.read()
+
+    assert "Backed up" in out
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"  # it holds the secret key
+    manage(fresh, "restore", str(archive))
+    restored = rows(fresh)
+
+    assert set(before) <= set(restored)  # every seeded file, metadata byte for byte
+    assert len(before) == 3
+    for _, _, name, _, _, size, sha256, *_ in restored:
+        content = (fresh / "files" / name).read_bytes()
+        assert content == (live / "files" / name).read_bytes()
+        assert (len(content), hashlib.sha256(content).hexdigest()) == (size, sha256)
+    stored = sorted(str(p.relative_to(fresh / "files")) for p in (fresh / "files").rglob("*")
+                    if p.is_file())
+    assert stored == sorted(r[2] for r in restored)  # no object without its row
+    users = "SELECT username, password, email FROM auth_user ORDER BY username"
+    assert rows(fresh, users) == rows(live, users)
+    assert (fresh / "secret_key").read_text() == (live / "secret_key").read_text()
+    assert manage(fresh, "reconcile", "--verify").returncode == 0
+
+
+def test_restore_refuses_a_data_folder_that_is_not_empty(tmp_path):
+    live, archive = tmp_path / "live", tmp_path / "locker.tar.gz"
+    manage(live, "migrate", "--verbosity", "0")
+    manage(live, "shell", "-c", SEED)
+    manage(live, "backup", str(archive))
+    manage(live, "shell", "-c", "from locker.models import StoredFile; "
+                                "StoredFile.objects.filter(name='notes.txt').update(name='kept')")
+    before = rows(live)
+    objects = sorted(p.name for p in (live / "files").rglob("*"))
+
+    result = manage(live, "restore", str(archive), check=False)
+
+    assert result.returncode != 0
+    assert "not empty" in result.stderr
+    assert rows(live) == before  # nothing overwritten
+    assert sorted(p.name for p in (live / "files").rglob("*")) == objects
+
+
+def test_restore_refuses_an_archive_entry_that_leaves_the_files_folder(tmp_path):
+    live, fresh, archive = tmp_path / "live", tmp_path / "fresh", tmp_path / "locker.tar.gz"
+    manage(live, "migrate", "--verbosity", "0")
+    manage(live, "backup", str(archive))
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive) as good, tarfile.open(evil, "w:gz") as bad:
+        for member in good:
+            bad.addfile(member, good.extractfile(member))
+        info = tarfile.TarInfo("files/../../escaped")
+        info.size = 4
+        bad.addfile(info, __import__("io").BytesIO(b"evil"))
+
+    result = manage(fresh, "restore", str(evil), check=False)
+
+    assert result.returncode != 0
+    assert "suspicious entry" in result.stderr
+    assert not (tmp_path / "escaped").exists()
+    assert not (fresh / "skylocker.sqlite3").exists()
+    assert not (fresh / "files").exists() or list((fresh / "files").rglob("*")) == []
+
+
+@pytest.mark.parametrize(
+    "command, setting, advice",
+    [
+        ("backup", {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/skylocker"}, "pg_dump"),
+        ("restore", {"DATABASE_URL": "mysql://root@127.0.0.1:3306/skylocker"}, "mysqldump"),
+        ("backup", {"SKYLOCKER_S3_BUCKET": "skylocker-files"}, "bucket versioning"),
+    ],
+)
+def test_outside_the_embedded_install_the_commands_point_to_the_native_tools(
+    tmp_path, command, setting, advice
+):
+    archive = tmp_path / "x.tar.gz"
+    result = manage(tmp_path, command, str(archive), env=env_for(tmp_path, **setting), check=False)
+
+    assert result.returncode != 0
+    assert advice in result.stderr, result.stderr
+    assert not archive.exists()
+    assert not (tmp_path / "skylocker.sqlite3").exists()
