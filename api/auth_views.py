@@ -107,7 +107,7 @@ class TokenView(AuthThrottled, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(responses=MeSerializer, tags=["auth"])
+@extend_schema(responses={200: MeSerializer, 401: ErrorSerializer}, tags=["auth"])
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def me(request):

@@ -1,6 +1,7 @@
 """Every API error is JSON with a human `detail`; invalid input also lists `{field: [messages]}`."""
 
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -47,6 +48,7 @@ def summary(fields: dict) -> str:
     return "Please correct: " + ", ".join(names) + "."
 
 
+@csrf_exempt  # it changes nothing, and a POST to a wrong path should still hear "404"
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer JSON like the rest of the API, not an HTML page."""
     return JsonResponse({"detail": "There is no such API path."}, status=404)

@@ -50,7 +50,7 @@ class FileListView(generics.ListCreateAPIView):
         files = files.search(query.validated_data["search"])
         if owner := query.validated_data.get("owner"):
             files = files.filter(owner__username=owner)
-        ordering = query.validated_data["ordering"]
+        ordering = query.validated_data["ordering"] or "-updated_at"
         return files.order_by(ordering, ("-" if ordering.startswith("-") else "") + "pk")
 
     @extend_schema(
@@ -93,6 +93,8 @@ class FileDetailView(APIView):
         stored = file_or_404(request, pk)
         change = FileReplaceSerializer(data=parsed(request))
         change.is_valid(raise_exception=True)
+        if not change.validated_data:  # nothing to change: answer with the file as it is
+            return Response(FileSerializer(stored, context={"request": request}).data)
         try:
             stored.replace(
                 change.validated_data.get("file"), change.validated_data.get("description")

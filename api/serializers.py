@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from locker.forms import FileForm
@@ -52,8 +53,22 @@ class FileSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class NonEmptyFileField(serializers.FileField):
+    """A file with at least one byte (the schema says so too)."""
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: JSON numbers or booleans are refused, not silently turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def file_field(required: bool) -> serializers.FileField:
-    return serializers.FileField(
+    return NonEmptyFileField(
         required=required,
         error_messages={"required": FILE_ERRORS["required"], "empty": FILE_ERRORS["empty"]},
     )
@@ -68,16 +83,11 @@ class FileUploadSerializer(serializers.Serializer):
 
 class FileReplaceSerializer(serializers.Serializer):
     file = file_field(required=False)
-    description = serializers.CharField(max_length=255, required=False, allow_blank=True)
-
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError("Send a new file, a new description, or both.")
-        return attrs
+    description = StrictCharField(max_length=255, required=False, allow_blank=True)
 
 
 class DescriptionSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=255, allow_blank=True)
+    description = StrictCharField(max_length=255, allow_blank=True)
 
 
 class FileListQuerySerializer(serializers.Serializer):
@@ -85,28 +95,32 @@ class FileListQuerySerializer(serializers.Serializer):
     ordering = serializers.ChoiceField(
         choices=[*ORDERINGS, *(f"-{name}" for name in ORDERINGS)],
         required=False,
+        allow_blank=True,
         default="-updated_at",
     )
     owner = serializers.CharField(
-        max_length=150, required=False, help_text="Staff only: files of this username."
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="Staff only: files of this username (empty: everyone's).",
     )
 
 
 class RegisterSerializer(serializers.Serializer):
     """Only the shape; the sign-up page's form does the real validation."""
 
-    username = serializers.CharField(max_length=150)
-    email = serializers.CharField(max_length=254)
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    email = StrictCharField(max_length=254)
+    first_name = StrictCharField(max_length=150)
+    last_name = StrictCharField(max_length=150)
+    password = StrictCharField(
         max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
 

@@ -245,12 +245,27 @@ def test_patch_with_json_changes_only_the_description(alice_api, alice_file, sto
     assert stored_objects() == before
 
 
-def test_an_empty_patch_is_400_and_changes_nothing(alice_api, alice_file):
+def test_an_empty_patch_changes_nothing(alice_api, alice_file):
+    before = alice_file.updated_at
     response = alice_api.patch(url(alice_file), {}, format="json")
+    assert response.status_code == 200
+    alice_file.refresh_from_db()
+    assert (alice_file.description, alice_file.updated_at) == ("mine", before)
+
+
+def test_a_description_must_be_text(alice_api, alice_file):
+    response = alice_api.patch(url(alice_file), {"description": 0}, format="json")
     assert response.status_code == 400
-    assert response.json()["non_field_errors"]
+    assert response.json()["description"] == ["Not a valid string."]
     alice_file.refresh_from_db()
     assert alice_file.description == "mine"
+
+
+def test_a_page_size_that_is_not_a_positive_number_is_400(alice_api, alice_file):
+    for bad in ("0", "-1", "null", "²"):
+        response = alice_api.get(FILES, {"page_size": bad})
+        assert response.status_code == 400
+        assert "page_size" in response.json()
 
 
 def test_patch_over_the_limit_is_413_and_keeps_the_old_content(

@@ -1,0 +1,71 @@
+import re
+
+from openapi_spec_validator import validate
+
+CONTRACT_PATHS = {
+    "/api/v1/auth/register": {"post"},
+    "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/me": {"get"},
+    "/api/v1/files": {"get", "post"},
+    "/api/v1/files/{id}": {"get", "patch", "delete"},
+    "/api/v1/files/{id}/content": {"get"},
+}
+
+
+def test_the_served_schema_is_a_valid_openapi_3_document_covering_the_contract(anon, db):
+    response = anon.get("/api/v1/schema")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    schema = response.json()
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    operations = {
+        path: {m for m in item if m in {"get", "post", "patch", "delete", "put"}}
+        for path, item in schema["paths"].items()
+    }
+    assert {path: operations[path] for path in CONTRACT_PATHS} == CONTRACT_PATHS
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+
+
+def test_the_file_schema_lists_exactly_the_contracts_fields(anon, db):
+    schema = anon.get("/api/v1/schema").json()
+    fields = schema["components"]["schemas"]["File"]["properties"]
+    assert set(fields) == {
+        "id",
+        "name",
+        "size",
+        "content_type",
+        "sha256",
+        "description",
+        "owner",
+        "created_at",
+        "updated_at",
+        "download_url",
+    }
+    assert fields["id"]["format"] == "uuid"
+
+
+def test_the_docs_page_loads_only_same_origin_scripts_under_the_csp(anon, db):
+    response = anon.get("/api/docs")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    # The CSP forbids inline code: every script has a src and there is no inline style block.
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "<style" not in html
+    sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
+    assert len(sources) == 4  # Swagger UI bundle, preset, Skylocker's init script, stylesheet
+    for src in sources:
+        assert src.startswith("/"), src  # same origin, nothing from a CDN
+        asset = anon.get(src.replace("&amp;", "&"))
+        assert asset.status_code == 200, src
+        body = b"".join(asset.streaming_content) if asset.streaming else asset.content
+        assert len(body) > 20, src
+    init = anon.get("/api/docs?script=")
+    assert init["Content-Type"].startswith("application/javascript")
+    assert b"/api/v1/schema" in init.content

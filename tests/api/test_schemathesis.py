@@ -1,0 +1,92 @@
+"""Schemathesis against the schema the live server serves, as alice, with bob as her peer.
+
+Its `object_level_authorization` check replays alice's successful reads of her own files with
+bob's token and fails if bob gets them; afterwards the test checks that bob's own file was never
+reached with alice's token.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.shortcuts import get_object_or_404
+
+from api import file_views
+from api.models import ApiToken
+from locker.models import DeletionAlert, StoredFile
+
+ST = str(Path(sys.executable).with_name("st"))
+CONFIG = """
+[auth.wfc]
+path = "{wfc}"
+user = "alice"
+peers = ["alice", "bob"]
+
+# Multipart form fields are text: a generated JSON null arrives as the word "null", which is a
+# perfectly good description, so "null was accepted" is no finding there. Bad multipart input is
+# covered by tests/api/test_files.py.
+[[operations]]
+include-operation-id = ["v1_files_create", "v1_files_partial_update"]
+checks.negative_data_rejection.enabled = false
+"""
+
+
+def wfc_document(**tokens) -> dict:
+    return {
+        "auth": [
+            {"name": name, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {raw}"}]}
+            for name, raw in tokens.items()
+        ]
+    }
+
+
+def run_schemathesis(live_server, alice, bob, tmp_path, *options):
+    wfc = tmp_path / "wfc.json"
+    tokens = {"alice": ApiToken.issue(alice)[1], "bob": ApiToken.issue(bob)[1]}
+    wfc.write_text(json.dumps(wfc_document(**tokens)))
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG.format(wfc=wfc))
+    command = [
+        ST,
+        "--no-color",
+        f"--config-file={config}",
+        "run",
+        f"{live_server.url}/api/v1/schema",
+        "--checks=all",
+        "--seed=20261128",
+        "--workers=1",
+        # Revoking alice's own token mid-run would leave nothing else to test;
+        # tests/api/test_auth.py covers that call.
+        "--exclude-operation-id=v1_auth_token_destroy",
+        *options,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+
+
+def test_schemathesis_finds_no_errors_and_no_cross_user_access(
+    live_server, alice, bob, bob_file, tmp_path
+):
+    result = run_schemathesis(live_server, alice, bob, tmp_path, "--max-examples=10")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    # Bob's token is used only to replay alice's reads: it was used, and got nothing.
+    assert ApiToken.objects.get(user=bob).last_used_at is not None
+
+    # Alice's token never reached bob's file.
+    bob_file.refresh_from_db()
+    assert (bob_file.owner, bob_file.description, bob_file.size) == (bob, "his", 12)
+    assert not DeletionAlert.objects.filter(owner_username="bob").exists()
+    assert StoredFile.objects.exclude(owner__in=[alice, bob]).count() == 0
+
+
+def test_the_cross_user_check_catches_a_leak_when_visibility_is_broken(
+    live_server, alice, bob, tmp_path, monkeypatch
+):
+    # Fault injection, in process: the classic file-sharing bug, a detail view that forgets to
+    # ask visible_to(). It proves the check above can fail; nothing else patches the rule.
+    monkeypatch.setattr(
+        file_views, "get_file_for", lambda user, pk: get_object_or_404(StoredFile, pk=pk)
+    )
+    result = run_schemathesis(live_server, alice, bob, tmp_path, "--max-examples=5")
+    assert result.returncode != 0
+    assert "ST402 Object-level authorization bypass" in result.stdout, result.stdout[-4000:]
