@@ -45,7 +45,7 @@ class UploadTicketSerializer(serializers.Serializer):
 
 class FinalizeSerializer(serializers.Serializer):
     sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default=""
+        r"^([0-9a-fA-F]{64})?$", required=False, allow_blank=True, default=""
     )
 
 
