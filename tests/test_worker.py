@@ -106,6 +106,7 @@ def test_a_worker_killed_mid_run_loses_no_alert(tmp_path, smtp_port, start_smtp)
     assert delivery_row(db_path)[0] == attempts + 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_finishes_removals_left_by_a_crash(alice, alice_file, stored_objects):
     # A crash after the commit: the row is gone and the removal never ran.
     ObjectRemoval.objects.create(name=alice_file.file.name)
