@@ -170,3 +170,14 @@ def test_every_delete_records_exactly_one_delivery_per_channel(settings, alice, 
     alice_file.delete_by(alice)
     assert list(AlertDelivery.objects.values_list("channel", flat=True)) == ["email"]
     assert AlertDelivery.objects.due().count() == 1
+
+
+def test_the_subject_and_text_carry_the_file_name_exactly_as_it_was(smtp, settings, alice):
+    settings.ADMIN_EMAILS = ["ops@example.com"]
+    name = "Tom & Jerry's <plans>.txt"
+    doomed = StoredFile.create_from_upload(alice, upload_file(name, b"x"), "")
+    doomed.delete_by(alice)
+    run_worker_once()
+    ((_, message),) = smtp.wait_for(1)
+    assert message["Subject"] == f"[Skylocker] {name} was deleted by alice"
+    assert f"File:        {name}" in message.get_body(("plain",)).get_content()
