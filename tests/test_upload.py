@@ -207,3 +207,18 @@ def test_an_object_is_removed_when_its_row_cannot_be_written(alice, stored_objec
     with pytest.raises(IntegrityError):
         StoredFile.create_from_upload(alice, upload_file(), "x")
     assert stored_objects() == []
+
+
+def test_markup_in_an_uploaded_name_is_escaped_in_the_confirmation(alice_client):
+    hostile = "<img src=x onerror=alert('skylocker')>.txt"
+    response = alice_client.post(
+        reverse("upload"),
+        {"file": upload_file(hostile, b"x"), "description": "<i>hi</i>"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<img src=x" not in page
+    assert "<i>hi</i>" not in page
+    assert "Uploaded &lt;img src=x onerror=alert(&#x27;skylocker&#x27;)&gt;.txt" in page
+    assert StoredFile.objects.get().name == hostile
