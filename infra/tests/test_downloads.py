@@ -39,10 +39,10 @@ def test_distribution_answers_on_the_custom_domain_with_the_us_east_1_certificat
     assert config["Aliases"] == [settings.downloads_domain]
     assert config["ViewerCertificate"]["SslSupportMethod"] == "sni-only"
     assert config["ViewerCertificate"]["MinimumProtocolVersion"].startswith("TLSv1.2")
-    imported = config["ViewerCertificate"]["AcmCertificateArn"]["Fn::GetAtt"]
-    reader = primary_raw["Resources"][imported[0]]
-    assert reader["Type"] == "Custom::CrossRegionExportReader"
-    _, certificate = only(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
+    imported = config["ViewerCertificate"]["AcmCertificateArn"]["Fn::GetStackOutput"]
+    assert imported["StackName"] == "Skylocker-Certificate" and imported["Region"] == "us-east-1"
+    certificate_id, certificate = only(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
+    assert raw["Skylocker-Certificate"]["Outputs"][imported["OutputName"]]["Value"] == {"Ref": certificate_id}
     assert certificate["Properties"]["DomainName"] == settings.downloads_domain
 
 

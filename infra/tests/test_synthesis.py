@@ -44,20 +44,28 @@ def test_stacks_deploy_in_dependency_order(manifest):
     assert not {"Skylocker-Primary", "Skylocker-DrDatabase"} & dependencies("Skylocker-DrFiles")
 
 
-def test_only_the_cloudfront_certificate_crosses_regions_by_reference(raw):
-    writers = resources(raw["Skylocker-Certificate"], "Custom::CrossRegionExportWriter")
-    readers = resources(raw["Skylocker-Primary"], "Custom::CrossRegionExportReader")
-    assert len(writers) == 1 and len(readers) == 1
-    (writer,) = writers.values()
-    exported = writer["Properties"]["WriterProps"]["exports"]
-    assert len(exported) == 1
-    (value,) = exported.values()
-    assert value == {"Ref": next(iter(resources(raw["Skylocker-Certificate"],
-                                                "AWS::CertificateManager::Certificate")))}
-    for name in ("Skylocker-DrFiles", "Skylocker-DrDatabase"):
-        assert not [r for r in raw[name]["Resources"].values() if "CrossRegion" in r["Type"]]
-        assert "Outputs" not in raw[name] or not any(
-            "Export" in output for output in raw[name]["Outputs"].values())
+def stack_output_reads(value) -> list[dict]:
+    if isinstance(value, dict):
+        if "Fn::GetStackOutput" in value:
+            return [value["Fn::GetStackOutput"]]
+        return [found for v in value.values() for found in stack_output_reads(v)]
+    if isinstance(value, list):
+        return [found for v in value for found in stack_output_reads(v)]
+    return []
+
+
+def test_only_the_cloudfront_certificate_crosses_regions_by_reference(raw, settings):
+    certificate_outputs = raw["Skylocker-Certificate"]["Outputs"]
+    (output_name, output), = certificate_outputs.items()
+    (certificate_id,) = resources(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
+    assert output["Value"] == {"Ref": certificate_id}
+    assert stack_output_reads(raw["Skylocker-Primary"]) == [
+        {"StackName": "Skylocker-Certificate", "Region": "us-east-1", "OutputName": output_name}]
+    for name in ("Skylocker-DrFiles", "Skylocker-DrDatabase", "Skylocker-Certificate"):
+        assert stack_output_reads(raw[name]) == []
+    for name, template in raw.items():
+        assert not [r for r in template["Resources"].values() if "CrossRegion" in r["Type"]], name
+        assert not any("Export" in o for o in template.get("Outputs", {}).values()), name
 
 
 def test_every_checkov_skip_in_the_templates_gives_a_reason(raw):
