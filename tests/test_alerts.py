@@ -181,3 +181,20 @@ def test_the_subject_and_text_carry_the_file_name_exactly_as_it_was(smtp, settin
     ((_, message),) = smtp.wait_for(1)
     assert message["Subject"] == f"[Skylocker] {name} was deleted by alice"
     assert f"File:        {name}" in message.get_body(("plain",)).get_content()
+
+
+def test_without_email_url_each_alert_is_written_as_an_eml_file(
+    settings, data_dir, alice, alice_file
+):
+    import email
+    from email import policy
+
+    settings.EMAIL_BACKEND = "locker.mail.EmlFileBackend"
+    settings.ADMIN_EMAILS = ["ops@example.com"]
+    alice_file.delete_by(alice)
+    run_worker_once()
+    (written,) = (data_dir / "mail").glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert message["To"] == "ops@example.com"
+    assert message["Subject"] == "[Skylocker] alice.txt was deleted by alice"
+    assert AlertDelivery.objects.get().delivered_at is not None

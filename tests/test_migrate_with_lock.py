@@ -63,3 +63,13 @@ def test_two_concurrent_migrations_both_succeed_and_migrate_once(tmp_path):
         if url:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP DATABASE {name}")
+
+
+def test_the_models_and_migrations_agree(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
