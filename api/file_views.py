@@ -1,8 +1,10 @@
 """Files through the API: one QuerySet decides visibility, the model methods change state."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -24,6 +26,7 @@ from locker.uploads import upload_too_large
 from locker.views import get_file_for
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
+NO_SUCH_FILE = "There is no file with this id."
 
 
 def parsed(request):
@@ -35,7 +38,11 @@ def parsed(request):
 
 
 def file_or_404(request, pk) -> StoredFile:
-    return get_file_for(request.user, pk)
+    """The file through the one visibility helper; another user's file looks like no file at all."""
+    try:
+        return get_file_for(request.user, pk)
+    except Http404:
+        raise NotFound(NO_SUCH_FILE) from None
 
 
 class FileListView(generics.ListCreateAPIView):
@@ -100,7 +107,7 @@ class FileDetailView(APIView):
                 change.validated_data.get("file"), change.validated_data.get("description")
             )
         except StoredFile.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(NO_SUCH_FILE) from None
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(
@@ -111,7 +118,7 @@ class FileDetailView(APIView):
         try:
             stored.delete_by(request.user)
         except StoredFile.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(NO_SUCH_FILE) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,0 +1,3 @@
+from skylocker_cli.main import cli
+
+cli(prog_name="skylocker")

@@ -1,0 +1,220 @@
+"""`skylocker`: the command-line client. It talks only to the API (/api/v1/…)."""
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from skylocker_cli import config
+from skylocker_cli.client import Api, Failure, check
+
+FILE_ID = click.UUID
+
+
+def progress(enabled: bool | None, total: int, label: str) -> dict:
+    # Shown when asked, or when a person is watching the terminal.
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return {
+        "total": total,
+        "desc": label,
+        "unit": "B",
+        "unit_scale": True,
+        "unit_divisor": 1024,
+        "disable": not show,
+        "file": sys.stderr,
+    }
+
+
+progress_option = click.option(
+    "--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal)."
+)
+
+
+@click.group()
+@click.version_option(package_name="skylocker")
+def cli():
+    """Skylocker from the command line: log in once, then put, ls, get, replace and rm files."""
+
+
+@cli.command()
+@click.argument("url")
+@click.option("-u", "--username", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, envvar="SKYLOCKER_PASSWORD")
+def login(url, username, password):
+    """Log in to the Skylocker at URL and keep the token in your config folder (mode 0600)."""
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "give the full address, such as https://skylocker.example.com", param_hint="URL"
+        )
+    api = Api(url)
+    body = api.request(
+        "POST", "/api/v1/auth/token", json={"username": username, "password": password}
+    ).json()
+    if "token" not in body:
+        raise Failure(f"{url} did not answer like a Skylocker server. Check the URL.")
+    path = config.save(
+        {
+            "url": api.url,
+            "token": body["token"],
+            "expires_at": body["expires_at"],
+            "username": username,
+        }
+    )
+    click.echo(f"Logged in to {api.url} as {username}; the token expires {body['expires_at']}.")
+    click.echo(f"Token kept in {path}.", err=True)
+
+
+@cli.command()
+def logout():
+    """Revoke the token on the server and forget it here."""
+    saved = config.load()
+    if not saved.get("token"):
+        click.echo("Not logged in.")
+        return
+    try:
+        Api(saved["url"], saved["token"]).request("DELETE", "/api/v1/auth/token")
+    except Failure as exc:
+        click.echo(
+            f"The server did not revoke the token ({exc.message.splitlines()[0]}).", err=True
+        )
+    config.forget()
+    click.echo("Logged out.")
+
+
+@cli.command()
+def whoami():
+    """Who the saved token belongs to."""
+    api = Api.from_config()
+    me = api.request("GET", "/api/v1/me").json()
+    staff = " (staff)" if me["is_staff"] else ""
+    click.echo(
+        f"{me['username']}{staff}: {me['first_name']} {me['last_name']} <{me['email']}> ({api.url})"
+    )
+
+
+@cli.command("ls")
+@click.option(
+    "-s", "--search", default="", help="Only files whose name or description contains this."
+)
+@click.option("--owner", default=None, help="Staff only: files of this username.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
+def list_files(search, owner, as_json):
+    """List your files (staff: everyone's), newest first."""
+    api = Api.from_config()
+    params = {"search": search, "page_size": 500}
+    if owner:
+        params["owner"] = owner
+    page = api.request("GET", "/api/v1/files", params=params).json()
+    rows = list(page["results"])
+    while page["next"]:
+        page = api.request("GET", page["next"]).json()
+        rows.extend(page["results"])
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row))
+        else:
+            when = row["updated_at"][:16].replace("T", " ")
+            click.echo(
+                f"{row['id']}  {row['size']:>10}  {when}  {row['name']}  {row['description']}"
+            )
+    if not rows and not as_json:
+        click.echo("No files.", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-d", "--description", default="", help="A short description (up to 255 characters).")
+@progress_option
+def put(file, description, progress):
+    """Upload FILE; prints the new file's id."""
+    api = Api.from_config()
+    stored = send(api, "POST", "/api/v1/files", file, {"description": description}, progress)
+    click.echo(stored["id"])
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write (default: its name here).",
+)
+@click.option("-f", "--force", is_flag=True, help="Overwrite an existing file.")
+@progress_option
+def get(file_id, output, force, progress):
+    """Download a file and check its SHA-256."""
+    api = Api.from_config()
+    meta = api.request("GET", f"/api/v1/files/{file_id}").json()
+    target = output or Path(meta["name"])
+    if target.is_dir():
+        target = target / meta["name"]
+    if target.exists() and not force:
+        raise Failure(f"{target} exists; use --force to overwrite it.")
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    with api.stream("GET", f"/api/v1/files/{file_id}/content", follow_redirects=True) as response:
+        if not response.is_success:
+            response.read()
+            check(response)
+        with open(partial, "wb") as out, tqdm(**progress_bar(progress, meta)) as bar:
+            for chunk in response.iter_bytes():
+                out.write(chunk)
+                digest.update(chunk)
+                bar.update(len(chunk))
+    if digest.hexdigest() != meta["sha256"]:
+        partial.unlink()
+        raise Failure(
+            f"The download of {meta['name']} was damaged (SHA-256 differs); nothing written."
+        )
+    os.replace(partial, target)
+    click.echo(str(target))
+
+
+def progress_bar(enabled, meta) -> dict:
+    return progress(enabled, meta["size"], meta["name"])
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("-d", "--description", default=None, help="A new description.")
+@progress_option
+def replace(file_id, file, description, progress):
+    """Replace a file's content (FILE) and/or its description (-d)."""
+    if file is None and description is None:
+        raise click.UsageError("Give a new FILE, a new --description, or both.")
+    api = Api.from_config()
+    path = f"/api/v1/files/{file_id}"
+    if file is None:
+        stored = api.request("PATCH", path, json={"description": description}).json()
+    else:
+        fields = {} if description is None else {"description": description}
+        stored = send(api, "PATCH", path, file, fields, progress)
+    click.echo(f"Replaced {stored['name']} ({stored['size']} bytes).")
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+def rm(file_id):
+    """Delete a file (the administrators are told)."""
+    api = Api.from_config()
+    api.request("DELETE", f"/api/v1/files/{file_id}")
+    click.echo(f"Deleted {file_id}.")
+
+
+def send(api: Api, method: str, path: str, file: Path, fields: dict, show) -> dict:
+    """A multipart upload streamed from disk with a known length (the server needs one)."""
+    size = file.stat().st_size
+    with (
+        open(file, "rb") as raw,
+        tqdm.wrapattr(raw, "read", **progress(show, size, file.name)) as f,
+    ):
+        files = {"file": (file.name, f, "application/octet-stream")}
+        return api.request(method, path, data=fields, files=files).json()

@@ -1,0 +1,192 @@
+"""The `skylocker` command end to end, as a shell user runs it, against a live Skylocker."""
+
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from api.models import ApiToken
+from locker.models import DeletionAlert, StoredFile
+from tests.conftest import PASSWORD, free_port
+
+SKYLOCKER = str(Path(sys.executable).with_name("skylocker"))
+
+
+@pytest.fixture
+def sky(tmp_path):
+    """Runs the installed console script with its own config folder, in a scratch folder."""
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": "120"}
+
+    def run(*args, input=None):
+        return subprocess.run(
+            [SKYLOCKER, *map(str, args)],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=env,
+            cwd=work,
+            timeout=60,
+        )
+
+    run.config = tmp_path / "config" / "skylocker" / "config.json"
+    run.work = work
+    return run
+
+
+@pytest.fixture
+def logged_in(sky, live_server, alice):
+    result = sky("login", live_server.url, "-u", "alice", "--password", PASSWORD)
+    assert result.returncode == 0, result.stderr
+    return sky
+
+
+def no_traceback(result) -> bool:
+    return "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_cli_does_the_whole_cycle(sky, live_server, alice):
+    login = sky("login", live_server.url, input=f"alice\n{PASSWORD}\n")
+    assert login.returncode == 0, login.stderr
+    assert stat.S_IMODE(sky.config.stat().st_mode) == 0o600
+    saved = json.loads(sky.config.read_text())
+    assert (
+        ApiToken.objects.get(user=alice).digest
+        == hashlib.sha256(saved["token"].encode()).hexdigest()
+    )
+
+    assert sky("whoami").stdout.startswith("alice: Alice Liddell <alice@example.com>")
+
+    original = os.urandom(200_000)
+    (sky.work / "photo.raw").write_bytes(original)
+    put = sky("put", "photo.raw", "-d", "holiday", "--progress")
+    assert put.returncode == 0, put.stderr
+    assert "100%" in put.stderr
+    stored = StoredFile.objects.get()
+    assert put.stdout.strip() == str(stored.pk)
+    assert (stored.owner, stored.name, stored.size, stored.description) == (
+        alice,
+        "photo.raw",
+        200_000,
+        "holiday",
+    )
+
+    listing = sky("ls")
+    assert str(stored.pk) in listing.stdout
+    assert "photo.raw" in listing.stdout
+
+    got = sky("get", stored.pk, "-o", "copy.raw")
+    assert got.returncode == 0, got.stderr
+    assert (sky.work / "copy.raw").read_bytes() == original
+
+    (sky.work / "v2.raw").write_bytes(b"second version")
+    replaced = sky("replace", stored.pk, "v2.raw", "-d", "edited")
+    assert replaced.returncode == 0, replaced.stderr
+    stored.refresh_from_db()
+    assert (stored.name, stored.size, stored.description) == ("v2.raw", 14, "edited")
+    assert sky("get", stored.pk, "-o", "copy.raw").returncode != 0  # never overwrites silently
+    assert sky("get", stored.pk, "-o", "copy.raw", "--force").returncode == 0
+    assert (sky.work / "copy.raw").read_bytes() == b"second version"
+
+    removed = sky("rm", stored.pk)
+    assert removed.returncode == 0, removed.stderr
+    assert not StoredFile.objects.exists()
+    assert DeletionAlert.objects.get().actor_username == "alice"
+
+    assert sky("logout").returncode == 0
+    assert not ApiToken.objects.exists()
+    assert not sky.config.exists()
+
+
+def test_a_description_alone_can_be_replaced(logged_in, alice_file):
+    result = logged_in("replace", alice_file.pk, "-d", "only the words")
+    assert result.returncode == 0, result.stderr
+    alice_file.refresh_from_db()
+    assert (alice_file.description, alice_file.size) == ("only the words", 15)
+
+
+def test_ls_searches(logged_in, alice):
+    from tests.conftest import upload_file
+
+    StoredFile.create_from_upload(alice, upload_file("taxes.pdf", b"%PDF-1.4"), "2025")
+    StoredFile.create_from_upload(alice, upload_file("cat.txt", b"meow"), "pet")
+    result = logged_in("ls", "--search", "tax")
+    assert "taxes.pdf" in result.stdout
+    assert "cat.txt" not in result.stdout
+
+
+def test_an_unreachable_url_is_a_message_and_exit_6(sky, db):
+    result = sky("login", f"http://127.0.0.1:{free_port()}", "-u", "alice", "--password", "x")
+    assert result.returncode == 6
+    assert "Cannot reach" in result.stderr
+    assert no_traceback(result)
+    assert not sky.config.exists()
+
+
+def test_a_url_that_is_not_skylocker_is_a_message_and_exit_6(sky, live_server, alice):
+    result = sky("login", f"{live_server.url}/static", "-u", "alice", "--password", PASSWORD)
+    assert result.returncode == 6
+    assert "did not answer like a Skylocker server" in result.stderr
+    assert no_traceback(result)
+
+
+def test_a_wrong_password_is_exit_3(sky, live_server, alice):
+    result = sky("login", live_server.url, "-u", "alice", "--password", "wrong")
+    assert result.returncode == 3
+    assert "Wrong username or password." in result.stderr
+    assert not ApiToken.objects.exists()
+    assert not sky.config.exists()
+
+
+def test_an_expired_token_is_exit_3_with_advice(logged_in, alice):
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    result = logged_in("ls")
+    assert result.returncode == 3
+    assert "expired" in result.stderr
+    assert "skylocker login" in result.stderr
+    assert no_traceback(result)
+
+
+def test_an_over_limit_file_is_exit_5_and_nothing_is_stored(logged_in, settings, stored_objects):
+    settings.MAX_UPLOAD_BYTES = 1000
+    (logged_in.work / "big.bin").write_bytes(b"x" * 5000)
+    result = logged_in("put", "big.bin")
+    assert result.returncode == 5
+    assert "larger than" in result.stderr
+    assert no_traceback(result)
+    assert not StoredFile.objects.exists()
+    assert stored_objects() == []
+
+
+def test_an_unknown_id_is_exit_4(logged_in):
+    result = logged_in("get", uuid.uuid4())
+    assert result.returncode == 4
+    assert "There is no file with this id." in result.stderr
+    assert list(logged_in.work.iterdir()) == []
+
+
+def test_someone_elses_file_is_unknown_too(logged_in, bob_file):
+    result = logged_in("rm", bob_file.pk)
+    assert result.returncode == 4
+    assert StoredFile.objects.filter(pk=bob_file.pk).exists()
+
+
+def test_a_malformed_id_is_a_usage_error(logged_in):
+    result = logged_in("rm", "not-an-id")
+    assert result.returncode == 2
+    assert "not a valid UUID" in result.stderr
+
+
+def test_commands_before_login_say_so(sky, db):
+    result = sky("ls")
+    assert result.returncode == 3
+    assert "Not logged in" in result.stderr
