@@ -1,0 +1,267 @@
+"""Skylocker in a real browser: the real gunicorn and worker, Debian's Chromium, axe-core.
+
+One site per session: its own data folder, a migrated SQLite database, an admin made by
+`ensure_superuser`, and a real SMTP server (aiosmtpd) for the deletion alerts. Each test gets
+a fresh browser context, and every page a test visits is checked by axe and saved as a PNG.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import Inbox, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("SKYLOCKER_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+MAX_UPLOAD_BYTES = 1024 * 1024
+ADMIN_EMAIL = "alerts@skylocker.test"
+STAFF = {
+    "username": "staff",
+    "password": "staff-passphrase-for-e2e",
+    "email": "staff@skylocker.test",
+}
+PASSWORD = "a-long-browser-passphrase-42"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = [item for item in items if Path(str(item.fspath)).is_relative_to(HERE)]
+    if Path(CHROMIUM).exists() or not here:
+        return
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium); `make e2e` installs it"
+    if os.environ.get("SKYLOCKER_E2E_REQUIRED") == "1":
+        raise pytest.UsageError(f"The browser tests are required here, but {reason}.")
+    for item in here:
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        # The lock file pins axe-core; npm ci installs exactly that.
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
+def inbox():
+    mailbox = Inbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+class Site:
+    """The running Skylocker: its address, and its database and storage to check state."""
+
+    def __init__(self, url: str, data: Path):
+        self.url = url
+        self.data = data
+
+    def rows(self, sql: str, *params) -> list[sqlite3.Row]:
+        with sqlite3.connect(f"file:{self.data / 'skylocker.sqlite3'}?mode=ro", uri=True) as db:
+            db.row_factory = sqlite3.Row
+            return db.execute(sql, params).fetchall()
+
+    def files_of(self, username: str) -> list[sqlite3.Row]:
+        return self.rows(
+            "SELECT f.* FROM locker_storedfile f JOIN auth_user u ON u.id = f.owner_id "
+            "WHERE u.username = ? ORDER BY f.created_at",
+            username,
+        )
+
+    def objects_of(self, username: str) -> dict[str, bytes]:
+        """Every stored object of this user's folder, by storage name, with its bytes."""
+        (user_id,) = self.rows("SELECT id FROM auth_user WHERE username = ?", username)[0]
+        folder = self.data / "files" / "u" / str(user_id)
+        if not folder.exists():
+            return {}
+        return {f"u/{user_id}/{p.name}": p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+    def temp_files(self) -> list[Path]:
+        return list((self.data / "tmp").iterdir())
+
+
+def _wait_until_ready(url: str, processes: list[subprocess.Popen]) -> None:
+    for _ in range(300):
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("Skylocker did not become ready")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, inbox):
+    data = tmp_path_factory.mktemp("skylocker-e2e")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SKYLOCKER_", "DATABASE_URL", "AWS_", "EMAIL_", "DJANGO_"))
+    }
+    env.update(
+        SKYLOCKER_DATA_DIR=str(data),
+        SKYLOCKER_MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
+        SKYLOCKER_ADMIN_EMAILS=ADMIN_EMAIL,
+        EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="skylocker.settings",
+        DJANGO_SUPERUSER_USERNAME=STAFF["username"],
+        DJANGO_SUPERUSER_PASSWORD=STAFF["password"],
+        DJANGO_SUPERUSER_EMAIL=STAFF["email"],
+    )
+    python = sys.executable
+    bindir = Path(python).parent
+    for command in (["migrate", "--noinput", "-v0"], ["ensure_superuser", "-v0"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    log = (data / "server.log").open("w")
+    web = subprocess.Popen(
+        [str(bindir / "gunicorn"), "skylocker.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [python, "manage.py", "run_worker", "--interval", "0.5"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(url, [web, worker])
+        yield Site(url, data)
+    finally:
+        for process in (web, worker):
+            process.terminate()
+        for process in (web, worker):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Pages:
+    """Opens browser contexts on the site; every page it checks is run through axe and saved."""
+
+    def __init__(self, browser, site, axe_source, test_name):
+        self.browser = browser
+        self.site = site
+        self.axe_source = axe_source
+        self.test_name = test_name
+        self.contexts = []
+        self.csp_errors = []
+        self.server_errors = []
+
+    def new(self, **options):
+        context = self.browser.new_context(base_url=self.site.url, accept_downloads=True, **options)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self._console)
+        page.on("response", self._response)
+        return page
+
+    def _response(self, response):
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.url}")
+
+    def _console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_errors.append(message.text)
+
+    def check(self, page, name: str) -> None:
+        """axe finds nothing serious or critical, the CSP blocked nothing, and a PNG is saved."""
+        page.wait_for_load_state()
+        if page.evaluate("typeof window.axe") == "undefined":
+            # add_script_tag would be an inline script, which Skylocker's CSP refuses.
+            page.evaluate(self.axe_source)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert bad == [], f"axe on {name}: {bad}"
+        assert self.csp_errors == [], f"CSP blocked something on {name}: {self.csp_errors}"
+        assert self.server_errors == [], f"server errors before {name}: {self.server_errors}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser, site, axe_source, request):
+    opened = Pages(browser, site, axe_source, request.node.name)
+    yield opened
+    opened.close()
+    assert (opened.csp_errors, opened.server_errors) == ([], [])
+
+
+def sign_up(page, username: str, first: str, last: str, check=None) -> None:
+    page.goto("/accounts/signup/")
+    if check:
+        check(page, "signup")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Email").fill(f"{username}@skylocker.test")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/files/")
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/files/")
+
+
+def upload(page, name: str, content: bytes, description: str = "") -> None:
+    page.goto("/files/upload/")
+    page.get_by_label("Choose a file to upload").set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": content}
+    )
+    page.get_by_label("Description").fill(description)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_text(f"Uploaded {name}.").wait_for()

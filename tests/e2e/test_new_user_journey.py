@@ -1,0 +1,123 @@
+"""A new user's first visit, from sign-up to log-out, in Chromium against the real server."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import sign_up
+
+pytestmark = pytest.mark.e2e
+
+# Records every value the progress bar shows, also across the page swap after the upload.
+WATCH_PROGRESS = """() => {
+  window.progressSeen = [];
+  const bar = document.querySelector('.progress progress');
+  new MutationObserver(() => window.progressSeen.push(Number(bar.value)))
+    .observe(bar, {attributes: true, attributeFilter: ['value']});
+}"""
+
+
+def row_of(page, name):
+    return page.locator("table.files tbody tr", has=page.locator("td.name", has_text=name))
+
+
+def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pages, site):
+    page = pages.new()
+    sign_up(page, "grace", "Grace", "Hopper", check=pages.check)
+    assert page.get_by_role("status").inner_text() == "Welcome to Skylocker, Grace."
+    assert page.get_by_role("button", name="Log out").is_visible()
+    (user,) = site.rows("SELECT first_name, last_name, email FROM auth_user WHERE username='grace'")
+    assert tuple(user) == ("Grace", "Hopper", "grace@skylocker.test")
+    pages.check(page, "files-empty")
+
+    page.get_by_role("link", name="Upload a file").click()
+    page.wait_for_url("**/files/upload/")
+    pages.check(page, "upload")
+    # Slow the upload down so the bar has something to show (DevTools network throttling).
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
+    )
+    content = os.urandom(700 * 1024)
+    page.get_by_label("Choose a file to upload").set_input_files(
+        {"name": "compiler-notes.bin", "mimeType": "application/octet-stream", "buffer": content}
+    )
+    assert page.locator(".chosen").inner_text() == "compiler-notes.bin (700.0\u00a0KB)"
+    page.get_by_label("Description").fill("Notes on the A-0 compiler")
+    page.evaluate(WATCH_PROGRESS)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.wait_for_function("() => window.progressSeen.some(v => v > 0 && v < 100)")
+    assert page.get_by_role("button", name="Upload", exact=True).is_disabled()
+    pages.check(page, "upload-progress")
+    page.get_by_text("Uploaded compiler-notes.bin.").wait_for()
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+             "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
+    seen = page.evaluate("window.progressSeen")
+    assert any(0 < value < 100 for value in seen), seen
+    assert seen == sorted(seen) and seen[-1] == 100, seen
+    assert page.url == f"{site.url}/files/"
+
+    (stored,) = site.files_of("grace")
+    assert (stored["name"], stored["description"], stored["size"]) == (
+        "compiler-notes.bin", "Notes on the A-0 compiler", len(content)
+    )  # fmt: skip
+    assert stored["sha256"] == hashlib.sha256(content).hexdigest()
+    assert site.objects_of("grace") == {stored["file"]: content}
+
+    row = row_of(page, "compiler-notes.bin")
+    cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+    assert cells[:4] == [
+        "compiler-notes.bin",
+        "Notes on the A-0 compiler",
+        "700.0\u00a0KB",
+        "Grace Hopper",
+    ]
+    assert cells[4] == cells[5] == "now"
+    uploaded = row.locator("td[data-label=Uploaded] time").get_attribute("datetime")
+    updated = row.locator("td[data-label=Updated] time").get_attribute("datetime")
+    pages.check(page, "files")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download compiler-notes.bin").click()
+    assert download.value.suggested_filename == "compiler-notes.bin"
+    assert Path(download.value.path()).read_bytes() == content
+
+    page.get_by_role("link", name="Replace compiler-notes.bin").click()
+    pages.check(page, "replace")
+    new_content = b"A-0 was the first compiler.\n" * 100
+    page.get_by_label("Choose new content").set_input_files(
+        {"name": "compiler-notes.txt", "mimeType": "text/plain", "buffer": new_content}
+    )
+    page.get_by_label("Description").fill("Notes, revised")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Replaced compiler-notes.txt.").wait_for()
+    row = row_of(page, "compiler-notes.txt")
+    assert row.locator("td[data-label=Description]").inner_text() == "Notes, revised"
+    assert row.locator("td[data-label=Uploaded] time").get_attribute("datetime") == uploaded
+    assert row.locator("td[data-label=Updated] time").get_attribute("datetime") > updated
+    (replaced,) = site.files_of("grace")
+    assert (replaced["id"], replaced["size"]) == (stored["id"], len(new_content))
+    assert site.objects_of("grace") == {replaced["file"]: new_content}
+
+    row.get_by_role("link", name="Delete compiler-notes.txt").click()
+    page.get_by_role("heading", name="Delete “compiler-notes.txt”?").wait_for()
+    pages.check(page, "delete")
+    assert site.files_of("grace") != []  # asking is not deleting
+    page.get_by_role("button", name="Delete “compiler-notes.txt”").click()
+    page.get_by_text("Deleted compiler-notes.txt.").wait_for()
+    assert page.get_by_text("You have no files yet.").is_visible()
+    assert site.files_of("grace") == []
+    assert site.objects_of("grace") == {}
+    alerts = site.rows("SELECT file_name FROM locker_deletionalert WHERE file_name = ?",
+                       "compiler-notes.txt")  # fmt: skip
+    assert len(alerts) == 1
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    pages.check(page, "login")
+    page.goto("/files/")
+    assert page.url.startswith(f"{site.url}/accounts/login/")
