@@ -15,7 +15,8 @@ def admin_email_parameter(scope: Construct) -> CfnParameter:
         scope,
         "AdminEmail",
         type="String",
-        description="Email address of the Skylocker administrator: receives deletion alerts and alarms.",
+        description="Email address of the Skylocker administrator: "
+        "receives deletion alerts and alarms.",
         allowed_pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
         constraint_description="an email address",
     )
@@ -24,24 +25,47 @@ def admin_email_parameter(scope: Construct) -> CfnParameter:
 class AlertsTopic(Construct):
     """An encrypted SNS topic with an email subscription; CloudWatch may publish to it."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey, admin_email: str,
-                 topic_name: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        key: kms.IKey,
+        admin_email: str,
+        topic_name: str,
+    ) -> None:
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(self, "Topic", topic_name=topic_name, display_name="Skylocker alerts",
-                               master_key=key, enforce_ssl=True)
+        self.topic = sns.Topic(
+            self,
+            "Topic",
+            topic_name=topic_name,
+            display_name="Skylocker alerts",
+            master_key=key,
+            enforce_ssl=True,
+        )
         self.topic.add_subscription(subscriptions.EmailSubscription(admin_email))
         # Alarms publish to an encrypted topic only if CloudWatch may use its key.
-        key.add_to_resource_policy(iam.PolicyStatement(
-            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-            resources=["*"],
-        ))
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+            )
+        )
         self.action = cw_actions.SnsAction(self.topic)
 
-    def alarm(self, scope: Construct, construct_id: str, *, metric: cloudwatch.IMetric, threshold: float,
-              comparison: cloudwatch.ComparisonOperator, description: str, evaluation_periods: int = 3,
-              missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
-              ) -> cloudwatch.Alarm:
+    def alarm(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        metric: cloudwatch.IMetric,
+        threshold: float,
+        comparison: cloudwatch.ComparisonOperator,
+        description: str,
+        evaluation_periods: int = 3,
+        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
+    ) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
             scope,
             construct_id,

@@ -33,22 +33,37 @@ def build_app(outdir: str | None = None, context: dict | None = None) -> cdk.App
         return cdk.Environment(region=region)
 
     certificate = CertificateStack(
-        app, "Skylocker-Certificate", settings=settings, env=env(CERTIFICATE_REGION),
+        app,
+        "Skylocker-Certificate",
+        settings=settings,
+        env=env(CERTIFICATE_REGION),
         cross_region_references=True,
         description="Skylocker: the downloads certificate (CloudFront takes it from us-east-1)",
     )
     dr_files = DrFilesStack(
-        app, "Skylocker-DrFiles", settings=settings, env=env(settings.dr_region),
+        app,
+        "Skylocker-DrFiles",
+        settings=settings,
+        env=env(settings.dr_region),
         description="Skylocker disaster recovery: the replica of the uploads bucket",
     )
     primary = PrimaryStack(
-        app, "Skylocker-Primary", settings=settings, env=env(settings.primary_region),
-        downloads_certificate=certificate.certificate, cross_region_references=True,
+        app,
+        "Skylocker-Primary",
+        settings=settings,
+        env=env(settings.primary_region),
+        downloads_certificate=certificate.certificate,
+        cross_region_references=True,
         description="Skylocker: network, app servers, database, files, downloads, DNS and alerts",
     )
-    primary.add_stack_dependency(dr_files, "uploads replicate into the DR bucket, which must exist first")
+    primary.add_stack_dependency(
+        dr_files, "uploads replicate into the DR bucket, which must exist first"
+    )
     dr_database = DrDatabaseStack(
-        app, "Skylocker-DrDatabase", settings=settings, env=env(settings.dr_region),
+        app,
+        "Skylocker-DrDatabase",
+        settings=settings,
+        env=env(settings.dr_region),
         description="Skylocker disaster recovery: the cross-region read replica of the database",
     )
     dr_database.add_stack_dependency(primary, "the read replica needs its source database")

@@ -22,13 +22,18 @@ def logs_bucket(scope: Construct, region: str) -> s3.Bucket:
         enforce_ssl=True,
         versioned=True,
         lifecycle_rules=[
-            s3.LifecycleRule(id="expire-logs", expiration=Duration.days(90),
-                             noncurrent_version_expiration=Duration.days(7),
-                             abort_incomplete_multipart_upload_after=Duration.days(1)),
+            s3.LifecycleRule(
+                id="expire-logs",
+                expiration=Duration.days(90),
+                noncurrent_version_expiration=Duration.days(7),
+                abort_incomplete_multipart_upload_after=Duration.days(1),
+            ),
         ],
         removal_policy=RemovalPolicy.RETAIN,
     )
-    checkov_skip(bucket, ("CKV_AWS_18", "This is the log bucket: logging it into itself would loop."))
+    checkov_skip(
+        bucket, ("CKV_AWS_18", "This is the log bucket: logging it into itself would loop.")
+    )
     return bucket
 
 

@@ -9,10 +9,15 @@ from .settings import Settings
 
 
 class CertificateStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         zone = route53.HostedZone.from_hosted_zone_attributes(
-            self, "Zone", hosted_zone_id=settings.hosted_zone_id, zone_name=settings.hosted_zone_name
+            self,
+            "Zone",
+            hosted_zone_id=settings.hosted_zone_id,
+            zone_name=settings.hosted_zone_name,
         )
         self.certificate = acm.Certificate(
             self,

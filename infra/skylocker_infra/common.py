@@ -34,4 +34,3 @@ def checkov_skip(construct: IConstruct, *skips: tuple[str, str]) -> None:
     existing = resource.get_metadata("checkov") or {"skip": []}
     existing["skip"].extend({"id": check, "comment": reason} for check, reason in skips)
     resource.add_metadata("checkov", existing)
-

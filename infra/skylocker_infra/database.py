@@ -1,4 +1,5 @@
-"""RDS MySQL 8 in the primary region: Multi-AZ, encrypted, backed up, credentials in Secrets Manager."""
+"""RDS MySQL 8 in the primary region: Multi-AZ, encrypted, backed up, credentials in Secrets
+Manager (replicated to the DR region)."""
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
@@ -16,19 +17,32 @@ REPLICA_LAG_ALARM_SECONDS = 300
 LOG_EXPORTS = ("error", "slowquery")
 
 
-def database_log_groups(scope: Construct, identifier: str, key: kms.IKey) -> dict[str, logs.LogGroup]:
+def database_log_groups(
+    scope: Construct, identifier: str, key: kms.IKey
+) -> dict[str, logs.LogGroup]:
     """RDS writes its exported logs into these (made here for retention and encryption)."""
     return {
         kind: logs.LogGroup(
-            scope, f"DatabaseLog{kind.title()}", log_group_name=f"/aws/rds/instance/{identifier}/{kind}",
-            encryption_key=key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN,
+            scope,
+            f"DatabaseLog{kind.title()}",
+            log_group_name=f"/aws/rds/instance/{identifier}/{kind}",
+            encryption_key=key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         for kind in LOG_EXPORTS
     }
 
 
-def primary_database(scope: Construct, *, network: ec2.IVpc, key: kms.IKey, instance_type: str,
-                     storage_gib: int, dr_region: str) -> rds.DatabaseInstance:
+def primary_database(
+    scope: Construct,
+    *,
+    network: ec2.IVpc,
+    key: kms.IKey,
+    instance_type: str,
+    storage_gib: int,
+    dr_region: str,
+) -> rds.DatabaseInstance:
     log_groups = database_log_groups(scope, DATABASE_ID, key)
     database = rds.DatabaseInstance(
         scope,
@@ -46,7 +60,9 @@ def primary_database(scope: Construct, *, network: ec2.IVpc, key: kms.IKey, inst
         max_allocated_storage=storage_gib * 5,
         database_name=DATABASE_NAME,
         credentials=rds.Credentials.from_generated_secret(
-            "skylocker", secret_name=DATABASE_SECRET_NAME, encryption_key=key,
+            "skylocker",
+            secret_name=DATABASE_SECRET_NAME,
+            encryption_key=key,
             exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
             # The promoted replica has the same users: its password must outlive the primary region.
             replica_regions=[secretsmanager.ReplicaRegion(region=dr_region)],

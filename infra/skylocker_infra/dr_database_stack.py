@@ -20,19 +20,35 @@ from .settings import Settings
 
 
 class DrDatabaseStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        key = data_key(self, "DataKey", alias="alias/skylocker-dr-data",
-                       description="Skylocker DR: database replica, logs and alerts")
+        key = data_key(
+            self,
+            "DataKey",
+            alias="alias/skylocker-dr-data",
+            description="Skylocker DR: database replica, logs and alerts",
+        )
         allow_logs(key, settings.dr_region)
         network = vpc(self, azs=settings.dr_azs, cidr="10.41.0.0/16", key=key, with_app_tier=False)
-        alerts = AlertsTopic(self, "Alerts", key=key, admin_email=admin_email_parameter(self).value_as_string,
-                             topic_name="skylocker-dr-alerts")
+        alerts = AlertsTopic(
+            self,
+            "Alerts",
+            key=key,
+            admin_email=admin_email_parameter(self).value_as_string,
+            topic_name="skylocker-dr-alerts",
+        )
         self.topic = alerts.topic
 
         source = rds.DatabaseInstance.from_database_instance_attributes(
-            self, "Source", instance_identifier=DATABASE_ID, instance_endpoint_address="unused.invalid",
-            port=3306, security_groups=[], engine=ENGINE,
+            self,
+            "Source",
+            instance_identifier=DATABASE_ID,
+            instance_endpoint_address="unused.invalid",
+            port=3306,
+            security_groups=[],
+            engine=ENGINE,
         )
         log_groups = database_log_groups(self, DATABASE_REPLICA_ID, key)
         self.replica = rds.DatabaseInstanceReadReplica(
@@ -59,23 +75,36 @@ class DrDatabaseStack(Stack):
             self.replica.node.add_dependency(group)
         cfn = self.replica.node.default_child
         # The source lives in the primary region: name it by ARN, not by the imported identifier.
-        cfn.add_property_override("SourceDBInstanceIdentifier", database_arn(settings.primary_region))
+        cfn.add_property_override(
+            "SourceDBInstanceIdentifier", database_arn(settings.primary_region)
+        )
         cfn.add_property_override("SourceRegion", settings.primary_region)
         # A replica inherits encryption from its source; KmsKeyId names the key in this region.
         cfn.add_property_deletion_override("StorageEncrypted")
-        checkov_skip(cfn, (
-            "CKV_AWS_16", "Encrypted: a replica inherits its source's encryption and KmsKeyId names this "
-                          "region's key; CloudFormation refuses StorageEncrypted next to "
-                          "SourceDBInstanceIdentifier."),
-            ("CKV_AWS_157", "A standby copy kept in one zone to halve its cost; the runbook makes it "
-                            "Multi-AZ when it is promoted (docs/deploy-aws.md)."))
+        checkov_skip(
+            cfn,
+            (
+                "CKV_AWS_16",
+                "Encrypted: a replica inherits its source's encryption and KmsKeyId names this "
+                "region's key; CloudFormation refuses StorageEncrypted next to "
+                "SourceDBInstanceIdentifier.",
+            ),
+            (
+                "CKV_AWS_157",
+                "A standby copy kept in one zone to halve its cost; the runbook makes it "
+                "Multi-AZ when it is promoted (docs/deploy-aws.md).",
+            ),
+        )
 
         alerts.alarm(
-            self, "ReplicaLagAlarm",
-            metric=self.replica.metric("ReplicaLag", period=Duration.minutes(5),
-                                       statistic=cloudwatch.Stats.MAXIMUM),
+            self,
+            "ReplicaLagAlarm",
+            metric=self.replica.metric(
+                "ReplicaLag", period=Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM
+            ),
             threshold=REPLICA_LAG_ALARM_SECONDS,
             comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            description=f"The DR read replica is more than {REPLICA_LAG_ALARM_SECONDS} s behind the primary.",
+            description=f"The DR read replica is more than {REPLICA_LAG_ALARM_SECONDS} s "
+            "behind the primary.",
             missing=cloudwatch.TreatMissingData.BREACHING,
         )

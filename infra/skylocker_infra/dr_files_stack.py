@@ -10,7 +10,9 @@ from .settings import Settings
 
 
 class DrFilesStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         logs = logs_bucket(self, settings.dr_region)
         self.replica_bucket = s3.Bucket(

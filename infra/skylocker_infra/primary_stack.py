@@ -40,16 +40,29 @@ DATA_DIR = "/var/lib/skylocker"
 
 
 class PrimaryStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings,
-                 downloads_certificate: acm.ICertificate, **kwargs) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        downloads_certificate: acm.ICertificate,
+        **kwargs,
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         region = settings.primary_region
         self.settings = settings
 
-        key = data_key(self, "DataKey", alias="alias/skylocker-data",
-                       description="Skylocker: database, secrets, logs and alerts")
+        key = data_key(
+            self,
+            "DataKey",
+            alias="alias/skylocker-data",
+            description="Skylocker: database, secrets, logs and alerts",
+        )
         allow_logs(key, region)
-        self.vpc = vpc(self, azs=settings.primary_azs, cidr="10.40.0.0/16", key=key, with_app_tier=True)
+        self.vpc = vpc(
+            self, azs=settings.primary_azs, cidr="10.40.0.0/16", key=key, with_app_tier=True
+        )
         self.logs_bucket = logs_bucket(self, region)
 
         admin_email = admin_email_parameter(self)
@@ -58,26 +71,38 @@ class PrimaryStack(Stack):
             "DownloadsPublicKey",
             type="String",
             description="PEM of the RSA public key that CloudFront checks download signatures with "
-                        f"(its private key is in Secrets Manager as {CLOUDFRONT_PRIVATE_KEY_SECRET_NAME}).",
+            f"(its private key is in Secrets Manager as {CLOUDFRONT_PRIVATE_KEY_SECRET_NAME}).",
             allowed_pattern=r"^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$",
             constraint_description="a PEM public key",
         )
 
-        self.alerts = AlertsTopic(self, "Alerts", key=key, admin_email=admin_email.value_as_string,
-                                  topic_name="skylocker-alerts")
+        self.alerts = AlertsTopic(
+            self,
+            "Alerts",
+            key=key,
+            admin_email=admin_email.value_as_string,
+            topic_name="skylocker-alerts",
+        )
         self.topic = self.alerts.topic
 
-        self.database = primary_database(self, network=self.vpc, key=key,
-                                         instance_type=settings.database_instance_type,
-                                         storage_gib=settings.database_storage_gib,
-                                         dr_region=settings.dr_region)
+        self.database = primary_database(
+            self,
+            network=self.vpc,
+            key=key,
+            instance_type=settings.database_instance_type,
+            storage_gib=settings.database_storage_gib,
+            dr_region=settings.dr_region,
+        )
 
         self.delete_alert = self._delete_alert_function(key)
         self.files_bucket = self._files_bucket()
         self.distribution, self.public_key = self._downloads(downloads_certificate, public_key_pem)
 
         zone = route53.HostedZone.from_hosted_zone_attributes(
-            self, "Zone", hosted_zone_id=settings.hosted_zone_id, zone_name=settings.hosted_zone_name
+            self,
+            "Zone",
+            hosted_zone_id=settings.hosted_zone_id,
+            zone_name=settings.hosted_zone_name,
         )
         self.secret_key = secretsmanager.Secret(
             self,
@@ -85,16 +110,27 @@ class PrimaryStack(Stack):
             secret_name=SECRET_KEY_SECRET_NAME,
             description="Skylocker's Django SECRET_KEY (signs sessions and tokens).",
             encryption_key=key,
-            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64,
-                                                                         exclude_punctuation=True),
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
             replica_regions=[secretsmanager.ReplicaRegion(region=settings.dr_region)],
         )
-        checkov_skip(self.secret_key, (
-            "CKV2_AWS_57", "Rotating the signing key would sign every user out; it is rotated by hand "
-                           "(docs/deploy-aws.md), like the database password, which the app reads at boot."))
-        checkov_skip(self.database.secret, (
-            "CKV2_AWS_57", "The app builds DATABASE_URL at boot; rotation is a runbook step that "
-                           "restarts the instances (docs/deploy-aws.md)."))
+        checkov_skip(
+            self.secret_key,
+            (
+                "CKV2_AWS_57",
+                "Rotating the signing key would sign every user out; it is rotated by hand "
+                "(docs/deploy-aws.md), like the database password, which the app reads at boot.",
+            ),
+        )
+        checkov_skip(
+            self.database.secret,
+            (
+                "CKV2_AWS_57",
+                "The app builds DATABASE_URL at boot; rotation is a runbook step that "
+                "restarts the instances (docs/deploy-aws.md).",
+            ),
+        )
         self.cloudfront_private_key = secretsmanager.Secret.from_secret_name_v2(
             self, "CloudFrontPrivateKey", CLOUDFRONT_PRIVATE_KEY_SECRET_NAME
         )
@@ -102,11 +138,21 @@ class PrimaryStack(Stack):
         self.app_environment = self._environment(admin_email.value_as_string)
         self.load_balancer, self.target_group, self.servers = self._app_tier(zone)
 
-        route53.ARecord(self, "AppRecord", zone=zone, record_name=settings.app_domain,
-                        target=route53.RecordTarget.from_alias(targets.LoadBalancerTarget(self.load_balancer)))
+        route53.ARecord(
+            self,
+            "AppRecord",
+            zone=zone,
+            record_name=settings.app_domain,
+            target=route53.RecordTarget.from_alias(targets.LoadBalancerTarget(self.load_balancer)),
+        )
         for record in (route53.ARecord, route53.AaaaRecord):
-            record(self, f"Downloads{record.__name__}", zone=zone, record_name=settings.downloads_domain,
-                   target=route53.RecordTarget.from_alias(targets.CloudFrontTarget(self.distribution)))
+            record(
+                self,
+                f"Downloads{record.__name__}",
+                zone=zone,
+                record_name=settings.downloads_domain,
+                target=route53.RecordTarget.from_alias(targets.CloudFrontTarget(self.distribution)),
+            )
 
         self._alarms()
 
@@ -116,7 +162,10 @@ class PrimaryStack(Stack):
         settings = self.settings
         name = files_bucket_name(settings.primary_region)
         replica = s3.Bucket.from_bucket_attributes(
-            self, "FilesReplica", bucket_name=files_bucket_name(settings.dr_region), region=settings.dr_region
+            self,
+            "FilesReplica",
+            bucket_name=files_bucket_name(settings.dr_region),
+            region=settings.dr_region,
         )
         bucket = s3.Bucket(
             self,
@@ -130,8 +179,12 @@ class PrimaryStack(Stack):
             transfer_acceleration=True,
             lifecycle_rules=files_lifecycle_rules(),
             replication_rules=[
-                s3.ReplicationRule(id="to-disaster-recovery-region", destination=replica, priority=1,
-                                   delete_marker_replication=True),
+                s3.ReplicationRule(
+                    id="to-disaster-recovery-region",
+                    destination=replica,
+                    priority=1,
+                    delete_marker_replication=True,
+                ),
             ],
             server_access_logs_bucket=self.logs_bucket,
             server_access_logs_prefix="s3/files/",
@@ -150,26 +203,33 @@ class PrimaryStack(Stack):
         cfn_bucket: s3.CfnBucket = bucket.node.default_child
         cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
             lambda_configurations=[
-                s3.CfnBucket.LambdaConfigurationProperty(event="s3:ObjectRemoved:*",
-                                                         function=self.delete_alert.function_arn)
+                s3.CfnBucket.LambdaConfigurationProperty(
+                    event="s3:ObjectRemoved:*", function=self.delete_alert.function_arn
+                )
             ]
         )
         cfn_bucket.add_resource_dependency(permission)
         return bucket
 
     def _delete_alert_function(self, key) -> lambda_.Function:
-        dead_letters = sqs.Queue(self, "DeleteAlertDeadLetters", encryption=sqs.QueueEncryption.KMS,
-                                 encryption_master_key=key, retention_period=Duration.days(14),
-                                 enforce_ssl=True)
+        dead_letters = sqs.Queue(
+            self,
+            "DeleteAlertDeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            retention_period=Duration.days(14),
+            enforce_ssl=True,
+        )
         function = lambda_.Function(
             self,
             "DeleteAlert",
-            description="Tells the Skylocker admins, through the alerts topic, about every object removed "
-                        "from the uploads bucket.",
+            description="Tells the Skylocker admins, through the alerts topic, about every "
+            "object removed from the uploads bucket.",
             runtime=lambda_.Runtime.PYTHON_3_12,
             handler="delete_alert.handler",
-            code=lambda_.Code.from_asset(str(self.settings.lambda_dir),
-                                         exclude=["__pycache__", "*.pyc", "tests", "test_*"]),
+            code=lambda_.Code.from_asset(
+                str(self.settings.lambda_dir), exclude=["__pycache__", "*.pyc", "tests", "test_*"]
+            ),
             environment={"TOPIC_ARN": self.topic.topic_arn},
             environment_encryption=key,
             timeout=Duration.seconds(30),
@@ -180,10 +240,15 @@ class PrimaryStack(Stack):
             retry_attempts=2,
             log_group=log_group(self, "DeleteAlertLogs", key=key),
         )
-        checkov_skip(function, (
-            "CKV_AWS_115", "No reserved concurrency: new accounts have a concurrency quota of 10, and "
-                           "reserving any of it fails the deploy; deletions are rare and the DLQ keeps "
-                           "throttled events."))
+        checkov_skip(
+            function,
+            (
+                "CKV_AWS_115",
+                "No reserved concurrency: new accounts have a concurrency quota of 10, and "
+                "reserving any of it fails the deploy; deletions are rare and the DLQ keeps "
+                "throttled events.",
+            ),
+        )
         self.topic.grant_publish(function)
         return function
 
@@ -192,11 +257,17 @@ class PrimaryStack(Stack):
     def _downloads(self, certificate: acm.ICertificate, public_key_pem: CfnParameter):
         settings = self.settings
         public_key = cloudfront.PublicKey(
-            self, "DownloadsSigningKey", encoded_key=public_key_pem.value_as_string,
+            self,
+            "DownloadsSigningKey",
+            encoded_key=public_key_pem.value_as_string,
             comment="Checks the signatures of Skylocker download URLs",
         )
-        key_group = cloudfront.KeyGroup(self, "DownloadsKeyGroup", items=[public_key],
-                                        comment="Skylocker app servers sign download URLs")
+        key_group = cloudfront.KeyGroup(
+            self,
+            "DownloadsKeyGroup",
+            items=[public_key],
+            comment="Skylocker app servers sign download URLs",
+        )
         cache_policy = cloudfront.CachePolicy(
             self,
             "DownloadsCachePolicy",
@@ -217,13 +288,19 @@ class PrimaryStack(Stack):
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy="sandbox; default-src 'none'", override=True),
+                    content_security_policy="sandbox; default-src 'none'", override=True
+                ),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
                 referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True),
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=Duration.days(365), include_subdomains=True, override=True),
+                    access_control_max_age=Duration.days(365),
+                    include_subdomains=True,
+                    override=True,
+                ),
             ),
         )
         distribution = cloudfront.Distribution(
@@ -247,10 +324,15 @@ class PrimaryStack(Stack):
             log_bucket=self.logs_bucket,
             log_file_prefix="cloudfront/",
         )
-        checkov_skip(distribution, (
-            "CKV_AWS_68", "Every request needs a valid signature made by the app, checked by CloudFront "
-                          "before the origin is reached; a WAF would add cost and a us-east-1 stack, "
-                          "not protection."))
+        checkov_skip(
+            distribution,
+            (
+                "CKV_AWS_68",
+                "Every request needs a valid signature made by the app, checked by CloudFront "
+                "before the origin is reached; a WAF would add cost and a us-east-1 stack, "
+                "not protection.",
+            ),
+        )
         return distribution, public_key
 
     # -- app tier ------------------------------------------------------------------------------
@@ -280,9 +362,13 @@ class PrimaryStack(Stack):
             "SKYLOCKER_ALERT_CHANNELS": "sns",
         }
         self.parameters = {
-            name: ssm.StringParameter(self, f"Env{name.title().replace('_', '')}",
-                                      parameter_name=f"{PARAMETER_PATH}{name}", string_value=value,
-                                      description=f"Skylocker environment variable {name}")
+            name: ssm.StringParameter(
+                self,
+                f"Env{name.title().replace('_', '')}",
+                parameter_name=f"{PARAMETER_PATH}{name}",
+                string_value=value,
+                description=f"Skylocker environment variable {name}",
+            )
             for name, value in environment.items()
         }
         return environment
@@ -297,16 +383,20 @@ class PrimaryStack(Stack):
         def read(name: str) -> str:
             return (INSTANCE_DIR / name).read_text().rstrip("\n")
 
-        configure_args = " ".join([
-            settings.primary_region,
-            self.database.secret.secret_arn,
-            self.secret_key.secret_arn,
-            CLOUDFRONT_PRIVATE_KEY_SECRET_NAME,
-        ])
+        configure_args = " ".join(
+            [
+                settings.primary_region,
+                self.database.secret.secret_arn,
+                self.secret_key.secret_arn,
+                CLOUDFRONT_PRIVATE_KEY_SECRET_NAME,
+            ]
+        )
         script = read("bootstrap.sh")
         for placeholder, value in {
             "@CONFIGURE_PY@": read("configure.py"),
-            "@CONFIG_UNIT@": read("skylocker-config.service").replace("@CONFIGURE_ARGS@", configure_args),
+            "@CONFIG_UNIT@": read("skylocker-config.service").replace(
+                "@CONFIGURE_ARGS@", configure_args
+            ),
             "@MIGRATE_UNIT@": read("skylocker-migrate.service"),
             "@WEB_UNIT@": read("skylocker-web.service"),
             "@WORKER_UNIT@": read("skylocker-worker.service"),
@@ -328,7 +418,9 @@ class PrimaryStack(Stack):
             assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             description="Skylocker app servers",
             # Session Manager instead of SSH: no key pairs, no open port 22.
-            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")],
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
+            ],
         )
         self.files_bucket.grant_read_write(role)
         self.files_bucket.grant_delete(role)
@@ -336,15 +428,24 @@ class PrimaryStack(Stack):
         self.database.secret.grant_read(role)
         self.secret_key.grant_read(role)
         self.cloudfront_private_key.grant_read(role)
-        role.add_to_policy(iam.PolicyStatement(
-            actions=["ssm:GetParametersByPath"],
-            resources=[self.format_arn(service="ssm", resource="parameter",
-                                       resource_name=PARAMETER_PATH.strip("/"))],
-        ))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["ssm:GetParametersByPath"],
+                resources=[
+                    self.format_arn(
+                        service="ssm", resource="parameter", resource_name=PARAMETER_PATH.strip("/")
+                    )
+                ],
+            )
+        )
 
         security_group = ec2.SecurityGroup(
-            self, "AppSecurityGroup", vpc=self.vpc, allow_all_outbound=True,
-            description="Skylocker app servers: HTTP from the load balancer; out to PyPI, AWS APIs, the database",
+            self,
+            "AppSecurityGroup",
+            vpc=self.vpc,
+            allow_all_outbound=True,
+            description="Skylocker app servers: HTTP from the load balancer; "
+            "out to PyPI, AWS APIs, the database",
         )
         launch_template = ec2.LaunchTemplate(
             self,
@@ -357,10 +458,14 @@ class PrimaryStack(Stack):
             require_imdsv2=True,
             http_put_response_hop_limit=1,
             detailed_monitoring=True,
-            block_devices=[ec2.BlockDevice(
-                device_name="/dev/xvda",
-                volume=ec2.BlockDeviceVolume.ebs(20, volume_type=ec2.EbsDeviceVolumeType.GP3, encrypted=True),
-            )],
+            block_devices=[
+                ec2.BlockDevice(
+                    device_name="/dev/xvda",
+                    volume=ec2.BlockDeviceVolume.ebs(
+                        20, volume_type=ec2.EbsDeviceVolumeType.GP3, encrypted=True
+                    ),
+                )
+            ],
         )
         servers = autoscaling.AutoScalingGroup(
             self,
@@ -374,15 +479,19 @@ class PrimaryStack(Stack):
                 additional_types=[autoscaling.AdditionalHealthCheckType.ELB],
                 grace_period=Duration.minutes(10),
             ),
-            update_policy=autoscaling.UpdatePolicy.rolling_update(min_instances_in_service=2,
-                                                                  max_batch_size=1,
-                                                                  pause_time=Duration.minutes(10)),
+            update_policy=autoscaling.UpdatePolicy.rolling_update(
+                min_instances_in_service=2, max_batch_size=1, pause_time=Duration.minutes(10)
+            ),
         )
         servers.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=60)
         self.database.connections.allow_default_port_from(servers, "Skylocker app servers")
 
-        certificate = acm.Certificate(self, "AppCertificate", domain_name=settings.app_domain,
-                                      validation=acm.CertificateValidation.from_dns(zone))
+        certificate = acm.Certificate(
+            self,
+            "AppCertificate",
+            domain_name=settings.app_domain,
+            validation=acm.CertificateValidation.from_dns(zone),
+        )
         load_balancer = elbv2.ApplicationLoadBalancer(
             self,
             "LoadBalancer",
@@ -394,21 +503,35 @@ class PrimaryStack(Stack):
         )
         load_balancer.log_access_logs(self.logs_bucket, "alb")
         https = load_balancer.add_listener(
-            "Https", port=443, protocol=elbv2.ApplicationProtocol.HTTPS, certificates=[certificate],
-            ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS, open=True,
+            "Https",
+            port=443,
+            protocol=elbv2.ApplicationProtocol.HTTPS,
+            certificates=[certificate],
+            ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS,
+            open=True,
         )
         load_balancer.add_redirect(source_port=80, target_port=443)
-        checkov_skip(load_balancer.connections.security_groups[0], (
-            "CKV_AWS_260", "Port 80 is open only to answer every request with a redirect to HTTPS."))
+        checkov_skip(
+            load_balancer.connections.security_groups[0],
+            (
+                "CKV_AWS_260",
+                "Port 80 is open only to answer every request with a redirect to HTTPS.",
+            ),
+        )
         target_group = https.add_targets(
             "App",
             port=APP_PORT,
             protocol=elbv2.ApplicationProtocol.HTTP,
             targets=[servers],
             deregistration_delay=Duration.seconds(30),
-            health_check=elbv2.HealthCheck(path="/healthz", healthy_http_codes="200",
-                                           interval=Duration.seconds(15), timeout=Duration.seconds(5),
-                                           healthy_threshold_count=2, unhealthy_threshold_count=3),
+            health_check=elbv2.HealthCheck(
+                path="/healthz",
+                healthy_http_codes="200",
+                interval=Duration.seconds(15),
+                timeout=Duration.seconds(5),
+                healthy_threshold_count=2,
+                unhealthy_threshold_count=3,
+            ),
         )
         return load_balancer, target_group, servers
 
@@ -417,29 +540,54 @@ class PrimaryStack(Stack):
     def _alarms(self) -> None:
         alerts, tg, alb, db = self.alerts, self.target_group, self.load_balancer, self.database
         gt = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
-        alerts.alarm(self, "UnhealthyTargetsAlarm",
-                     metric=tg.metrics.unhealthy_host_count(period=ONE_MINUTE, statistic="Maximum"),
-                     threshold=1, comparison=gt, evaluation_periods=5,
-                     description="An app server fails its /healthz check at the load balancer.")
-        alerts.alarm(self, "Target5xxAlarm",
-                     metric=tg.metrics.http_code_target(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
-                                                        period=FIVE_MINUTES, statistic="Sum"),
-                     threshold=10, comparison=gt, evaluation_periods=1,
-                     description="The app answered 5xx ten times or more in five minutes.")
-        alerts.alarm(self, "LoadBalancer5xxAlarm",
-                     metric=alb.metrics.http_code_elb(elbv2.HttpCodeElb.ELB_5XX_COUNT,
-                                                      period=FIVE_MINUTES, statistic="Sum"),
-                     threshold=10, comparison=gt, evaluation_periods=1,
-                     description="The load balancer itself answered 5xx ten times or more in five minutes "
-                                 "(no healthy app server, or timeouts).")
-        alerts.alarm(self, "DatabaseCpuAlarm",
-                     metric=db.metric_cpu_utilization(period=FIVE_MINUTES),
-                     threshold=80, comparison=gt, evaluation_periods=3,
-                     description="Database CPU at 80 % or more for 15 minutes.")
-        alerts.alarm(self, "DatabaseFreeStorageAlarm",
-                     metric=db.metric_free_storage_space(period=FIVE_MINUTES, statistic="Minimum"),
-                     threshold=2 * 1024**3,
-                     comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-                     evaluation_periods=1,
-                     description="Less than 2 GiB of database storage left (storage autoscaling is stuck "
-                                 "or at its maximum).")
+        alerts.alarm(
+            self,
+            "UnhealthyTargetsAlarm",
+            metric=tg.metrics.unhealthy_host_count(period=ONE_MINUTE, statistic="Maximum"),
+            threshold=1,
+            comparison=gt,
+            evaluation_periods=5,
+            description="An app server fails its /healthz check at the load balancer.",
+        )
+        alerts.alarm(
+            self,
+            "Target5xxAlarm",
+            metric=tg.metrics.http_code_target(
+                elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period=FIVE_MINUTES, statistic="Sum"
+            ),
+            threshold=10,
+            comparison=gt,
+            evaluation_periods=1,
+            description="The app answered 5xx ten times or more in five minutes.",
+        )
+        alerts.alarm(
+            self,
+            "LoadBalancer5xxAlarm",
+            metric=alb.metrics.http_code_elb(
+                elbv2.HttpCodeElb.ELB_5XX_COUNT, period=FIVE_MINUTES, statistic="Sum"
+            ),
+            threshold=10,
+            comparison=gt,
+            evaluation_periods=1,
+            description="The load balancer itself answered 5xx ten times or more in five minutes "
+            "(no healthy app server, or timeouts).",
+        )
+        alerts.alarm(
+            self,
+            "DatabaseCpuAlarm",
+            metric=db.metric_cpu_utilization(period=FIVE_MINUTES),
+            threshold=80,
+            comparison=gt,
+            evaluation_periods=3,
+            description="Database CPU at 80 % or more for 15 minutes.",
+        )
+        alerts.alarm(
+            self,
+            "DatabaseFreeStorageAlarm",
+            metric=db.metric_free_storage_space(period=FIVE_MINUTES, statistic="Minimum"),
+            threshold=2 * 1024**3,
+            comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            description="Less than 2 GiB of database storage left (storage autoscaling is stuck "
+            "or at its maximum).",
+        )

@@ -83,9 +83,13 @@ class Settings:
             if not domain.endswith("." + self.hosted_zone_name):
                 raise ValueError(f"{domain} is not inside the hosted zone {self.hosted_zone_name}")
         if not (self.lambda_dir / "delete_alert.py").is_file():
-            raise ValueError(f"{self.lambda_dir}/delete_alert.py is missing: the delete Lambda ships from there")
+            raise ValueError(
+                f"{self.lambda_dir}/delete_alert.py is missing: the delete Lambda ships from there"
+            )
         if not self.requirements_lock.is_file():
-            raise ValueError(f"{self.requirements_lock} is missing: instances install the app's pins from it")
+            raise ValueError(
+                f"{self.requirements_lock} is missing: instances install the app's pins from it"
+            )
 
 
 def find_wheel(wheel_dir: Path) -> Path:

@@ -81,7 +81,9 @@ def flatten(value) -> str:
     if isinstance(value, dict):
         if "Fn::Join" in value:
             sep, parts = value["Fn::Join"]
-            return sep.join(flatten(p) for p in parts) if isinstance(parts, list) else flatten(parts)
+            return (
+                sep.join(flatten(p) for p in parts) if isinstance(parts, list) else flatten(parts)
+            )
         if "Ref" in value:
             return "${" + value["Ref"] + "}"
         if "Fn::GetAtt" in value:

@@ -16,15 +16,20 @@ def test_topic_has_an_email_subscription_to_the_admin_address_parameter(primary_
         topic_id, topic = only(template, "AWS::SNS::Topic")
         assert "KmsMasterKeyId" in topic["Properties"]
         _, subscription = only(template, "AWS::SNS::Subscription")
-        assert subscription["Properties"] == {"Protocol": "email", "TopicArn": {"Ref": topic_id},
-                                              "Endpoint": {"Ref": "AdminEmail"}}
+        assert subscription["Properties"] == {
+            "Protocol": "email",
+            "TopicArn": {"Ref": topic_id},
+            "Endpoint": {"Ref": "AdminEmail"},
+        }
         assert template["Parameters"]["AdminEmail"]["Type"] == "String"
 
 
 def test_alarms_cover_targets_load_balancer_and_database_and_notify_the_topic(primary_raw):
     topic_id, _ = only(primary_raw, "AWS::SNS::Topic")
     alarms = resources(primary_raw, "AWS::CloudWatch::Alarm")
-    assert {(a["Properties"]["MetricName"], a["Properties"]["Namespace"]) for a in alarms.values()} == PRIMARY_ALARMS
+    assert {
+        (a["Properties"]["MetricName"], a["Properties"]["Namespace"]) for a in alarms.values()
+    } == PRIMARY_ALARMS
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
         assert alarm["Properties"]["OKActions"] == [{"Ref": topic_id}]
@@ -35,12 +40,17 @@ def test_database_alarms_watch_the_primary_database(primary_raw):
     db_id, _ = only(primary_raw, "AWS::RDS::DBInstance")
     for alarm in resources(primary_raw, "AWS::CloudWatch::Alarm").values():
         if alarm["Properties"]["Namespace"] == "AWS/RDS":
-            assert alarm["Properties"]["Dimensions"] == [{"Name": "DBInstanceIdentifier", "Value": {"Ref": db_id}}]
+            assert alarm["Properties"]["Dimensions"] == [
+                {"Name": "DBInstanceIdentifier", "Value": {"Ref": db_id}}
+            ]
 
 
 def test_cloudwatch_may_use_the_topic_key(primary_raw):
     topic_id, topic = only(primary_raw, "AWS::SNS::Topic")
     key = primary_raw["Resources"][topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]]
     statements = key["Properties"]["KeyPolicy"]["Statement"]
-    assert any(s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"} and "kms:Decrypt" in s["Action"]
-               for s in statements)
+    assert any(
+        s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+        and "kms:Decrypt" in s["Action"]
+        for s in statements
+    )

@@ -4,7 +4,6 @@ import re
 import subprocess
 
 from aws_cdk.assertions import Match
-
 from conftest import INFRA_DIR, flatten, only, resources
 
 REPO = INFRA_DIR.parent
@@ -15,8 +14,9 @@ def user_data(primary_raw) -> str:
     return flatten(template["Properties"]["LaunchTemplateData"]["UserData"])
 
 
-def test_auto_scaling_group_keeps_two_instances_across_zones_with_elb_health_checks(primary, primary_raw,
-                                                                                  settings):
+def test_auto_scaling_group_keeps_two_instances_across_zones_with_elb_health_checks(
+    primary, primary_raw, settings
+):
     _, group = only(primary_raw, "AWS::AutoScaling::AutoScalingGroup")
     props = group["Properties"]
     assert int(props["MinSize"]) >= 2
@@ -24,13 +24,17 @@ def test_auto_scaling_group_keeps_two_instances_across_zones_with_elb_health_che
     assert props["HealthCheckType"] == "ELB"
     assert props["HealthCheckGracePeriod"] >= 300
     subnets = primary_raw["Resources"]
-    zones = {subnets[ref["Ref"]]["Properties"]["AvailabilityZone"] for ref in props["VPCZoneIdentifier"]}
+    zones = {
+        subnets[ref["Ref"]]["Properties"]["AvailabilityZone"] for ref in props["VPCZoneIdentifier"]
+    }
     assert zones == set(settings.primary_azs)
     for ref in props["VPCZoneIdentifier"]:
         tags = {t["Key"]: t["Value"] for t in subnets[ref["Ref"]]["Properties"]["Tags"]}
         assert tags["aws-cdk:subnet-type"] == "Private"
     assert "LaunchTemplate" in props
-    assert props["TargetGroupARNs"] == [{"Ref": only(primary_raw, "AWS::ElasticLoadBalancingV2::TargetGroup")[0]}]
+    assert props["TargetGroupARNs"] == [
+        {"Ref": only(primary_raw, "AWS::ElasticLoadBalancingV2::TargetGroup")[0]}
+    ]
 
 
 def test_launch_template_requires_imdsv2_and_has_an_instance_role_of_its_own(primary_raw):
@@ -48,43 +52,66 @@ def test_launch_template_requires_imdsv2_and_has_an_instance_role_of_its_own(pri
 
 
 def test_load_balancer_is_internet_facing_with_https_and_an_http_redirect(primary, primary_raw):
-    primary.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
-        "Scheme": "internet-facing",
-        "LoadBalancerAttributes": Match.array_with([
-            {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
-            {"Key": "access_logs.s3.enabled", "Value": "true"},
-        ]),
-    })
-    listeners = {r["Properties"]["Port"]: r["Properties"]
-                 for r in resources(primary_raw, "AWS::ElasticLoadBalancingV2::Listener").values()}
+    primary.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {
+            "Scheme": "internet-facing",
+            "LoadBalancerAttributes": Match.array_with(
+                [
+                    {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+                    {"Key": "access_logs.s3.enabled", "Value": "true"},
+                ]
+            ),
+        },
+    )
+    listeners = {
+        r["Properties"]["Port"]: r["Properties"]
+        for r in resources(primary_raw, "AWS::ElasticLoadBalancingV2::Listener").values()
+    }
     assert set(listeners) == {80, 443}
     https = listeners[443]
     assert https["Protocol"] == "HTTPS"
     certificate_id = https["Certificates"][0]["CertificateArn"]["Ref"]
-    assert primary_raw["Resources"][certificate_id]["Type"] == "AWS::CertificateManager::Certificate"
+    assert (
+        primary_raw["Resources"][certificate_id]["Type"] == "AWS::CertificateManager::Certificate"
+    )
     assert https["DefaultActions"][0]["Type"] == "forward"
     http = listeners[80]
     assert http["Protocol"] == "HTTP"
-    assert http["DefaultActions"] == [{"Type": "redirect", "RedirectConfig": {
-        "Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"}}]
+    assert http["DefaultActions"] == [
+        {
+            "Type": "redirect",
+            "RedirectConfig": {"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"},
+        }
+    ]
 
 
 def test_target_group_checks_healthz_on_the_app_port(primary):
-    primary.has_resource_properties("AWS::ElasticLoadBalancingV2::TargetGroup", {
-        "HealthCheckPath": "/healthz",
-        "Matcher": {"HttpCode": "200"},
-        "Port": 8000,
-        "Protocol": "HTTP",
-    })
+    primary.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "HealthCheckPath": "/healthz",
+            "Matcher": {"HttpCode": "200"},
+            "Port": 8000,
+            "Protocol": "HTTP",
+        },
+    )
 
 
 def test_the_group_scales_by_target_tracking(primary):
-    primary.has_resource_properties("AWS::AutoScaling::ScalingPolicy", {
-        "PolicyType": "TargetTrackingScaling",
-        "TargetTrackingConfiguration": Match.object_like({
-            "PredefinedMetricSpecification": {"PredefinedMetricType": "ASGAverageCPUUtilization"},
-        }),
-    })
+    primary.has_resource_properties(
+        "AWS::AutoScaling::ScalingPolicy",
+        {
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingConfiguration": Match.object_like(
+                {
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "ASGAverageCPUUtilization"
+                    },
+                }
+            ),
+        },
+    )
 
 
 def test_only_the_load_balancer_reaches_the_app_and_only_the_app_reaches_the_database(primary_raw):
@@ -96,7 +123,8 @@ def test_only_the_load_balancer_reaches_the_app_and_only_the_app_reaches_the_dat
     for rule in resources(primary_raw, "AWS::EC2::SecurityGroupIngress").values():
         props = rule["Properties"]
         ingress.setdefault(props["GroupId"]["Fn::GetAtt"][0], []).append(
-            (props["SourceSecurityGroupId"]["Fn::GetAtt"][0], flatten(props["FromPort"])))
+            (props["SourceSecurityGroupId"]["Fn::GetAtt"][0], flatten(props["FromPort"]))
+        )
     database_id, _ = only(primary_raw, "AWS::RDS::DBInstance")
     assert ingress[app_sg] == [(lb_sg, "8000")]
     assert ingress[db_sg] == [(app_sg, "${" + database_id + ".Endpoint.Port}")]
@@ -104,10 +132,15 @@ def test_only_the_load_balancer_reaches_the_app_and_only_the_app_reaches_the_dat
         assert "SecurityGroupIngress" not in groups[group]["Properties"]
 
 
-def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_systemd(primary_raw, settings):
+def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_systemd(
+    primary_raw, settings
+):
     script = user_data(primary_raw)
     assert "python3.11 -m venv /opt/skylocker/venv" in script
-    assert "pip install --quiet --disable-pip-version-check -r /opt/skylocker/dist/requirements.lock" in script
+    assert (
+        "pip install --quiet --disable-pip-version-check -r /opt/skylocker/dist/requirements.lock"
+        in script
+    )
     assert f'--no-deps "/opt/skylocker/dist/{settings.wheel.name}"' in script
     assert "gunicorn skylocker.wsgi:application --bind ${HOST}:${PORT}" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage run_worker" in script
@@ -117,9 +150,16 @@ def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_s
     # The web server and the worker start only after the (locked) migrations, which follow the
     # configuration step.
     for unit in ("web", "worker"):
-        block = script.split(f"/etc/systemd/system/skylocker-{unit}.service")[1].split("SKYLOCKER_EOF")[1]
-        assert "Requires=skylocker-migrate.service" in block and "EnvironmentFile=/etc/skylocker/env" in block
-    migrate = script.split("/etc/systemd/system/skylocker-migrate.service")[1].split("SKYLOCKER_EOF")[1]
+        block = script.split(f"/etc/systemd/system/skylocker-{unit}.service")[1].split(
+            "SKYLOCKER_EOF"
+        )[1]
+        assert (
+            "Requires=skylocker-migrate.service" in block
+            and "EnvironmentFile=/etc/skylocker/env" in block
+        )
+    migrate = script.split("/etc/systemd/system/skylocker-migrate.service")[1].split(
+        "SKYLOCKER_EOF"
+    )[1]
     assert "After=skylocker-config.service" in migrate
     assert len(script.encode()) < 16 * 1024, "EC2 user data is limited to 16 KiB"
 
@@ -146,11 +186,19 @@ def test_the_management_commands_the_units_run_exist_in_the_app():
 
 
 def test_instance_role_reads_its_configuration_and_secrets_and_uses_the_bucket(primary_raw):
-    policies = [flatten(p["Properties"]["PolicyDocument"]) for lid, p in
-                resources(primary_raw, "AWS::IAM::Policy").items() if lid.startswith("InstanceRole")]
+    policies = [
+        flatten(p["Properties"]["PolicyDocument"])
+        for lid, p in resources(primary_raw, "AWS::IAM::Policy").items()
+        if lid.startswith("InstanceRole")
+    ]
     text = " ".join(policies)
-    for action in ("ssm:GetParametersByPath", "secretsmanager:GetSecretValue", "s3:PutObject",
-                   "s3:DeleteObject", "sns:Publish"):
+    for action in (
+        "ssm:GetParametersByPath",
+        "secretsmanager:GetSecretValue",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "sns:Publish",
+    ):
         assert action in text, action
     assert ":parameter/skylocker/env" in text
     assert ":secret:skylocker/cloudfront-private-key-??????" in text
@@ -159,7 +207,9 @@ def test_instance_role_reads_its_configuration_and_secrets_and_uses_the_bucket(p
 def test_user_data_is_valid_bash(primary_raw, tmp_path):
     script = tmp_path / "user-data.sh"
     script.write_text(user_data(primary_raw))
-    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["bash", "-n", str(script)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert script.read_text().startswith("#!/bin/bash\n")
     assert "set -euo pipefail" in script.read_text()

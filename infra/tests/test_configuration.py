@@ -9,17 +9,31 @@ import sys
 import types
 
 import pytest
-
 from conftest import INFRA_DIR, flatten, resources
 
 REPO = INFRA_DIR.parent
 # What the app reads (brief of the app and README.md), set on AWS.
 DOCUMENTED_ON_AWS = {
-    "SKYLOCKER_DATA_DIR", "HOST", "PORT", "WEB_CONCURRENCY", "DATABASE_URL", "DEFAULT_FROM_EMAIL",
-    "SKYLOCKER_ADMIN_EMAILS", "SKYLOCKER_MAX_UPLOAD_BYTES", "SECRET_KEY_FILE", "ALLOWED_HOSTS",
-    "SKYLOCKER_HTTPS", "SKYLOCKER_S3_BUCKET", "AWS_REGION", "SKYLOCKER_S3_ACCELERATE",
-    "SKYLOCKER_CLOUDFRONT_DOMAIN", "SKYLOCKER_CLOUDFRONT_KEY_ID", "SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE",
-    "SKYLOCKER_DOWNLOAD_URL_TTL", "SKYLOCKER_SNS_TOPIC_ARN", "SKYLOCKER_ALERT_CHANNELS",
+    "SKYLOCKER_DATA_DIR",
+    "HOST",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "DATABASE_URL",
+    "DEFAULT_FROM_EMAIL",
+    "SKYLOCKER_ADMIN_EMAILS",
+    "SKYLOCKER_MAX_UPLOAD_BYTES",
+    "SECRET_KEY_FILE",
+    "ALLOWED_HOSTS",
+    "SKYLOCKER_HTTPS",
+    "SKYLOCKER_S3_BUCKET",
+    "AWS_REGION",
+    "SKYLOCKER_S3_ACCELERATE",
+    "SKYLOCKER_CLOUDFRONT_DOMAIN",
+    "SKYLOCKER_CLOUDFRONT_KEY_ID",
+    "SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE",
+    "SKYLOCKER_DOWNLOAD_URL_TTL",
+    "SKYLOCKER_SNS_TOPIC_ARN",
+    "SKYLOCKER_ALERT_CHANNELS",
 }
 FROM_SECRETS = {"DATABASE_URL", "SECRET_KEY_FILE", "SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE"}
 
@@ -42,7 +56,9 @@ def test_every_variable_set_is_one_the_app_reads():
     source = (REPO / "skylocker/settings.py").read_text() + (REPO / "README.md").read_text()
     source += (REPO / "bin/serve").read_text()
     for name in DOCUMENTED_ON_AWS:
-        assert name in source or (name.endswith("_FILE") and name.removesuffix("_FILE") in source), name
+        assert name in source or (
+            name.endswith("_FILE") and name.removesuffix("_FILE") in source
+        ), name
 
 
 def test_production_values_point_at_the_stack_resources(primary_raw, settings):
@@ -52,7 +68,9 @@ def test_production_values_point_at_the_stack_resources(primary_raw, settings):
     assert values["ALLOWED_HOSTS"] == settings.app_domain
     assert values["SKYLOCKER_CLOUDFRONT_DOMAIN"] == settings.downloads_domain
     assert values["AWS_REGION"] == settings.primary_region
-    files_bucket = next(k for k in resources(primary_raw, "AWS::S3::Bucket") if k.startswith("Files"))
+    files_bucket = next(
+        k for k in resources(primary_raw, "AWS::S3::Bucket") if k.startswith("Files")
+    )
     assert values["SKYLOCKER_S3_BUCKET"] == "${" + files_bucket + "}"
     topic = next(iter(resources(primary_raw, "AWS::SNS::Topic")))
     assert values["SKYLOCKER_SNS_TOPIC_ARN"] == "${" + topic + "}"
@@ -92,27 +110,52 @@ class FakeSecrets:
 
 @pytest.fixture
 def configure(tmp_path, monkeypatch):
-    database = {"username": "skylocker", "password": 'p@ss:w/rd"%', "host": "db.internal", "port": 3306,
-                "dbname": "skylocker"}
-    ssm = FakeSsm([
-        {"Parameters": [{"Name": "/skylocker/env/ALLOWED_HOSTS", "Value": "app.example.org"},
-                        {"Name": "/skylocker/env/SKYLOCKER_HTTPS", "Value": "1"}]},
-        {"Parameters": [{"Name": "/skylocker/env/EMAIL_URL", "Value": 'smtp+tls://u:p"w@mail:587'}]},
-    ])
-    secrets = FakeSecrets({"db-arn": json.dumps(database), "key-arn": "django-key",
-                           "skylocker/cloudfront-private-key": "-----BEGIN RSA PRIVATE KEY-----\nx\n"})
+    database = {
+        "username": "skylocker",
+        "password": 'p@ss:w/rd"%',
+        "host": "db.internal",
+        "port": 3306,
+        "dbname": "skylocker",
+    }
+    ssm = FakeSsm(
+        [
+            {
+                "Parameters": [
+                    {"Name": "/skylocker/env/ALLOWED_HOSTS", "Value": "app.example.org"},
+                    {"Name": "/skylocker/env/SKYLOCKER_HTTPS", "Value": "1"},
+                ]
+            },
+            {
+                "Parameters": [
+                    {"Name": "/skylocker/env/EMAIL_URL", "Value": 'smtp+tls://u:p"w@mail:587'}
+                ]
+            },
+        ]
+    )
+    secrets = FakeSecrets(
+        {
+            "db-arn": json.dumps(database),
+            "key-arn": "django-key",
+            "skylocker/cloudfront-private-key": "-----BEGIN RSA PRIVATE KEY-----\nx\n",
+        }
+    )
     clients = {"ssm": ssm, "secretsmanager": secrets}
     fake_boto3 = types.ModuleType("boto3")
     fake_boto3.client = lambda name, region_name: clients[name]
     monkeypatch.setitem(sys.modules, "boto3", fake_boto3)
     spec = importlib.util.spec_from_file_location(
-        "skylocker_configure", INFRA_DIR / "skylocker_infra/instance/configure.py")
+        "skylocker_configure", INFRA_DIR / "skylocker_infra/instance/configure.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "ETC", tmp_path)
-    monkeypatch.setattr(module.grp, "getgrnam", lambda name: types.SimpleNamespace(gr_gid=os.getgid()))
+    monkeypatch.setattr(
+        module.grp, "getgrnam", lambda name: types.SimpleNamespace(gr_gid=os.getgid())
+    )
     owners = []
-    monkeypatch.setattr(module.os, "chown", lambda path, uid, gid: owners.append((str(path), uid, gid)))
+    monkeypatch.setattr(
+        module.os, "chown", lambda path, uid, gid: owners.append((str(path), uid, gid))
+    )
     module.main("eu-west-1", "db-arn", "key-arn", "skylocker/cloudfront-private-key")
     return tmp_path, ssm, owners
 
@@ -132,11 +175,17 @@ def test_configure_writes_the_env_file_from_parameters_and_secrets(configure):
     assert ssm.paginator.calls == [{"Path": "/skylocker/env/", "WithDecryption": True}]
     assert env["ALLOWED_HOSTS"] == "app.example.org"
     assert env["EMAIL_URL"] == 'smtp+tls://u:p"w@mail:587'
-    assert env["DATABASE_URL"] == "mysql://skylocker:p%40ss%3Aw%2Frd%22%25@db.internal:3306/skylocker"
+    assert (
+        env["DATABASE_URL"] == "mysql://skylocker:p%40ss%3Aw%2Frd%22%25@db.internal:3306/skylocker"
+    )
     assert env["SECRET_KEY_FILE"] == str(etc / "secret-key")
     assert (etc / "secret-key").read_text() == "django-key"
     assert env["SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE"] == str(etc / "cloudfront-private-key.pem")
-    assert (etc / "cloudfront-private-key.pem").read_text().startswith("-----BEGIN RSA PRIVATE KEY-----")
+    assert (
+        (etc / "cloudfront-private-key.pem")
+        .read_text()
+        .startswith("-----BEGIN RSA PRIVATE KEY-----")
+    )
 
 
 def test_configure_keeps_secrets_readable_by_the_app_group_only(configure):
@@ -145,4 +194,7 @@ def test_configure_keeps_secrets_readable_by_the_app_group_only(configure):
         mode = stat.S_IMODE((etc / name).stat().st_mode)
         assert mode == 0o640, (name, oct(mode))
     assert {(os.path.basename(p), uid) for p, uid, _ in owners} == {
-        ("env.tmp", 0), ("secret-key.tmp", 0), ("cloudfront-private-key.tmp", 0)}
+        ("env.tmp", 0),
+        ("secret-key.tmp", 0),
+        ("cloudfront-private-key.tmp", 0),
+    }

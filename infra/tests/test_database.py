@@ -1,11 +1,12 @@
 """Database: RDS MySQL 8 Multi-AZ in the primary region, a read replica in the DR region."""
 
 from aws_cdk.assertions import Match
-
 from conftest import flatten, only, resources
 
 
-def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_deletion_protection(primary, primary_raw):
+def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_deletion_protection(
+    primary, primary_raw
+):
     lid, database = only(primary_raw, "AWS::RDS::DBInstance")
     props = database["Properties"]
     assert props["Engine"] == "mysql"
@@ -24,16 +25,25 @@ def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_deletion_protec
 def test_database_sits_in_the_isolated_subnets(primary_raw):
     _, group = only(primary_raw, "AWS::RDS::DBSubnetGroup")
     for ref in group["Properties"]["SubnetIds"]:
-        tags = {t["Key"]: t["Value"] for t in primary_raw["Resources"][ref["Ref"]]["Properties"]["Tags"]}
+        tags = {
+            t["Key"]: t["Value"] for t in primary_raw["Resources"][ref["Ref"]]["Properties"]["Tags"]
+        }
         assert tags["aws-cdk:subnet-type"] == "Isolated"
 
 
 def test_database_credentials_are_generated_into_secrets_manager(primary, primary_raw):
-    primary.has_resource_properties("AWS::SecretsManager::Secret", {
-        "Name": "skylocker/database",
-        "GenerateSecretString": Match.object_like({"GenerateStringKey": "password",
-                                                   "SecretStringTemplate": '{"username":"skylocker"}'}),
-    })
+    primary.has_resource_properties(
+        "AWS::SecretsManager::Secret",
+        {
+            "Name": "skylocker/database",
+            "GenerateSecretString": Match.object_like(
+                {
+                    "GenerateStringKey": "password",
+                    "SecretStringTemplate": '{"username":"skylocker"}',
+                }
+            ),
+        },
+    )
     _, database = only(primary_raw, "AWS::RDS::DBInstance")
     assert "{{resolve:secretsmanager:" in flatten(database["Properties"]["MasterUserPassword"])
 
@@ -43,7 +53,9 @@ def test_read_replica_in_the_dr_region_has_the_primary_database_as_its_source(ra
     _, replica = only(template, "AWS::RDS::DBInstance")
     props = replica["Properties"]
     source = flatten(props["SourceDBInstanceIdentifier"])
-    assert source == f"arn:${{AWS::Partition}}:rds:{settings.primary_region}:${{AWS::AccountId}}:db:skylocker-db"
+    region = settings.primary_region
+    arn = "arn:${AWS::Partition}:rds:" + region + ":${AWS::AccountId}:db:skylocker-db"
+    assert source == arn
     assert props["SourceRegion"] == settings.primary_region
     assert settings.primary_region != settings.dr_region
     key = props["KmsKeyId"]["Fn::GetAtt"][0]
@@ -56,17 +68,22 @@ def test_replica_lag_is_alarmed_in_the_dr_region(templates, raw):
     template = raw["Skylocker-DrDatabase"]
     replica_id, _ = only(template, "AWS::RDS::DBInstance")
     topic_id, _ = only(template, "AWS::SNS::Topic")
-    templates["Skylocker-DrDatabase"].has_resource_properties("AWS::CloudWatch::Alarm", {
-        "MetricName": "ReplicaLag",
-        "Namespace": "AWS/RDS",
-        "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": {"Ref": replica_id}}],
-        "AlarmActions": [{"Ref": topic_id}],
-    })
+    templates["Skylocker-DrDatabase"].has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "ReplicaLag",
+            "Namespace": "AWS/RDS",
+            "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": {"Ref": replica_id}}],
+            "AlarmActions": [{"Ref": topic_id}],
+        },
+    )
     assert resources(template, "AWS::SNS::Subscription")
 
 
 def test_database_and_app_secrets_are_replicated_to_the_dr_region(primary_raw, settings):
-    secrets = {s["Properties"]["Name"]: s["Properties"] for s in
-               resources(primary_raw, "AWS::SecretsManager::Secret").values()}
+    secrets = {
+        s["Properties"]["Name"]: s["Properties"]
+        for s in resources(primary_raw, "AWS::SecretsManager::Secret").values()
+    }
     for name in ("skylocker/database", "skylocker/django-secret-key"):
         assert secrets[name]["ReplicaRegions"] == [{"Region": settings.dr_region}], name

@@ -4,8 +4,10 @@ from conftest import only, resources
 
 
 def records(primary_raw):
-    return {(r["Properties"]["Name"], r["Properties"]["Type"]): r["Properties"]
-            for r in resources(primary_raw, "AWS::Route53::RecordSet").values()}
+    return {
+        (r["Properties"]["Name"], r["Properties"]["Type"]): r["Properties"]
+        for r in resources(primary_raw, "AWS::Route53::RecordSet").values()
+    }
 
 
 def test_app_domain_is_an_alias_of_the_load_balancer_in_the_given_zone(primary_raw, settings):
@@ -28,13 +30,19 @@ def test_downloads_domain_is_an_alias_of_the_distribution_over_ipv4_and_ipv6(pri
 
 def test_both_certificates_are_validated_by_dns_in_the_given_zone(primary_raw, raw, settings):
     certificates = list(resources(primary_raw, "AWS::CertificateManager::Certificate").values())
-    certificates += list(resources(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate").values())
-    assert {c["Properties"]["DomainName"] for c in certificates} == {settings.app_domain, settings.downloads_domain}
+    certificates += list(
+        resources(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate").values()
+    )
+    assert {c["Properties"]["DomainName"] for c in certificates} == {
+        settings.app_domain,
+        settings.downloads_domain,
+    }
     for certificate in certificates:
         props = certificate["Properties"]
         assert props["ValidationMethod"] == "DNS"
         assert props["DomainValidationOptions"] == [
-            {"DomainName": props["DomainName"], "HostedZoneId": settings.hosted_zone_id}]
+            {"DomainName": props["DomainName"], "HostedZoneId": settings.hosted_zone_id}
+        ]
 
 
 def test_the_hosted_zone_is_never_created_nor_looked_up(raw, manifest):

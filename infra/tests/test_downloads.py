@@ -13,8 +13,11 @@ def test_distribution_reads_the_bucket_through_origin_access_control(primary_raw
     assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
     assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
     assert origin["S3OriginConfig"]["OriginAccessIdentity"] == ""
-    policy = next(p for p in resources(primary_raw, "AWS::S3::BucketPolicy").values()
-                  if p["Properties"]["Bucket"] == {"Ref": files_id})
+    policy = next(
+        p
+        for p in resources(primary_raw, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": files_id}
+    )
     text = flatten(policy["Properties"]["PolicyDocument"])
     assert "cloudfront.amazonaws.com" in text and "AWS:SourceArn" in text
 
@@ -33,7 +36,9 @@ def test_downloads_need_a_signature_from_the_trusted_key_group_over_https_only(p
     assert parameter["Type"] == "String" and "BEGIN PUBLIC KEY" in parameter["AllowedPattern"]
 
 
-def test_distribution_answers_on_the_custom_domain_with_the_us_east_1_certificate(primary_raw, raw, settings):
+def test_distribution_answers_on_the_custom_domain_with_the_us_east_1_certificate(
+    primary_raw, raw, settings
+):
     _, distribution = only(primary_raw, "AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
     assert config["Aliases"] == [settings.downloads_domain]
@@ -41,14 +46,20 @@ def test_distribution_answers_on_the_custom_domain_with_the_us_east_1_certificat
     assert config["ViewerCertificate"]["MinimumProtocolVersion"].startswith("TLSv1.2")
     imported = config["ViewerCertificate"]["AcmCertificateArn"]["Fn::GetStackOutput"]
     assert imported["StackName"] == "Skylocker-Certificate" and imported["Region"] == "us-east-1"
-    certificate_id, certificate = only(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
-    assert raw["Skylocker-Certificate"]["Outputs"][imported["OutputName"]]["Value"] == {"Ref": certificate_id}
+    certificate_id, certificate = only(
+        raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate"
+    )
+    assert raw["Skylocker-Certificate"]["Outputs"][imported["OutputName"]]["Value"] == {
+        "Ref": certificate_id
+    }
     assert certificate["Properties"]["DomainName"] == settings.downloads_domain
 
 
 def test_private_key_stays_out_of_the_templates_and_is_read_from_secrets_manager(raw, primary_raw):
     for template in raw.values():
         assert "PRIVATE KEY" not in flatten(template)
-    policies = " ".join(flatten(p["Properties"]["PolicyDocument"])
-                        for p in resources(primary_raw, "AWS::IAM::Policy").values())
+    policies = " ".join(
+        flatten(p["Properties"]["PolicyDocument"])
+        for p in resources(primary_raw, "AWS::IAM::Policy").values()
+    )
     assert ":secret:skylocker/cloudfront-private-key-" in policies

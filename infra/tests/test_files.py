@@ -4,7 +4,11 @@ from conftest import flatten, only, resources
 
 
 def files_bucket(primary_raw):
-    (item,) = [(k, r) for k, r in resources(primary_raw, "AWS::S3::Bucket").items() if k.startswith("Files")]
+    (item,) = [
+        (k, r)
+        for k, r in resources(primary_raw, "AWS::S3::Bucket").items()
+        if k.startswith("Files")
+    ]
     return item
 
 
@@ -14,10 +18,18 @@ def test_uploads_bucket_is_private_versioned_encrypted_and_accelerated(primary_r
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert props["AccelerateConfiguration"] == {"AccelerationStatus": "Enabled"}
     assert props["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
-        "ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
-    assert flatten(props["BucketName"]) == f"skylocker-files-${{AWS::AccountId}}-{settings.primary_region}"
+        "ServerSideEncryptionByDefault"
+    ]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert (
+        flatten(props["BucketName"])
+        == f"skylocker-files-${{AWS::AccountId}}-{settings.primary_region}"
+    )
     assert bucket["DeletionPolicy"] == "Retain"
 
 
@@ -29,7 +41,9 @@ def test_uploads_bucket_lifecycle_aborts_incomplete_multipart_uploads(primary_ra
     assert abort[0]["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] <= 7
 
 
-def test_uploads_bucket_replicates_with_delete_markers_into_a_versioned_dr_bucket(primary_raw, raw, settings):
+def test_uploads_bucket_replicates_with_delete_markers_into_a_versioned_dr_bucket(
+    primary_raw, raw, settings
+):
     _, bucket = files_bucket(primary_raw)
     replication = bucket["Properties"]["ReplicationConfiguration"]
     (rule,) = replication["Rules"]
@@ -41,8 +55,11 @@ def test_uploads_bucket_replicates_with_delete_markers_into_a_versioned_dr_bucke
     role = primary_raw["Resources"][replication["Role"]["Fn::GetAtt"][0]]
     assert role["Type"] == "AWS::IAM::Role"
 
-    (replica,) = [r for k, r in resources(raw["Skylocker-DrFiles"], "AWS::S3::Bucket").items()
-                  if k.startswith("FilesReplica")]
+    (replica,) = [
+        r
+        for k, r in resources(raw["Skylocker-DrFiles"], "AWS::S3::Bucket").items()
+        if k.startswith("FilesReplica")
+    ]
     assert flatten(replica["Properties"]["BucketName"]) == replica_name
     assert replica["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
     assert replica["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
@@ -50,13 +67,16 @@ def test_uploads_bucket_replicates_with_delete_markers_into_a_versioned_dr_bucke
 
 def test_only_tls_requests_reach_the_buckets(raw):
     for name in ("Skylocker-Primary", "Skylocker-DrFiles"):
-        policies = [flatten(p["Properties"]["PolicyDocument"]) for p in
-                    resources(raw[name], "AWS::S3::BucketPolicy").values()]
+        policies = [
+            flatten(p["Properties"]["PolicyDocument"])
+            for p in resources(raw[name], "AWS::S3::BucketPolicy").values()
+        ]
         assert policies and all('"aws:SecureTransport": "false"' in p for p in policies), name
 
 
-def test_lambda_from_the_repo_is_wired_to_object_removed_and_publishes_to_the_topic(primary_raw, outdir,
-                                                                                   settings):
+def test_lambda_from_the_repo_is_wired_to_object_removed_and_publishes_to_the_topic(
+    primary_raw, outdir, settings
+):
     bucket_id, bucket = files_bucket(primary_raw)
     (config,) = bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
     assert config["Event"] == "s3:ObjectRemoved:*"
@@ -68,14 +88,20 @@ def test_lambda_from_the_repo_is_wired_to_object_removed_and_publishes_to_the_to
     topic_id, _ = only(primary_raw, "AWS::SNS::Topic")
     assert props["Environment"]["Variables"] == {"TOPIC_ARN": {"Ref": topic_id}}
     asset = outdir / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
-    assert (asset / "delete_alert.py").read_text() == (settings.lambda_dir / "delete_alert.py").read_text()
+    assert (asset / "delete_alert.py").read_text() == (
+        settings.lambda_dir / "delete_alert.py"
+    ).read_text()
 
     permission_id, permission = only(primary_raw, "AWS::Lambda::Permission")
     assert permission["Properties"]["Principal"] == "s3.amazonaws.com"
-    assert flatten(permission["Properties"]["SourceArn"]) == "arn:${AWS::Partition}:s3:::" + flatten(
-        bucket["Properties"]["BucketName"])
+    assert flatten(
+        permission["Properties"]["SourceArn"]
+    ) == "arn:${AWS::Partition}:s3:::" + flatten(bucket["Properties"]["BucketName"])
     assert permission_id in bucket["DependsOn"]
 
-    role_policy = [flatten(p["Properties"]["PolicyDocument"]) for k, p in
-                   resources(primary_raw, "AWS::IAM::Policy").items() if k.startswith("DeleteAlert")]
+    role_policy = [
+        flatten(p["Properties"]["PolicyDocument"])
+        for k, p in resources(primary_raw, "AWS::IAM::Policy").items()
+        if k.startswith("DeleteAlert")
+    ]
     assert any("sns:Publish" in p and "${" + topic_id + "}" in p for p in role_policy)

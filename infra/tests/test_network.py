@@ -8,11 +8,15 @@ def subnet_kinds(template: dict) -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {}
     for subnet in resources(template, "AWS::EC2::Subnet").values():
         tags = {t["Key"]: t["Value"] for t in subnet["Properties"]["Tags"]}
-        kinds.setdefault(tags["aws-cdk:subnet-type"], set()).add(subnet["Properties"]["AvailabilityZone"])
+        kinds.setdefault(tags["aws-cdk:subnet-type"], set()).add(
+            subnet["Properties"]["AvailabilityZone"]
+        )
     return kinds
 
 
-def test_primary_vpc_has_public_private_and_isolated_subnets_in_each_pinned_zone(primary_raw, settings):
+def test_primary_vpc_has_public_private_and_isolated_subnets_in_each_pinned_zone(
+    primary_raw, settings
+):
     assert len(settings.primary_azs) >= 2
     assert subnet_kinds(primary_raw) == {
         "Public": set(settings.primary_azs),
@@ -21,11 +25,13 @@ def test_primary_vpc_has_public_private_and_isolated_subnets_in_each_pinned_zone
     }
 
 
-def test_primary_vpc_has_a_nat_gateway_per_zone_flow_logs_and_an_s3_endpoint(primary, primary_raw,
-                                                                             settings):
+def test_primary_vpc_has_a_nat_gateway_per_zone_flow_logs_and_an_s3_endpoint(
+    primary, primary_raw, settings
+):
     primary.resource_count_is("AWS::EC2::NatGateway", len(settings.primary_azs))
-    primary.has_resource_properties("AWS::EC2::FlowLog", {"TrafficType": "ALL",
-                                                          "LogDestinationType": "cloud-watch-logs"})
+    primary.has_resource_properties(
+        "AWS::EC2::FlowLog", {"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"}
+    )
     (endpoint,) = resources(primary_raw, "AWS::EC2::VPCEndpoint").values()
     assert endpoint["Properties"]["VpcEndpointType"] == "Gateway"
     assert flatten(endpoint["Properties"]["ServiceName"]).endswith(".s3")

@@ -2,12 +2,15 @@
 
 import json
 
-from conftest import STACKS, INFRA_DIR, resources
+from conftest import INFRA_DIR, STACKS, resources
 
 
 def test_every_stack_is_synthesized_with_an_explicit_region(manifest, settings):
-    stacks = {name: artifact for name, artifact in manifest["artifacts"].items()
-              if artifact["type"] == "aws:cloudformation:stack"}
+    stacks = {
+        name: artifact
+        for name, artifact in manifest["artifacts"].items()
+        if artifact["type"] == "aws:cloudformation:stack"
+    }
     assert set(stacks) == set(STACKS)
     regions = {name: artifact["environment"].split("/")[-1] for name, artifact in stacks.items()}
     assert regions == {
@@ -56,11 +59,14 @@ def stack_output_reads(value) -> list[dict]:
 
 def test_only_the_cloudfront_certificate_crosses_regions_by_reference(raw, settings):
     certificate_outputs = raw["Skylocker-Certificate"]["Outputs"]
-    (output_name, output), = certificate_outputs.items()
-    (certificate_id,) = resources(raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate")
+    ((output_name, output),) = certificate_outputs.items()
+    (certificate_id,) = resources(
+        raw["Skylocker-Certificate"], "AWS::CertificateManager::Certificate"
+    )
     assert output["Value"] == {"Ref": certificate_id}
     assert stack_output_reads(raw["Skylocker-Primary"]) == [
-        {"StackName": "Skylocker-Certificate", "Region": "us-east-1", "OutputName": output_name}]
+        {"StackName": "Skylocker-Certificate", "Region": "us-east-1", "OutputName": output_name}
+    ]
     for name in ("Skylocker-DrFiles", "Skylocker-DrDatabase", "Skylocker-Certificate"):
         assert stack_output_reads(raw[name]) == []
     for name, template in raw.items():

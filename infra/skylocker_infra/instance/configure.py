@@ -34,7 +34,9 @@ def write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def main(region: str, database_secret: str, secret_key_secret: str, cloudfront_key_secret: str) -> None:
+def main(
+    region: str, database_secret: str, secret_key_secret: str, cloudfront_key_secret: str
+) -> None:
     ssm = boto3.client("ssm", region_name=region)
     secrets = boto3.client("secretsmanager", region_name=region)
 
@@ -43,19 +45,27 @@ def main(region: str, database_secret: str, secret_key_secret: str, cloudfront_k
         Path=PARAMETER_PATH, WithDecryption=True
     ):
         for parameter in page["Parameters"]:
-            env[parameter["Name"][len(PARAMETER_PATH):]] = parameter["Value"]
+            env[parameter["Name"][len(PARAMETER_PATH) :]] = parameter["Value"]
 
     db = json.loads(secrets.get_secret_value(SecretId=database_secret)["SecretString"])
     env["DATABASE_URL"] = "mysql://{}:{}@{}:{}/{}".format(
-        quote(db["username"], safe=""), quote(db["password"], safe=""), db["host"], db["port"], db["dbname"]
+        quote(db["username"], safe=""),
+        quote(db["password"], safe=""),
+        db["host"],
+        db["port"],
+        db["dbname"],
     )
 
     secret_key_file = ETC / "secret-key"
-    write_private(secret_key_file, secrets.get_secret_value(SecretId=secret_key_secret)["SecretString"])
+    write_private(
+        secret_key_file, secrets.get_secret_value(SecretId=secret_key_secret)["SecretString"]
+    )
     env["SECRET_KEY_FILE"] = str(secret_key_file)
 
     private_key_file = ETC / "cloudfront-private-key.pem"
-    write_private(private_key_file, secrets.get_secret_value(SecretId=cloudfront_key_secret)["SecretString"])
+    write_private(
+        private_key_file, secrets.get_secret_value(SecretId=cloudfront_key_secret)["SecretString"]
+    )
     env["SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE"] = str(private_key_file)
 
     # systemd EnvironmentFile syntax: one NAME="value" a line, with \ and " escaped.
