@@ -1,7 +1,8 @@
-"""VPCs over pinned availability zones, with flow logs to an encrypted log group."""
+"""VPCs over pinned availability zones (flow logs to an encrypted log group) and KMS keys."""
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -63,7 +64,7 @@ def vpc(
 
 
 def data_key(scope: Construct, construct_id: str, *, alias: str, description: str) -> kms.Key:
-    key = kms.Key(
+    return kms.Key(
         scope,
         construct_id,
         alias=alias,
@@ -71,13 +72,10 @@ def data_key(scope: Construct, construct_id: str, *, alias: str, description: st
         enable_key_rotation=True,
         removal_policy=RemovalPolicy.RETAIN,
     )
-    return key
 
 
 def allow_logs(key: kms.Key, region: str) -> None:
     """CloudWatch Logs encrypts log groups with the key only if its policy says so."""
-    from aws_cdk import aws_iam as iam
-
     key.add_to_resource_policy(
         iam.PolicyStatement(
             principals=[iam.ServicePrincipal(f"logs.{region}.amazonaws.com")],
