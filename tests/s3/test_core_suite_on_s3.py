@@ -4,6 +4,17 @@ Collected in this folder, they get tests/s3/conftest.py's fixtures: the default 
 S3 on moto and `stored_objects` lists the bucket.
 """
 
+from tests.api.conftest import admin_api, alice_api, anon, bob_api, fresh_throttle  # noqa: F401
+from tests.api.test_files import (  # noqa: F401 - the API's storage-facing tests, on S3
+    test_an_upload_over_the_limit_is_413_and_leaves_nothing,
+    test_an_upload_stores_one_row_and_one_object,
+    test_another_user_cannot_delete_and_no_alert_is_sent,
+    test_another_user_cannot_patch_and_nothing_changes,
+    test_delete_removes_row_and_object_and_queues_the_admin_alert,
+    test_patch_over_the_limit_is_413_and_keeps_the_old_content,
+    test_patch_with_a_file_replaces_the_content_and_removes_the_old_object,
+    test_staff_deleting_someones_file_is_recorded_as_staff,
+)
 from tests.test_delete import *  # noqa: F403
 from tests.test_replace import *  # noqa: F403
 from tests.test_upload import *  # noqa: F403
