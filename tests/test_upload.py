@@ -118,35 +118,6 @@ def test_a_request_content_length_claiming_less_stores_only_what_was_declared(
     assert temp_files(data_dir) == []
 
 
-def test_over_the_limit_over_real_http_with_a_small_content_length_header(
-    live_server, alice, settings, data_dir
-):
-    import http.client
-
-    from django.test import Client
-
-    settings.MAX_UPLOAD_BYTES = 1000
-    browser = Client()
-    browser.force_login(alice)
-    cookie = f"sessionid={browser.cookies['sessionid'].value}"
-    body = multipart("big.bin", b"x" * 50_000)
-    host, port = live_server.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.putrequest("POST", reverse("upload"))
-    connection.putheader("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
-    connection.putheader("Content-Length", str(len(body)))
-    connection.putheader("Cookie", cookie)
-    connection.endheaders()
-    connection.send(body)
-    response = connection.getresponse()
-    # The CSRF check runs after the body is read; either way nothing may be kept.
-    assert response.status in (403, 413)
-    connection.close()
-    assert StoredFile.objects.count() == 0
-    assert list((data_dir / "files").rglob("*.*")) == []
-    assert temp_files(data_dir) == []
-
-
 def test_an_upload_over_the_limit_through_the_raw_body_is_refused(
     alice_client, settings, stored_objects, data_dir
 ):
