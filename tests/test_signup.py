@@ -91,3 +91,16 @@ def test_a_signed_in_user_is_sent_to_their_files(alice_client):
     response = alice_client.get(reverse("signup"))
     assert response.status_code == 302
     assert response.url == reverse("files")
+
+
+def test_a_username_that_differs_only_in_case_is_refused(client, alice):
+    response = client.post(reverse("signup"), form(username="ALICE"))
+    assert response.status_code == 400
+    assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.filter(username__iexact="alice").count() == 1
+
+
+def test_the_home_page_sends_visitors_to_login_and_users_to_their_files(client, alice):
+    assert client.get("/").url == reverse("login")
+    client.force_login(alice)
+    assert client.get("/").url == reverse("files")
