@@ -194,9 +194,7 @@ def test_owner_and_staff_see_a_file_and_others_get_404(
     assert alice_api.get(url(alice_file)).json()["name"] == "alice.txt"
     assert admin_api.get(url(alice_file)).status_code == 200
     assert bob_api.get(url(alice_file)).status_code == 404
-    assert bob_api.get(url(alice_file)).json() == {
-        "detail": "No StoredFile matches the given query."
-    }
+    assert bob_api.get(url(alice_file)).json() == {"detail": "There is no file with this id."}
     assert anon.get(url(alice_file)).status_code == 401
 
 
