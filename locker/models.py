@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import APIException
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class StoredFile(models.Model):
     def create_from_upload(cls, owner, uploaded, description: str = "") -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes."""
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
-        row.file.save(storage_name(row, row.name), uploaded, save=False)
+        row.file = write_object(storage_name(row, row.name), uploaded)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
@@ -79,7 +80,7 @@ class StoredFile(models.Model):
         """
         new_name = None
         if uploaded is not None:
-            new_name = default_storage.save(storage_name(self, ""), uploaded)
+            new_name = write_object(storage_name(self, ""), uploaded)
         try:
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
@@ -109,6 +110,37 @@ class StoredFile(models.Model):
             DeletionAlert.record(current, actor)
             ObjectRemoval.schedule(current.file.name)
             current.delete()
+
+
+class StorageUnavailable(APIException):
+    """The object store refused a write (disk full or gone, S3 unreachable); nothing was kept.
+
+    An APIException so the API answers 503 with this message; the pages catch it themselves.
+    """
+
+    status_code = 503
+    default_code = "storage_unavailable"
+    default_detail = (
+        "The file could not be stored: storage is unavailable right now. "
+        "Nothing was saved; please try again later."
+    )
+
+
+def write_object(name: str, content) -> str:
+    """Save a new object; on any failure remove what part of it was written.
+
+    A disk that fills up mid-write leaves a partial file behind (Django does not remove it),
+    and that would be an orphan no row points to.
+    """
+    try:
+        return default_storage.save(name, content)
+    except Exception as exc:
+        log.exception("Could not store %s", name)
+        try:
+            default_storage.delete(name)  # a fresh random name: only our own partial write
+        except Exception:  # noqa: BLE001 - storage is down; reconcile finds any leftover
+            log.warning("Could not remove the partial object %s", name)
+        raise StorageUnavailable() from exc
 
 
 def upload_metadata(uploaded) -> dict:

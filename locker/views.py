@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from locker.downloads import download_response
 from locker.forms import FileForm
-from locker.models import StoredFile
+from locker.models import StorageUnavailable, StoredFile
 from locker.uploads import upload_too_large
 
 PAGE_SIZE = 50
@@ -75,9 +75,12 @@ def upload(request):
         too_large=upload_too_large(request),
     )
     if request.method == "POST" and form.is_valid():
-        stored = StoredFile.create_from_upload(
-            request.user, form.cleaned_data["file"], form.cleaned_data["description"]
-        )
+        try:
+            stored = StoredFile.create_from_upload(
+                request.user, form.cleaned_data["file"], form.cleaned_data["description"]
+            )
+        except StorageUnavailable as exc:
+            return _storage_failed(request, "locker/upload.html", form, exc)
         messages.success(request, f"Uploaded {stored.name}.")
         return redirect("files")
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
@@ -106,6 +109,8 @@ def replace(request, pk):
             stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
         except StoredFile.DoesNotExist:
             raise Http404 from None
+        except StorageUnavailable as exc:
+            return _storage_failed(request, "locker/replace.html", form, exc, file=stored)
         messages.success(request, f"Replaced {stored.name}.")
         return redirect(_back(request))
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
@@ -124,6 +129,12 @@ def delete(request, pk):
         messages.success(request, f"Deleted {stored.name}.")
         return redirect(_back(request))
     return render(request, "locker/delete.html", {"file": stored})
+
+
+def _storage_failed(request, template, form, exc, **context):
+    """The form again with the reason; 503 so monitoring sees it too."""
+    messages.error(request, str(exc.detail))
+    return render(request, template, {"form": form, **context}, status=503)
 
 
 def _back(request) -> str:
