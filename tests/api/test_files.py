@@ -357,3 +357,25 @@ def test_unknown_api_paths_and_malformed_ids_are_json_404(alice_api, db):
         response = alice_api.get(path)
         assert response.status_code == 404
         assert response.json()["detail"]
+
+
+def test_anonymous_callers_get_401_everywhere_and_change_nothing(anon, alice_file, stored_objects):
+    before = stored_objects()
+    calls = [
+        anon.get(url(alice_file)),
+        anon.get(f"{url(alice_file)}/content"),
+        anon.patch(url(alice_file), {"description": "x"}, format="json"),
+        anon.delete(url(alice_file)),
+    ]
+    assert [c.status_code for c in calls] == [401] * 4
+    assert all(c.json()["detail"] for c in calls)
+    alice_file.refresh_from_db()
+    assert alice_file.description == "mine"
+    assert stored_objects() == before
+    assert not DeletionAlert.objects.exists()
+
+
+def test_another_users_bearer_token_cannot_download(bob_api, alice_file):
+    response = bob_api.get(f"{url(alice_file)}/content")
+    assert response.status_code == 404
+    assert not hasattr(response, "streaming_content")
