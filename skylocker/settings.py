@@ -193,6 +193,8 @@ if S3_ACCELERATE and S3_ENDPOINT_URL:
     )
 
 if S3_BUCKET:
+    from botocore.config import Config as BotoConfig
+
     _default_storage = {
         # django-storages' S3Storage, storing each object as an attachment with its file's name.
         "BACKEND": "locker.remote.SkylockerS3Storage",
@@ -200,14 +202,19 @@ if S3_BUCKET:
             "bucket_name": S3_BUCKET,
             "region_name": AWS_REGION,
             "endpoint_url": S3_ENDPOINT_URL or None,
-            "use_accelerate_endpoint": S3_ACCELERATE,
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": DOWNLOAD_URL_TTL,
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"},
-            "signature_version": "s3v4",
-            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            # S3Storage has no acceleration option of its own: it goes in botocore's Config.
+            "client_config": BotoConfig(
+                signature_version="s3v4",
+                s3={
+                    "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
+                    "use_accelerate_endpoint": S3_ACCELERATE,
+                },
+            ),
         },
     }
 else:

@@ -1,6 +1,7 @@
 """Every test here runs with S3 storage on a real HTTP endpoint: a session-wide moto server."""
 
 import pytest
+from botocore.config import Config
 
 from tests.moto import aws_client, moto_url, unique  # noqa: F401 - moto_url is a fixture
 
@@ -35,8 +36,7 @@ def s3_storage(data_dir, settings, moto_url, bucket):  # noqa: F811
                 "querystring_expire": settings.DOWNLOAD_URL_TTL,
                 "file_overwrite": False,
                 "object_parameters": {"ServerSideEncryption": "AES256"},
-                "signature_version": "s3v4",
-                "addressing_style": "path",
+                "client_config": Config(signature_version="s3v4", s3={"addressing_style": "path"}),
             },
         },
     }

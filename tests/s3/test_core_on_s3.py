@@ -1,6 +1,9 @@
 """The core's storage-facing behaviours with S3 storage: upload, list, replace, delete, download."""
 
+import hashlib
+
 import httpx
+from django.test import Client
 from django.urls import reverse
 
 from locker.models import DeletionAlert, ObjectRemoval, StoredFile
@@ -137,3 +140,22 @@ def test_an_api_upload_and_delete_work_the_same_on_s3(
     assert deleted.status_code == 204
     assert stored_objects() == []
     assert not StoredFile.objects.exists()
+
+
+def test_a_large_upload_goes_to_s3_in_parts_and_keeps_every_byte(
+    alice, s3, bucket, settings, stored_objects
+):
+    settings.MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    content = bytes(range(256)) * (9 * 1024 * 1024 // 256)  # over boto3's 8 MiB part threshold
+    api = client_for(Client(), alice)
+
+    response = api.post("/api/v1/files", {"file": upload_file("big.bin", content, "")})
+
+    assert response.status_code == 201
+    stored = StoredFile.objects.get(pk=response.json()["id"])
+    assert stored_objects() == [stored.file.name]
+    head = s3.head_object(Bucket=bucket, Key=stored.file.name)
+    assert head["ETag"].strip('"').endswith("-2")  # a multipart upload's ETag counts its parts
+    assert head["ContentLength"] == len(content) == stored.size
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    assert httpx.get(api.get(f"/api/v1/files/{stored.pk}/content")["Location"]).content == content

@@ -16,5 +16,8 @@ from tests.api.test_files import (  # noqa: F401 - the API's storage-facing test
     test_staff_deleting_someones_file_is_recorded_as_staff,
 )
 from tests.test_delete import *  # noqa: F403
+from tests.test_health import (  # noqa: F401
+    test_readyz_answers_200_when_database_and_storage_answer,
+)
 from tests.test_replace import *  # noqa: F403
 from tests.test_upload import *  # noqa: F403

@@ -1,0 +1,77 @@
+"""The S3 variables configure Skylocker at start-up (each case is a fresh interpreter)."""
+
+import json
+import os
+import subprocess
+import sys
+
+PRINT_STORAGE = (
+    "import django; from django.conf import settings; django.setup(); "
+    "from django.core.files.storage import storages; import json; s = storages['default']; "
+    "print(json.dumps({'class': type(s).__name__, 'bucket': s.bucket_name, "
+    "'endpoint': s.endpoint_url, 's3': s.client_config.s3, "
+    "'overwrite': s.file_overwrite, 'params': s.object_parameters, 'acl': s.default_acl, "
+    "'expire': s.querystring_expire}))"
+)
+
+
+def start(tmp_path, **env) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skylocker.settings",
+        "SKYLOCKER_DATA_DIR": str(tmp_path),
+        **env,
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter and fixed code
+        [sys.executable, "-c", PRINT_STORAGE],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_bucket_makes_s3_the_private_encrypted_no_overwrite_default_storage(tmp_path):
+    result = start(
+        tmp_path,
+        SKYLOCKER_S3_BUCKET="skylocker-files",
+        SKYLOCKER_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        SKYLOCKER_DOWNLOAD_URL_TTL="120",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "class": "SkylockerS3Storage",
+        "bucket": "skylocker-files",
+        "endpoint": "http://127.0.0.1:9000",
+        "s3": {"addressing_style": "path", "use_accelerate_endpoint": False},
+        "overwrite": False,
+        "params": {"ServerSideEncryption": "AES256"},
+        "acl": None,
+        "expire": 120,
+    }
+
+
+def test_acceleration_with_a_custom_endpoint_refuses_to_start(tmp_path):
+    result = start(
+        tmp_path,
+        SKYLOCKER_S3_BUCKET="skylocker-files",
+        SKYLOCKER_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        SKYLOCKER_S3_ACCELERATE="1",
+    )
+
+    assert result.returncode != 0
+    assert "SKYLOCKER_S3_ACCELERATE=1 cannot be combined with SKYLOCKER_S3_ENDPOINT_URL" in (
+        result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_acceleration_alone_is_accepted(tmp_path):
+    result = start(tmp_path, SKYLOCKER_S3_BUCKET="skylocker-files", SKYLOCKER_S3_ACCELERATE="1")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["s3"] == {
+        "addressing_style": "auto",
+        "use_accelerate_endpoint": True,
+    }
