@@ -30,7 +30,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         log.info("Worker started")
-        last_sweep = 0.0
+        last_sweep = float("-inf")  # sweep on start (monotonic time may be young), then regularly
         while self.running:
             close_old_connections()
             try:

@@ -1,0 +1,91 @@
+"""The web server is SIGKILLed in the middle of an upload: no row, no object, and the upload's
+temp file is swept by the worker. Real gunicorn, a real SQLite file, a real socket."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = """
+from django.contrib.auth.models import User
+from api.models import ApiToken
+print(ApiToken.issue(User.objects.create_user("alice", password="x"))[1])
+"""
+
+
+def wait_until(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError("the condition never came true")
+
+
+def manage(env, *args) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_an_upload_cut_off_by_a_killed_server_leaves_no_row_and_its_temp_file_is_swept(tmp_path):
+    data = tmp_path / "data"
+    env = {**os.environ, "SKYLOCKER_DATA_DIR": str(data), "SECRET_KEY": "k" * 50}
+    env.pop("DATABASE_URL", None)
+    manage(env, "migrate", "-v", "0")
+    token = manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "skylocker.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/healthz"))
+        head = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                b"Content-Type: application/octet-stream\r\n\r\n")
+        size = 4 * 1024 * 1024
+        upload = socket.create_connection(("127.0.0.1", port))
+        upload.sendall(
+            f"POST /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: multipart/form-data; boundary=b\r\n"
+            f"Content-Length: {len(head) + size + 8}\r\n\r\n".encode() + head
+        )
+        upload.sendall(b"x" * (size // 4))  # a quarter of the file, then silence
+        temp = wait_until(lambda: [p for p in (data / "tmp").glob("*.upload*")
+                                   if p.stat().st_size > 0])
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        upload.close()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+
+    with sqlite3.connect(data / "skylocker.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM locker_storedfile").fetchone() == (0,)
+    assert [p for p in (data / "files").rglob("*") if p.is_file()] == []
+    assert all(p.exists() for p in temp)  # nobody was left to remove it…
+
+    hour_ago = time.time() - 2 * 3600  # …until it has been silent long enough to be dead
+    for path in temp:
+        os.utime(path, (hour_ago, hour_ago))
+    manage(env, "run_worker", "--once")
+    assert list((data / "tmp").glob("*.upload*")) == []
