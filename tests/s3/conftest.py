@@ -1,11 +1,20 @@
 """Every test here runs with S3 storage on a real HTTP endpoint: a session-wide moto server."""
 
+from pathlib import Path
+
 import pytest
 from botocore.config import Config
 
 from tests.moto import aws_client, moto_url, unique  # noqa: F401 - moto_url is a fixture
 
-pytestmark = pytest.mark.s3
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder `s3` (`-m s3` runs them alone, `-m "not s3"` skips them)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.s3)
 
 
 @pytest.fixture
