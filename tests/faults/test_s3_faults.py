@@ -1,0 +1,73 @@
+"""The S3 endpoint goes away (its server process is stopped) before an upload or a replace.
+
+Each test gets its own moto server so that stopping it harms no other test. S3 stores an
+object whole or not at all, so with the endpoint gone there is no partial object to look for;
+what must hold is a clear 503, no row, an unchanged old row, and no upload temp file.
+"""
+
+import pytest
+from django.urls import reverse
+
+from locker.models import ObjectRemoval, StoredFile
+from tests.api.conftest import bearer_client
+from tests.conftest import free_port, temp_files, upload_file
+from tests.moto import AWS_ENV, start_moto
+from tests.s3.conftest import bucket, s3, s3_storage, stored_objects  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.s3
+
+
+@pytest.fixture
+def moto_server(monkeypatch):
+    for name, value in AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    port = free_port()
+    process = start_moto(port)
+    yield process, f"http://127.0.0.1:{port}"
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def moto_url(moto_server):
+    return moto_server[1]
+
+
+def stop(moto_server):
+    process, _ = moto_server
+    process.kill()
+    process.wait(timeout=10)
+
+
+def test_an_upload_page_with_s3_stopped_says_so_and_keeps_nothing(
+    alice_client, moto_server, data_dir, stored_objects  # noqa: F811
+):
+    assert stored_objects() == []
+    stop(moto_server)
+
+    response = alice_client.post(reverse("upload"), {"file": upload_file("a.txt", b"bytes")})
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.content.decode()
+    assert StoredFile.objects.count() == 0
+    assert temp_files(data_dir) == []
+
+
+def test_an_api_replace_with_s3_stopped_is_503_and_keeps_the_old_file(
+    alice, alice_file, moto_server, data_dir, stored_objects  # noqa: F811
+):
+    assert stored_objects() == [alice_file.file.name]
+    before = StoredFile.objects.values().get(pk=alice_file.pk)
+    stop(moto_server)
+
+    response = bearer_client(alice).patch(
+        f"/api/v1/files/{alice_file.pk}", {"file": upload_file("v2.txt", b"v2")},
+        format="multipart",
+    )
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.json()["detail"]
+    assert StoredFile.objects.values().get(pk=alice_file.pk) == before
+    assert ObjectRemoval.objects.count() == 0
+    assert temp_files(data_dir) == []
