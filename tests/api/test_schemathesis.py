@@ -87,6 +87,14 @@ def test_the_cross_user_check_catches_a_leak_when_visibility_is_broken(
     monkeypatch.setattr(
         file_views, "get_file_for", lambda user, pk: get_object_or_404(StoredFile, pk=pk)
     )
-    result = run_schemathesis(live_server, alice, bob, tmp_path, "--max-examples=5")
+    result = run_schemathesis(
+        live_server,
+        alice,
+        bob,
+        tmp_path,
+        "--max-examples=5",
+        "--phases=stateful",
+        "--include-path-regex=^/api/v1/files",
+    )
     assert result.returncode != 0
     assert "ST402 Object-level authorization bypass" in result.stdout, result.stdout[-4000:]
