@@ -170,6 +170,16 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
         ContentDisposition=content_disposition(pending.name),
         ServerSideEncryption="AES256",
     )
+    try:
+        return _check_and_record(pending, sha256, client, bucket, final, final_name)
+    except DirectUploadError:
+        raise  # its objects are already scheduled for removal
+    except BaseException:
+        storage.delete(final_name)  # the copy must not outlive a failed finalize
+        raise
+
+
+def _check_and_record(pending, sha256, client, bucket, final, final_name) -> StoredFile:
     size, digest, head = _measure(client, bucket, final)
     if size > settings.MAX_UPLOAD_BYTES:
         _discard(pending, pending.key, final_name)
@@ -181,23 +191,19 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
             "the way. It has been deleted; upload it again."
         )
     kind = magic.from_buffer(head, mime=True)
-    try:
-        with transaction.atomic():
-            if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
-                raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
-            row = StoredFile.objects.create(
-                owner_id=pending.owner_id,
-                file=final_name,
-                name=pending.name,
-                description=pending.description,
-                size=size,
-                sha256=digest,
-                content_type="application/octet-stream" if kind in ACTIVE_TYPES else kind,
-            )
-            ObjectRemoval.schedule(pending.key)
-    except BaseException:
-        storage.delete(final_name)
-        raise
+    with transaction.atomic():
+        if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
+            raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
+        row = StoredFile.objects.create(
+            owner_id=pending.owner_id,
+            file=final_name,
+            name=pending.name,
+            description=pending.description,
+            size=size,
+            sha256=digest,
+            content_type="application/octet-stream" if kind in ACTIVE_TYPES else kind,
+        )
+        ObjectRemoval.schedule(pending.key)
     return row
 
 

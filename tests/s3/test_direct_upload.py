@@ -14,7 +14,7 @@ import pytest
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from locker import maintenance
+from locker import direct, maintenance
 from locker.models import ObjectRemoval, PendingUpload, StoredFile
 from tests.conftest import client_for
 
@@ -252,3 +252,35 @@ def test_with_local_storage_direct_upload_is_not_offered(api, settings, tmp_path
     assert response.status_code == 409
     assert "POST /api/v1/files" in response.json()["detail"]
     assert not PendingUpload.objects.exists()
+
+
+def test_an_empty_object_is_refused_and_deleted(
+    api, s3, bucket, stored_objects, django_capture_on_commit_callbacks
+):
+    ticket = start(api)
+    s3.put_object(Bucket=bucket, Key=ticket["fields"]["key"], Body=b"")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = finalize(api, ticket)
+
+    assert response.status_code == 400
+    assert "empty" in response.json()["detail"]
+    assert stored_objects() == []
+    assert not PendingUpload.objects.exists()
+    assert not StoredFile.objects.exists()
+
+
+def test_a_finalize_that_loses_the_race_leaves_no_copy_behind(api, stored_objects):
+    ticket = start(api)
+    send(ticket)
+    stale = PendingUpload.objects.get(pk=ticket["id"])
+    assert finalize(api, ticket).status_code == 201
+    winner = StoredFile.objects.get()
+
+    with pytest.raises(PendingUpload.DoesNotExist):
+        direct.finalize(stale)
+
+    assert StoredFile.objects.get() == winner
+    # The incoming object is still there only because this test runs no on-commit removals.
+    assert stored_objects() == sorted([winner.file.name, ticket["fields"]["key"]])
+    assert ObjectRemoval.objects.get().name == ticket["fields"]["key"]
