@@ -13,8 +13,10 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        # Signed in straight away: a new user's next wish is to upload, not to type the password again.
+        # Signed in straight away: a new user's next wish is to upload,
+        # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Skylocker, {user.first_name}.")
         return redirect("files")
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    status = 400 if form.errors else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)

@@ -26,7 +26,8 @@ class StoredFileAdmin(admin.ModelAdmin):
         return filesizeformat(obj.size)
 
     def has_add_permission(self, request):
-        return False  # uploads go through the upload page or the API, which count and hash the bytes
+        # Uploads go through the upload page or the API, which count and hash the bytes.
+        return False
 
     # Deletes from the admin take the same path as everywhere else: object removal and alert.
     def delete_model(self, request, obj):

@@ -44,7 +44,9 @@ def render(alert: DeletionAlert) -> tuple[str, str, str]:
 def send_email(alert: DeletionAlert) -> None:
     recipients = admin_recipients()
     if not recipients:
-        raise NoRecipients("no admin email: set SKYLOCKER_ADMIN_EMAILS or give a superuser an email")
+        raise NoRecipients(
+            "no admin email: set SKYLOCKER_ADMIN_EMAILS or give a superuser an email"
+        )
     subject, body, html = render(alert)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")

@@ -167,6 +167,9 @@ class ObjectRemoval(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"removal of {self.name}"
+
     @classmethod
     def schedule(cls, name: str) -> "ObjectRemoval":
         removal = cls.objects.create(name=name)

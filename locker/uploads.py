@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 
 SNIFF_BYTES = 8192
-WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
+}
 
 
 class LockerUploadHandler(TemporaryFileUploadHandler):
@@ -39,7 +41,9 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size):
         uploaded = super().file_complete(file_size)
         uploaded.sha256 = self.digest.hexdigest()
-        uploaded.sniffed_type = magic.from_buffer(self.head, mime=True) if self.head else "application/x-empty"
+        uploaded.sniffed_type = (
+            magic.from_buffer(self.head, mime=True) if self.head else "application/x-empty"
+        )
         return uploaded
 
 
@@ -72,7 +76,8 @@ def clean_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     # Control and format characters: NUL, newlines, the right-to-left override, zero-width marks.
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"})
+    hidden = {"Cc", "Cf", "Cs", "Co", "Cn"}
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in hidden)
     name = " ".join(name.split()).strip(" .")
     if not name:
         return "unnamed"

@@ -41,7 +41,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """The key from the environment, else one generated on first start and kept in the data folder."""
+    """The key from the environment, else one generated on first start, kept in the data folder."""
     if key := envsecret("SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
@@ -114,7 +114,9 @@ TEMPLATES = [
 # Database: SQLite in the data folder unless DATABASE_URL says otherwise.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'skylocker.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{DATA_DIR / 'skylocker.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 _engine = DATABASES["default"]["ENGINE"]
@@ -236,12 +238,14 @@ ADMIN_EMAILS = envlist("SKYLOCKER_ADMIN_EMAILS")
 SNS_TOPIC_ARN = os.environ.get("SKYLOCKER_SNS_TOPIC_ARN", "")
 ALERT_CHANNELS = envlist("SKYLOCKER_ALERT_CHANNELS", "email,sns" if SNS_TOPIC_ARN else "email")
 if "sns" in ALERT_CHANNELS and not SNS_TOPIC_ARN:
-    raise ImproperlyConfigured("SKYLOCKER_ALERT_CHANNELS names sns but SKYLOCKER_SNS_TOPIC_ARN is unset.")
+    raise ImproperlyConfigured(
+        "SKYLOCKER_ALERT_CHANNELS names sns but SKYLOCKER_SNS_TOPIC_ARN is unset."
+    )
 ALERT_RETRY_MAX_SECONDS = envint("SKYLOCKER_ALERT_RETRY_MAX_SECONDS", 3600)
 
 
 def _email_settings(url: str) -> dict:
-    """EMAIL_URL such as smtp+tls://user:pass@host:587; unset writes .eml files to the data folder."""
+    """EMAIL_URL such as smtp+tls://user:pass@host:587; unset writes .eml files to DATA_DIR."""
     if not url:
         return {
             "EMAIL_BACKEND": "locker.mail.EmlFileBackend",
@@ -249,7 +253,9 @@ def _email_settings(url: str) -> dict:
         }
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
-        raise ImproperlyConfigured(f"EMAIL_URL scheme must be smtp, smtp+tls or smtp+ssl, not {parts.scheme!r}")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL scheme must be smtp, smtp+tls or smtp+ssl, not {parts.scheme!r}"
+        )
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "localhost",

@@ -107,7 +107,9 @@ def upload_file(name="notes.txt", content=b"hello skylocker\n", content_type="te
 def alice_file(alice):
     from locker.models import StoredFile
 
-    return StoredFile.create_from_upload(alice, upload_file("alice.txt", b"alice's secret\n"), "mine")
+    return StoredFile.create_from_upload(
+        alice, upload_file("alice.txt", b"alice's secret\n"), "mine"
+    )
 
 
 @pytest.fixture
