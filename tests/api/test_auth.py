@@ -163,3 +163,16 @@ def test_a_browser_session_needs_csrf_to_change_anything(client, alice, alice_fi
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
     assert alice_file.__class__.objects.filter(pk=alice_file.pk).exists()
+
+
+def test_staff_can_revoke_a_token_in_the_admin_without_seeing_it(client, admin, alice_api, alice):
+    client.force_login(admin)
+    token = ApiToken.objects.get(user=alice)
+    page = client.get(f"/admin/api/apitoken/{token.pk}/change/")
+    assert page.status_code == 200
+    assert alice_api.raw_token not in page.content.decode()
+    assert token.digest not in page.content.decode()
+    response = client.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ApiToken.objects.exists()
+    assert alice_api.get("/api/v1/me").status_code == 401
