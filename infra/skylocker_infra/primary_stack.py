@@ -115,22 +115,8 @@ class PrimaryStack(Stack):
             ),
             replica_regions=[secretsmanager.ReplicaRegion(region=settings.dr_region)],
         )
-        checkov_skip(
-            self.secret_key,
-            (
-                "CKV2_AWS_57",
-                "Rotating the signing key would sign every user out; it is rotated by hand "
-                "(docs/deploy-aws.md), like the database password, which the app reads at boot.",
-            ),
-        )
-        checkov_skip(
-            self.database.secret,
-            (
-                "CKV2_AWS_57",
-                "The app builds DATABASE_URL at boot; rotation is a runbook step that "
-                "restarts the instances (docs/deploy-aws.md).",
-            ),
-        )
+        # No automatic rotation of either secret: the app reads them at boot, so rotating is a
+        # runbook step followed by an instance refresh (docs/deploy-aws.md, Updates).
         self.cloudfront_private_key = secretsmanager.Secret.from_secret_name_v2(
             self, "CloudFrontPrivateKey", CLOUDFRONT_PRIVATE_KEY_SECRET_NAME
         )
