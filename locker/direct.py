@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 UPLOAD_URL_TTL = timedelta(minutes=15)
 # How long after its URL expired an upload may still be finalized before the sweep takes it.
-SWEEP_GRACE = timedelta(hours=1)
+# URL life + grace + one sweep interval stays under reconcile's one-hour orphan grace, so
+# reconcile never deletes the object of an upload that may still be finalized.
+SWEEP_GRACE = timedelta(minutes=30)
 CHUNK = 256 * 1024
 # The object as the client must send it: encrypted, opaque bytes.
 UPLOAD_FIELDS = {
