@@ -25,6 +25,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from locker.reconcile import list_objects
+
 FORMAT = 1
 DATABASE = "database.sqlite3"
 KEY_ENTRY = "secret_key"  # the archive entry holding the key
@@ -111,10 +113,9 @@ def database_path() -> Path:
 def ensure_empty() -> None:
     db = database_path()
     used = [p for p in (db, Path(f"{db}-wal")) if p.exists() and p.stat().st_size > 0]
-    folders, files = ([], []) if not Path(default_storage.location).exists() else (
-        default_storage.listdir("")
-    )
-    if used or folders or files:
+    # Objects only: empty folders (left by a failed restore) hold nothing to lose.
+    objects = list_objects() if Path(default_storage.location).exists() else {}
+    if used or objects:
         raise BackupError(
             f"the data folder is not empty ({db} or {default_storage.location} holds data). "
             "Restore only into a fresh data folder: set SKYLOCKER_DATA_DIR to an empty one."
