@@ -4,7 +4,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
 PRINT_STORAGE = (
     "import django; from django.conf import settings; django.setup(); "
     "from django.core.files.storage import storages; import json; s = storages['default']; "
@@ -75,3 +77,54 @@ def test_acceleration_alone_is_accepted(tmp_path):
         "addressing_style": "auto",
         "use_accelerate_endpoint": True,
     }
+
+
+CONFIGURED_BY_ENV = """
+import django, httpx
+django.setup()
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from locker.models import StoredFile
+from locker.remote import signed_download_url
+user = User.objects.create_user("carol")
+stored = StoredFile.create_from_upload(user, SimpleUploadedFile("carol.txt", b"from env"))
+response = httpx.get(signed_download_url(stored))
+print(stored.file.name, response.status_code, response.content.decode(),
+      response.headers["content-disposition"].split(";")[0], sep="|")
+"""
+
+
+def test_the_variables_alone_give_s3_storage_and_presigned_downloads(
+    tmp_path, moto_url, s3, bucket
+):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skylocker.settings",
+        "SKYLOCKER_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SKYLOCKER_S3_BUCKET": bucket,
+        "SKYLOCKER_S3_ENDPOINT_URL": moto_url,
+    }
+    migrate = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", CONFIGURED_BY_ENV],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    name, status, body, disposition = result.stdout.strip().split("|")
+    assert (status, body, disposition) == ("200", "from env", "attachment")
+    keys = [obj["Key"] for obj in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert keys == [name]
+    assert name.startswith("u/")
