@@ -21,8 +21,8 @@ from api.serializers import (
     FileUploadSerializer,
 )
 from locker.downloads import download_response
-from locker.models import StoredFile
-from locker.uploads import upload_too_large
+from locker.models import StorageUnavailable, StoredFile
+from locker.uploads import upload_storage_failed, upload_too_large
 from locker.views import get_file_for
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
@@ -34,6 +34,8 @@ def parsed(request):
     data = request.data  # parsing streams the upload through LockerUploadHandler
     if upload_too_large(request):
         raise PayloadTooLarge()
+    if upload_storage_failed(request):
+        raise StorageUnavailable()  # 503
     return data
 
 

@@ -1,12 +1,15 @@
 """Receiving uploaded bytes: the size limit while streaming, SHA-256, content type, safe names."""
 
 import hashlib
+import logging
 import os
 import unicodedata
 
 import magic
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+
+log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 8192
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
@@ -22,7 +25,10 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     """
 
     def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
+        try:
+            super().new_file(*args, **kwargs)
+        except OSError:
+            self.storage_failed()
         self.received = 0
         self.digest = hashlib.sha256()
         self.head = b""
@@ -36,7 +42,17 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
         self.digest.update(raw_data)
         if len(self.head) < SNIFF_BYTES:
             self.head += raw_data[: SNIFF_BYTES - len(self.head)]
-        return super().receive_data_chunk(raw_data, start)
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError:
+            self.file.close()
+            self.storage_failed()
+
+    def storage_failed(self):
+        """The temp folder is gone or full: stop reading, as for an over-size file."""
+        log.exception("Could not write an upload's temp file in %s", settings.FILE_UPLOAD_TEMP_DIR)
+        self.request.upload_storage_failed = True
+        raise StopUpload(connection_reset=False)
 
     def file_complete(self, file_size):
         uploaded = super().file_complete(file_size)
@@ -49,6 +65,10 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
 
 def upload_too_large(request) -> bool:
     return getattr(request, "upload_too_large", False)
+
+
+def upload_storage_failed(request) -> bool:
+    return getattr(request, "upload_storage_failed", False)
 
 
 def streamed_sha256(uploaded) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from locker.downloads import download_response
 from locker.forms import FileForm
 from locker.models import StorageUnavailable, StoredFile
-from locker.uploads import upload_too_large
+from locker.uploads import upload_storage_failed, upload_too_large
 
 PAGE_SIZE = 50
 SORTS = {
@@ -74,6 +74,8 @@ def upload(request):
         request.FILES if bound else None,
         too_large=upload_too_large(request),
     )
+    if bound and upload_storage_failed(request):
+        return _storage_failed(request, "locker/upload.html", form, StorageUnavailable())
     if request.method == "POST" and form.is_valid():
         try:
             stored = StoredFile.create_from_upload(
@@ -104,6 +106,10 @@ def replace(request, pk):
         too_large=upload_too_large(request),
         file_required=False,
     )
+    if bound and upload_storage_failed(request):
+        return _storage_failed(
+            request, "locker/replace.html", form, StorageUnavailable(), file=stored
+        )
     if request.method == "POST" and form.is_valid():
         try:
             stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])

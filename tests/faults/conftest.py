@@ -21,3 +21,11 @@ def storage_gone(settings, data_dir):
     blocker.write_text("a file where the storage folder should be")
     local_storage(settings, "django.core.files.storage.FileSystemStorage",
                   location=blocker / "files", base_url=None)
+
+
+@pytest.fixture
+def temp_folder_gone(settings, data_dir):
+    """The upload temp folder lies under a regular file: received bytes have nowhere to go."""
+    blocker = data_dir / "tmp-blocker"
+    blocker.write_text("a file where the temp folder should be")
+    settings.FILE_UPLOAD_TEMP_DIR = str(blocker / "tmp")

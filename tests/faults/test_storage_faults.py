@@ -91,3 +91,29 @@ def test_a_small_upload_that_fits_on_the_full_disk_is_stored(
     stored = StoredFile.objects.get()
     assert stored_objects() == [stored.file.name]
     assert stored.file.open("rb").read() == b"fits"
+
+
+def test_an_upload_page_with_the_temp_folder_gone_says_so_and_keeps_nothing(
+    alice_client, temp_folder_gone, data_dir, stored_objects
+):
+    response = alice_client.post(reverse("upload"), {"file": upload_file("a.txt", b"bytes")})
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.content.decode()
+    assert_nothing_kept(data_dir, stored_objects)
+
+
+def test_an_api_replace_with_the_temp_folder_gone_is_503_and_keeps_the_old_content(
+    alice, alice_file, temp_folder_gone, data_dir, stored_objects
+):
+    before = StoredFile.objects.values().get(pk=alice_file.pk)
+
+    response = bearer_client(alice).patch(
+        f"/api/v1/files/{alice_file.pk}", {"file": upload_file("v2.txt", b"v2")},
+        format="multipart",
+    )
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.json()["detail"]
+    assert StoredFile.objects.values().get(pk=alice_file.pk) == before
+    assert_nothing_kept(data_dir, stored_objects, count=1)
