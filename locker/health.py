@@ -33,6 +33,8 @@ def probe_storage() -> None:
         if not location.is_dir():
             raise NotADirectoryError(f"{location} is not a folder")
         default_storage.listdir("")
+    elif hasattr(default_storage, "bucket_name"):  # S3: a missing bucket also answers 404
+        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
     else:
         default_storage.exists("readyz-probe")
 

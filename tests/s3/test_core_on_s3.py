@@ -159,3 +159,12 @@ def test_a_large_upload_goes_to_s3_in_parts_and_keeps_every_byte(
     assert head["ContentLength"] == len(content) == stored.size
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
     assert httpx.get(api.get(f"/api/v1/files/{stored.pk}/content")["Location"]).content == content
+
+
+def test_readyz_answers_503_when_the_bucket_is_gone(client, db, s3, bucket):
+    s3.delete_bucket(Bucket=bucket)
+
+    response = client.get("/readyz", HTTP_HOST="10.0.12.34")
+
+    assert response.status_code == 503
+    assert response.json()["storage"] == "error: ClientError"
