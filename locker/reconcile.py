@@ -8,7 +8,8 @@ is safe to run from cron while the app serves:
 
 - objects younger than the grace period are never called orphans (an upload writes its object
   a moment before its row; S3 direct uploads land before they are confirmed);
-- objects waiting in ObjectRemoval are the worker's business, not orphans;
+- objects waiting in ObjectRemoval, and direct uploads not yet finalized (PendingUpload), are
+  the worker's business, not orphans;
 - every finding is looked at a second time just before it is reported or repaired, because
   files are uploaded, replaced and deleted while the listing runs.
 """
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from locker.models import ObjectRemoval, StoredFile
+from locker.models import ObjectRemoval, PendingUpload, StoredFile
 
 GRACE = timedelta(hours=1)
 
@@ -41,6 +42,7 @@ class Report:
     size_mismatches: list[dict] = field(default_factory=list)
     checksum_mismatches: list[dict] = field(default_factory=list)
     pending_removals: int = 0
+    pending_uploads: int = 0
     young_unreferenced: int = 0
     fixed: dict = field(default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0,
                                                  "rows_unmarked": 0})
@@ -123,11 +125,14 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
                 report.checksum_mismatches.append({"id": str(row.pk), "object": name,
                                                    "recorded": row.sha256, "stored": digest})
     being_removed = set(ObjectRemoval.objects.values_list("name", flat=True))
+    being_uploaded = set(PendingUpload.objects.values_list("key", flat=True))
     for name, stored in sorted(objects.items()):
         if name in referenced:
             continue
         if name in being_removed:
             report.pending_removals += 1
+        elif name in being_uploaded:
+            report.pending_uploads += 1
         elif now - stored.modified < grace:
             report.young_unreferenced += 1
         elif not StoredFile.objects.filter(file=name).exists():
@@ -162,6 +167,8 @@ def summary(report: Report, *, fix: bool) -> str:
                 lines.append(f"  … and {len(items) - 50} more (see --json)")
     if report.pending_removals:
         lines.append(f"{report.pending_removals} object(s) wait for the worker to remove them.")
+    if report.pending_uploads:
+        lines.append(f"{report.pending_uploads} direct upload(s) wait to be finalized or swept.")
     if report.young_unreferenced:
         lines.append(f"{report.young_unreferenced} recent unreferenced object(s) left alone "
                      "(uploads in flight).")

@@ -144,3 +144,19 @@ def test_an_empty_locker_is_clean(db, flag, stored_objects):
     status, out = run(flag)
     assert status == 0
     assert stored_objects() == []
+
+
+def test_a_direct_upload_awaiting_finalize_is_not_an_orphan(alice, files_dir, stored_objects):
+    from django.utils import timezone
+
+    from locker.models import PendingUpload
+
+    key = default_storage.save(f"incoming/{alice.pk}/not-yet-checked", ContentFile(b"arrived"))
+    PendingUpload.objects.create(owner=alice, key=key, name="a.txt", expires_at=timezone.now())
+    age(files_dir, key)
+
+    status, out = run("--fix")
+
+    assert status == 0, out
+    assert "1 direct upload(s) wait to be finalized or swept" in out
+    assert stored_objects() == [key]
