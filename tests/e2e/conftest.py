@@ -187,11 +187,15 @@ class Pages:
         self.contexts = []
         self.csp_errors = []
         self.server_errors = []
+        self.without_javascript = set()
 
     def new(self, **options):
         context = self.browser.new_context(base_url=self.site.url, accept_downloads=True, **options)
+        context.set_default_timeout(20_000)
         self.contexts.append(context)
         page = context.new_page()
+        if options.get("java_script_enabled") is False:
+            self.without_javascript.add(page)
         page.on("console", self._console)
         page.on("response", self._response)
         return page
@@ -207,10 +211,7 @@ class Pages:
     def check(self, page, name: str) -> None:
         """axe finds nothing serious or critical, the CSP blocked nothing, and a PNG is saved."""
         page.wait_for_load_state()
-        if page.evaluate("typeof window.axe") == "undefined":
-            # add_script_tag would be an inline script, which Skylocker's CSP refuses.
-            page.evaluate(self.axe_source)
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        result = self._axe(self._twin(page) if page in self.without_javascript else page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
             for v in result["violations"]
@@ -221,6 +222,23 @@ class Pages:
         assert self.server_errors == [], f"server errors before {name}: {self.server_errors}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    def _axe(self, page) -> dict:
+        if page.evaluate("typeof window.axe") == "undefined":
+            # add_script_tag would be an inline script, which Skylocker's CSP refuses.
+            page.evaluate(self.axe_source)
+        return page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+
+    def _twin(self, page):
+        """The same page in a context where axe can run (it needs timers), its scripts held back."""
+        html, url = page.content(), page.url
+        context = self.browser.new_context()
+        self.contexts.append(context)
+        twin = context.new_page()
+        twin.route("**/*.js", lambda route: route.abort())
+        twin.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        twin.goto(url)
+        return twin
 
     def close(self):
         for context in self.contexts:
@@ -265,3 +283,11 @@ def upload(page, name: str, content: bytes, description: str = "") -> None:
     page.get_by_label("Description").fill(description)
     page.get_by_role("button", name="Upload", exact=True).click()
     page.get_by_text(f"Uploaded {name}.").wait_for()
+
+
+def eventually(check, timeout: float = 20.0):
+    """The first truthy answer of check(), asked again until the worker has done its part."""
+    deadline = time.monotonic() + timeout
+    while not (answer := check()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return answer

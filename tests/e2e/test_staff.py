@@ -1,0 +1,65 @@
+"""Staff in the browser: everyone's files, filtered by owner, and deleting someone else's file."""
+
+import pytest
+
+from tests.e2e.conftest import ADMIN_EMAIL, STAFF, eventually, log_in, sign_up, upload
+
+pytestmark = pytest.mark.e2e
+
+
+def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages, site, inbox):
+    for username, first, last, name in [
+        ("margaret", "Margaret", "Hamilton", "apollo-guidance.agc"),
+        ("annie", "Annie", "Easley", "centaur-rocket.txt"),
+    ]:
+        page = pages.new()
+        sign_up(page, username, first, last)
+        upload(page, name, f"{name} by {first}\n".encode(), f"{first}'s work")
+    (doomed,) = site.files_of("margaret")
+
+    staff = pages.new()
+    log_in(staff, STAFF["username"], STAFF["password"])
+    staff.get_by_role("link", name="All files").click()
+    staff.get_by_role("heading", name="All files").wait_for()
+    assert staff.get_by_text("apollo-guidance.agc").is_visible()
+    assert staff.get_by_text("centaur-rocket.txt").is_visible()
+    pages.check(staff, "all-files")
+
+    staff.get_by_label("Owner").select_option(label="Margaret Hamilton (margaret)")
+    staff.get_by_role("button", name="Search").click()
+    staff.wait_for_url("**/files/all/?*owner=*")
+    names = staff.locator("table.files td.name").all_inner_texts()
+    assert names == ["apollo-guidance.agc"]
+    pages.check(staff, "all-files-by-owner")
+
+    staff.get_by_role("link", name="Delete apollo-guidance.agc").click()
+    staff.get_by_role("heading", name="Delete “apollo-guidance.agc”?").wait_for()
+    assert staff.get_by_text("owned by Margaret Hamilton").is_visible()
+    pages.check(staff, "delete-as-staff")
+    staff.get_by_role("button", name="Delete “apollo-guidance.agc”").click()
+    staff.get_by_text("Deleted apollo-guidance.agc.").wait_for()
+    assert staff.get_by_role("heading", name="All files").is_visible()
+    assert site.files_of("margaret") == []
+    assert site.objects_of("margaret") == {}
+    assert len(site.files_of("annie")) == 1
+    (alert,) = site.rows(
+        "SELECT owner_username, actor_username FROM locker_deletionalert WHERE file_id = ?",
+        doomed["id"],
+    )
+    assert tuple(alert) == ("margaret", "staff")
+
+    # The worker sends the alert to the admins through the SMTP server.
+    def alert_mail():
+        with inbox.lock:
+            return [m for m in inbox.messages if "apollo-guidance.agc" in m[1]["Subject"]]
+
+    ((recipients, message),) = eventually(alert_mail)
+    assert recipients == [ADMIN_EMAIL]
+    assert message["Subject"] == "[Skylocker] apollo-guidance.agc was deleted by staff"
+    assert "Margaret Hamilton" in message.get_body(("plain",)).get_content()
+    delivered = eventually(lambda: site.rows(
+        "SELECT d.delivered_at FROM locker_alertdelivery d JOIN locker_deletionalert a "
+        "ON a.id = d.alert_id WHERE a.file_id = ? AND d.delivered_at IS NOT NULL",
+        doomed["id"],
+    ))  # fmt: skip
+    assert len(delivered) == 1

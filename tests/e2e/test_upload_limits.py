@@ -1,0 +1,83 @@
+"""An over-limit file is refused kindly: before sending with JavaScript, by the server without."""
+
+import pytest
+
+from tests.e2e.conftest import MAX_UPLOAD_BYTES, log_in, sign_up
+
+pytestmark = pytest.mark.e2e
+
+TOO_BIG = {
+    "name": "telescope-raw.fits",
+    "mimeType": "application/octet-stream",
+    "buffer": b"\x00" * (MAX_UPLOAD_BYTES + 1),
+}
+
+
+def test_an_over_limit_file_is_refused_before_sending_when_javascript_runs(pages, site):
+    page = pages.new()
+    sign_up(page, "vera", "Vera", "Rubin")
+    page.goto("/files/upload/")
+    posts = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    alert = page.locator(".client-error")
+    expected = (
+        "“telescope-raw.fits” is 1.0\u00a0MB, larger than the 1.0\u00a0MB limit. "
+        "Choose a smaller file; nothing was sent."
+    )
+    assert alert.inner_text() == expected
+    page.get_by_role("button", name="Upload", exact=True).click()
+    assert alert.is_visible()
+    assert page.url == f"{site.url}/files/upload/"
+    pages.check(page, "upload-too-large")
+    assert posts == []
+    assert site.files_of("vera") == []
+    assert site.objects_of("vera") == {}
+
+
+def test_an_over_limit_file_is_refused_by_the_server_when_javascript_is_off(pages, site):
+    sign_up(pages.new(), "cecilia", "Cecilia", "Payne")
+    page = pages.new(java_script_enabled=False)
+    log_in(page, "cecilia")
+    page.goto("/files/upload/")
+    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    page.get_by_label("Description").fill("Spectra")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.get_by_role("button", name="Upload", exact=True).click()
+    assert answer.value.status == 413
+    page.get_by_text(
+        "This file is larger than the 1.0\u00a0MB limit (1,048,576 bytes). Nothing was stored."
+    ).wait_for()
+    pages.check(page, "upload-too-large-without-javascript")
+    assert site.files_of("cecilia") == []
+    assert site.objects_of("cecilia") == {}
+    assert site.temp_files() == []
+
+
+def test_without_javascript_upload_replace_and_delete_still_work(pages, site):
+    sign_up(pages.new(), "mary", "Mary", "Jackson")
+    page = pages.new(java_script_enabled=False)
+    log_in(page, "mary")
+    page.goto("/files/upload/")
+    page.get_by_label("Choose a file to upload").set_input_files(
+        {"name": "wind-tunnel.txt", "mimeType": "text/plain", "buffer": b"Mach 1.2\n"}
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_text("Uploaded wind-tunnel.txt.").wait_for()
+    (stored,) = site.files_of("mary")
+    assert site.objects_of("mary") == {stored["file"]: b"Mach 1.2\n"}
+
+    page.get_by_role("link", name="Replace wind-tunnel.txt").click()
+    page.get_by_label("Description").fill("Supersonic runs")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Replaced wind-tunnel.txt.").wait_for()
+    (replaced,) = site.files_of("mary")
+    assert (replaced["description"], replaced["file"]) == ("Supersonic runs", stored["file"])
+
+    page.get_by_role("link", name="Delete wind-tunnel.txt").click()
+    page.get_by_role("button", name="Delete “wind-tunnel.txt”").click()
+    page.get_by_text("Deleted wind-tunnel.txt.").wait_for()
+    assert site.files_of("mary") == []
+    assert site.objects_of("mary") == {}
