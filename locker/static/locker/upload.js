@@ -115,9 +115,6 @@
       xhr.addEventListener("error", function () {
         failed("The upload was interrupted. Check your connection and try again.");
       });
-      xhr.addEventListener("abort", function () {
-        failed("Upload cancelled.");
-      });
       submit.disabled = true;
       meter.hidden = false;
       meter.dataset.state = "sending";
