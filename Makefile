@@ -1,5 +1,7 @@
 # Skylocker: `make run` serves the app (web + worker); `make test` runs the test suite.
-# Both set everything up on a fresh machine with Python >= 3.11.
+# Both set everything up on a fresh machine with Python >= 3.11. The other targets are what
+# .ci/run adds: the suite on PostgreSQL and MariaDB, the browser tests, the AWS infrastructure
+# checks and the security gates.
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run worker test test-postgres test-mariadb e2e gates lint lock infra-synth infra-test clean
+.PHONY: install run test test-s3 test-postgres test-mariadb e2e gates soak lint lock infra-synth infra-test clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,15 +25,45 @@ run: install
 	$(BIN)/python manage.py ensure_superuser
 	bin/serve
 
-# The suite on SQLite; PostgreSQL and MariaDB runs set DATABASE_URL (see .ci/run).
+# The suite on SQLite, local disk and S3 (a moto server the tests start). The browser tests
+# are `make e2e`; PostgreSQL and MariaDB runs set DATABASE_URL (see .ci/run).
 test: install
-	bin/pytest-run $(PYTEST_ARGS)
+	bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
+	@echo "Browser tests are not part of make test: run make e2e (it installs Chromium)."
+
+# Only the tests that run against the moto S3 server.
+test-s3: install
+	bin/pytest-run -m "s3 and not e2e" $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/skylocker bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
 
 test-mariadb: install
 	DATABASE_URL=mysql://root@127.0.0.1:3306/skylocker bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
+
+# Playwright for Python driving Debian's Chromium (installed here when missing) against a live
+# gunicorn and worker; axe-core comes from the npm registry.
+e2e: install
+	@test -x /usr/bin/chromium || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e tests/api/test_docs_browser.py $(PYTEST_ARGS)
+
+# Deploy check with production settings, ruff, bandit (see bin/gates).
+gates: install
+	bin/gates
+
+# 50 API clients for 60 s against bin/serve; prints a table (see bench/soak.py).
+soak: install
+	$(BIN)/python bench/soak.py
+
+# The AWS infrastructure (infra/ has its own virtualenvs): templates into infra/cdk.out, or
+# synthesis plus its tests, cfn-lint and checkov.
+infra-synth:
+	$(MAKE) -C infra synth
+
+infra-test:
+	$(MAKE) -C infra test
 
 lint: install
 	$(BIN)/ruff check .
