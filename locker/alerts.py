@@ -19,6 +19,9 @@ from locker.models import AlertDelivery, DeletionAlert, backoff
 log = logging.getLogger(__name__)
 
 # A delivery being sent is leased for this long; a worker killed mid-send is retried after it.
+# Deliveries are claimed one at a time, just before sending, and one send is bounded by the
+# SMTP timeout (EMAIL_TIMEOUT) or SNS's connect and read timeouts, far below the lease: so a
+# lease never runs out while its delivery is still being sent, and no alert goes out twice.
 LEASE = timedelta(minutes=2)
 
 
@@ -111,10 +114,13 @@ def deliver(delivery: AlertDelivery) -> bool:
 
 
 def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Send what is due; returns (sent, failed)."""
+    """Send up to `limit` due deliveries, leasing each only when its turn comes; (sent, failed)."""
     sent = failed = 0
-    for delivery in claim_due(limit):
-        if deliver(delivery):
+    for _ in range(limit):
+        claimed = claim_due(1)
+        if not claimed:
+            break
+        if deliver(claimed[0]):
             sent += 1
         else:
             failed += 1

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from locker.alerts import LEASE, admin_recipients, claim_due
+from locker import alerts
+from locker.alerts import LEASE, admin_recipients, claim_due, deliver_due
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
 from tests.conftest import make_user, upload_file
 
@@ -164,6 +165,26 @@ def test_a_delivery_claimed_by_a_worker_that_died_is_sent_after_the_lease(
     run_worker_once()
     assert len(smtp.wait_for(1)) == 1
     assert AlertDelivery.objects.get(pk=claimed.pk).delivered_at is not None
+
+
+def test_a_worker_leases_each_delivery_only_when_its_turn_comes(
+    smtp, settings, monkeypatch, alice
+):
+    """A slow mail server must not keep a whole batch leased: what waits stays free to take."""
+    settings.ADMIN_EMAILS = ["ops@example.com"]
+    for name in ("a.txt", "b.txt", "c.txt"):
+        StoredFile.create_from_upload(alice, upload_file(name), "").delete_by(alice)
+    still_due_while_sending = []
+
+    def send_and_look(alert):
+        still_due_while_sending.append(AlertDelivery.objects.due().count())
+        alerts.send_email(alert)
+
+    monkeypatch.setitem(alerts.SENDERS, "email", send_and_look)
+    assert deliver_due() == (3, 0)
+    assert still_due_while_sending == [2, 1, 0]
+    assert len(smtp.wait_for(3)) == 3
+    assert AlertDelivery.objects.filter(delivered_at__isnull=True).count() == 0
 
 
 def test_every_delete_records_exactly_one_delivery_per_channel(settings, alice, alice_file):
