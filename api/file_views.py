@@ -70,7 +70,7 @@ class FileListView(generics.ListCreateAPIView):
 
     @extend_schema(
         request={"multipart/form-data": FileUploadSerializer},
-        responses={201: FileSerializer, 413: ErrorSerializer, **ERRORS},
+        responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
     def post(self, request):
         upload = FileUploadSerializer(data=parsed(request))
@@ -96,7 +96,7 @@ class FileDetailView(APIView):
             "multipart/form-data": FileReplaceSerializer,
             "application/json": DescriptionSerializer,
         },
-        responses={200: FileSerializer, 413: ErrorSerializer, **ERRORS},
+        responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
     def patch(self, request, pk):
         stored = file_or_404(request, pk)
@@ -145,6 +145,7 @@ class FileContentView(APIView):
             302: OpenApiResponse(
                 description="Redirect to a short-lived signed URL (remote storage)."
             ),
+            503: ErrorSerializer,
             **ERRORS,
         },
     )

@@ -1,8 +1,12 @@
 """Handing a file's bytes to its owner: streamed from local storage, or a signed URL when remote."""
 
+import logging
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponseRedirect
+from rest_framework.exceptions import APIException
+
+log = logging.getLogger(__name__)
 
 # Types a browser would render or run: always sent as opaque bytes.
 ACTIVE_TYPES = {
@@ -16,6 +20,17 @@ ACTIVE_TYPES = {
     "application/x-shockwave-flash",
     "application/pdf",
 }
+
+
+class ContentUnavailable(APIException):
+    """The file's object cannot be read (disk error, object missing); the API answers 503."""
+
+    status_code = 503
+    default_code = "content_unavailable"
+    default_detail = (
+        "Skylocker cannot read this file's content right now. Nothing was changed; please "
+        "try again later, and tell an administrator if it keeps happening."
+    )
 
 
 def served_content_type(stored) -> str:
@@ -41,7 +56,12 @@ def download_response(stored):
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "no-store"
         return response
-    response = FileResponse(stored.file.open("rb"), content_type=served_content_type(stored))
+    try:
+        content = stored.file.open("rb")
+    except OSError as exc:
+        log.error("Cannot read the object of file %s (%s): %s", stored.pk, stored.file.name, exc)
+        raise ContentUnavailable() from exc
+    response = FileResponse(content, content_type=served_content_type(stored))
     response["Content-Disposition"] = content_disposition(stored.name)
     response["Content-Length"] = str(stored.size)
     response["Cache-Control"] = "private, no-store"

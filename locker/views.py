@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from locker.downloads import download_response
+from locker.downloads import ContentUnavailable, download_response
 from locker.forms import FileForm
 from locker.models import StorageUnavailable, StoredFile
 from locker.uploads import upload_storage_failed, upload_too_large
@@ -91,7 +91,13 @@ def upload(request):
 
 @login_required
 def download(request, pk):
-    return download_response(get_file_for(request.user, pk))
+    stored = get_file_for(request.user, pk)
+    try:
+        return download_response(stored)
+    except ContentUnavailable as exc:
+        return render(
+            request, "locker/unavailable.html", {"file": stored, "reason": exc.detail}, status=503
+        )
 
 
 @login_required

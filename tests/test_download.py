@@ -78,3 +78,24 @@ def test_a_name_with_header_breaking_characters_cannot_split_the_header(alice_cl
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert response.cookies.get("x") is None
+
+
+def test_a_file_whose_object_cannot_be_read_answers_503_with_a_message(
+    alice_client, alice_file, files_dir
+):
+    (files_dir / alice_file.file.name).unlink()  # the disk lost it behind Skylocker's back
+    response = alice_client.get(reverse("download", args=[alice_file.pk]))
+    assert response.status_code == 503
+    assert "cannot read this file" in response.content.decode()
+    assert StoredFile.objects.filter(pk=alice_file.pk).exists()  # nothing is changed
+
+
+def test_the_api_answers_503_in_json_when_the_object_cannot_be_read(
+    client, alice, alice_file, files_dir
+):
+    (files_dir / alice_file.file.name).unlink()
+    client.force_login(alice)
+    response = client.get(f"/api/v1/files/{alice_file.pk}/content")
+    assert response.status_code == 503
+    assert "cannot read this file" in response.json()["detail"]
+    assert StoredFile.objects.filter(pk=alice_file.pk).exists()
