@@ -163,6 +163,17 @@ class PrimaryStack(Stack):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             enforce_ssl=True,
             transfer_acceleration=True,
+            # The Upload page POSTs files straight to the bucket (a presigned POST): browsers
+            # allow that cross-origin request only from the app's own https origin.
+            cors=[
+                s3.CorsRule(
+                    id="direct-uploads-from-the-app",
+                    allowed_methods=[s3.HttpMethods.POST],
+                    allowed_origins=[f"https://{settings.app_domain}"],
+                    allowed_headers=["*"],
+                    max_age=3000,
+                ),
+            ],
             lifecycle_rules=files_lifecycle_rules(),
             replication_rules=[
                 s3.ReplicationRule(

@@ -105,3 +105,10 @@ def test_lambda_from_the_repo_is_wired_to_object_removed_and_publishes_to_the_to
         if k.startswith("DeleteAlert")
     ]
     assert any("sns:Publish" in p and "${" + topic_id + "}" in p for p in role_policy)
+
+
+def test_uploads_bucket_accepts_browser_posts_from_the_app_origin_only(primary_raw, settings):
+    _, bucket = files_bucket(primary_raw)
+    (rule,) = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [f"https://{settings.app_domain}"]
