@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from skylocker.s3_origin import presigned_post_origin
+
 
 def envbool(name: str, default: str = "0") -> bool:
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
@@ -277,13 +279,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Direct uploads: on S3 the Upload page POSTs the file to the bucket itself, so connect-src
+# names the bucket's upload origin (and nothing else besides 'self').
+S3_UPLOAD_ORIGIN = (
+    presigned_post_origin(
+        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, _default_storage["OPTIONS"]["client_config"]
+    )
+    if S3_BUCKET
+    else ""
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([S3_UPLOAD_ORIGIN] if S3_UPLOAD_ORIGIN else [])],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

@@ -1,0 +1,31 @@
+"""The origin of the bucket's upload URL: the Upload page's CSP must let the browser reach it."""
+
+from urllib.parse import urlsplit
+
+
+def presigned_post_origin(bucket: str, region: str, endpoint_url: str, config) -> str:
+    """scheme://host[:port] of the URL boto3's generate_presigned_post hands out for `bucket`.
+
+    Asked of boto3 itself, with the storage's region, endpoint and client config, so path style
+    on a custom endpoint, the virtual host on AWS, dotted bucket names and Transfer Acceleration
+    come out exactly as the upload tickets will name them. Presigning is local: the throwaway
+    credentials are never sent anywhere, and nothing is looked up on the network.
+    """
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    client = boto3.session.Session().client(
+        "s3",
+        region_name=region,
+        endpoint_url=endpoint_url or None,
+        config=config,
+        aws_access_key_id="origin-only",
+        aws_secret_access_key="origin-only",  # noqa: S106 - signs nothing that is sent
+    )
+    try:
+        url = urlsplit(client.generate_presigned_post(bucket, "origin")["url"])
+    except BotoCoreError:
+        # A combination boto3 refuses (say AWS_ENDPOINT_URL_S3 with acceleration) cannot issue
+        # upload tickets either: the page gets no extra origin and stays on 'self'.
+        return ""
+    return f"{url.scheme}://{url.netloc}"
