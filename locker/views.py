@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -6,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from locker import direct
 from locker.downloads import ContentUnavailable, download_response
 from locker.forms import FileForm
 from locker.models import StorageUnavailable, StoredFile
@@ -67,6 +70,8 @@ def all_files(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
+    if request.method == "GET" and "uploaded" in request.GET:
+        return _uploaded_directly(request, request.GET["uploaded"])
     # A POST stays a bound form even when the size limit stopped the body before any field arrived.
     bound = request.method == "POST"
     form = FileForm(
@@ -86,7 +91,20 @@ def upload(request):
         messages.success(request, f"Uploaded {stored.name}.")
         return redirect("files")
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
-    return render(request, "locker/upload.html", {"form": form}, status=status)
+    # On S3 the page (with JavaScript) sends the bytes straight to the bucket; see upload.js.
+    context = {"form": form, "direct_upload": direct.available()}
+    return render(request, "locker/upload.html", context, status=status)
+
+
+def _uploaded_directly(request, pk: str):
+    """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
+    try:
+        uploaded = StoredFile.objects.filter(owner=request.user, pk=uuid.UUID(pk)).first()
+    except ValueError:
+        uploaded = None
+    if uploaded is not None:
+        messages.success(request, f"Uploaded {uploaded.name}.")
+    return redirect("files")
 
 
 @login_required

@@ -118,9 +118,8 @@ def _wait_until_ready(url: str, processes: list[subprocess.Popen]) -> None:
     raise RuntimeError("Skylocker did not become ready")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory, inbox):
-    data = tmp_path_factory.mktemp("skylocker-e2e")
+def _serve(data: Path, inbox, port: int, **extra_env):
+    """Migrate, make the admin, run gunicorn and the worker on `port` until the session ends."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -136,12 +135,12 @@ def site(tmp_path_factory, inbox):
         DJANGO_SUPERUSER_USERNAME=STAFF["username"],
         DJANGO_SUPERUSER_PASSWORD=STAFF["password"],
         DJANGO_SUPERUSER_EMAIL=STAFF["email"],
+        **extra_env,
     )
     python = sys.executable
     bindir = Path(python).parent
     for command in (["migrate", "--noinput", "-v0"], ["ensure_superuser", "-v0"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    port = free_port()
     log = (data / "server.log").open("w")
     web = subprocess.Popen(
         [str(bindir / "gunicorn"), "skylocker.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -155,7 +154,7 @@ def site(tmp_path_factory, inbox):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(url, [web, worker])
-        yield Site(url, data)
+        yield url
     finally:
         for process in (web, worker):
             process.terminate()
@@ -165,6 +164,82 @@ def site(tmp_path_factory, inbox):
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, inbox):
+    data = tmp_path_factory.mktemp("skylocker-e2e")
+    for url in _serve(data, inbox, free_port()):
+        yield Site(url, data)
+
+
+class S3Site(Site):
+    """Skylocker storing its files on S3 (a moto server), as on AWS: the bucket is the storage."""
+
+    def __init__(self, url: str, data: Path, s3, bucket: str, endpoint: str):
+        super().__init__(url, data)
+        self.s3 = s3
+        self.bucket = bucket
+        self.endpoint = endpoint
+
+    def objects_of(self, username: str) -> dict[str, bytes]:
+        """Every object of this user in the bucket (incoming uploads and kept files), by key."""
+        (user_id,) = self.rows("SELECT id FROM auth_user WHERE username = ?", username)[0]
+        found = {}
+        for prefix in (f"incoming/{user_id}/", f"u/{user_id}/"):
+            listing = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+            for item in listing.get("Contents", []):
+                body = self.s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"]
+                found[item["Key"]] = body.read()
+        return found
+
+    def access_log(self) -> str:
+        """gunicorn's access log (with the worker's output): every request Skylocker served."""
+        return (self.data / "server.log").read_text()
+
+
+@pytest.fixture(scope="session")
+def s3_site(tmp_path_factory, inbox):
+    """A second Skylocker, on S3: a moto server of its own, the bucket allowing POSTs from the
+    site's origin only (moto honours the bucket's CORS rules on the browser's preflight)."""
+    import boto3
+    from botocore.config import Config
+
+    from tests.moto import AWS_ENV, start_moto
+
+    data = tmp_path_factory.mktemp("skylocker-e2e-s3")
+    moto_port, port = free_port(), free_port()
+    moto = start_moto(moto_port)
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    url = f"http://127.0.0.1:{port}"
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=AWS_ENV["AWS_REGION"],
+        aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    bucket = "skylocker-e2e-files"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {"AllowedMethods": ["POST"], "AllowedOrigins": [url], "AllowedHeaders": ["*"]}
+            ]
+        },
+    )
+    try:
+        served = _serve(
+            data, inbox, port,
+            SKYLOCKER_S3_BUCKET=bucket, SKYLOCKER_S3_ENDPOINT_URL=endpoint, **AWS_ENV,
+        )  # fmt: skip
+        for _ in served:
+            yield S3Site(url, data, s3, bucket, endpoint)
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -246,12 +321,31 @@ class Pages:
             context.close()
 
 
-@pytest.fixture
-def pages(browser, site, axe_source, request):
+def _pages_on(browser, site, axe_source, request):
     opened = Pages(browser, site, axe_source, request.node.name)
     yield opened
     opened.close()
     assert (opened.csp_errors, opened.server_errors) == ([], [])
+
+
+@pytest.fixture
+def pages(browser, site, axe_source, request):
+    yield from _pages_on(browser, site, axe_source, request)
+
+
+@pytest.fixture
+def s3_pages(browser, s3_site, axe_source, request):
+    """Like `pages`, on the Skylocker that stores its files on S3."""
+    yield from _pages_on(browser, s3_site, axe_source, request)
+
+
+# Records every value the progress bar shows, also across the page swap after an upload.
+WATCH_PROGRESS = """() => {
+  window.progressSeen = [];
+  const bar = document.querySelector('.progress progress');
+  new MutationObserver(() => window.progressSeen.push(Number(bar.value)))
+    .observe(bar, {attributes: true, attributeFilter: ['value']});
+}"""
 
 
 def sign_up(page, username: str, first: str, last: str, check=None) -> None:

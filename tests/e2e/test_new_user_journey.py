@@ -6,17 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import WATCH_PROGRESS, sign_up
 
 pytestmark = pytest.mark.e2e
-
-# Records every value the progress bar shows, also across the page swap after the upload.
-WATCH_PROGRESS = """() => {
-  window.progressSeen = [];
-  const bar = document.querySelector('.progress progress');
-  new MutationObserver(() => window.progressSeen.push(Number(bar.value)))
-    .observe(bar, {attributes: true, attributeFilter: ['value']});
-}"""
 
 
 def row_of(page, name):
