@@ -1,5 +1,8 @@
 """A thin httpx client for the Skylocker API that turns failures into messages, not tracebacks."""
 
+import re
+from contextlib import contextmanager
+
 import click
 import httpx
 
@@ -67,14 +70,62 @@ class Api:
             raise Failure("Not logged in. Run `skylocker login URL` first.", EXIT_AUTH)
         return cls(saved["url"], saved["token"])
 
-    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+    def request(self, method: str, path: str, *, accept=(), **kwargs) -> httpx.Response:
+        """The answer, checked; one whose status is in `accept` is handed back as it is."""
         try:
-            return check(self.http.request(method, path, **kwargs))
+            response = self.http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise Failure(f"Cannot reach {self.url}: {exc}", EXIT_UNREACHABLE) from None
+        return response if response.status_code in accept else check(response)
 
-    def stream(self, method: str, path: str, **kwargs):
+    @contextmanager
+    def download(self, path: str):
+        """The streamed answer with a file's bytes: from Skylocker itself, or from the storage URL
+        it redirects to (S3, CloudFront). The token is never sent there: it is for Skylocker."""
         try:
-            return self.http.stream(method, path, **kwargs)
+            with self.http.stream("GET", path) as response:
+                if not response.is_redirect:
+                    if not response.is_success:
+                        response.read()
+                        check(response)
+                    yield response
+                    return
+                location = str(response.url.join(response.headers["location"]))
         except httpx.TransportError as exc:
             raise Failure(f"Cannot reach {self.url}: {exc}", EXIT_UNREACHABLE) from None
+        try:
+            with (
+                httpx.Client(timeout=TIMEOUT, follow_redirects=True) as storage,
+                storage.stream("GET", location) as response,
+            ):
+                if not response.is_success:
+                    response.read()
+                    raise storage_refusal("download", response)
+                yield response
+        except httpx.TransportError as exc:
+            raise Failure(f"Cannot reach the storage: {exc}", EXIT_UNREACHABLE) from None
+
+
+def post_to_storage(url: str, fields: dict, files: dict) -> None:
+    """A direct upload: the ticket's fields, then the file, as multipart to the storage's URL.
+
+    httpx streams a file object's part in 64 KiB reads with a Content-Length from its size, so
+    the file is never held in memory. No Skylocker token goes with it."""
+    try:
+        with httpx.Client(timeout=TIMEOUT) as storage:
+            response = storage.post(url, data=fields, files=files)
+    except httpx.TransportError as exc:
+        raise Failure(f"Cannot reach the storage at {url}: {exc}", EXIT_UNREACHABLE) from None
+    if not response.is_success:
+        raise storage_refusal("upload", response)
+
+
+def storage_refusal(what: str, response: httpx.Response) -> Failure:
+    """S3's XML error as one line: `The storage refused the upload (Code: Message).`"""
+    found = {
+        tag: re.search(rf"<{tag}>([^<]*)</{tag}>", response.text) for tag in ("Code", "Message")
+    }
+    code = found["Code"].group(1) if found["Code"] else f"HTTP {response.status_code}"
+    words = f": {found['Message'].group(1)}" if found["Message"] else ""
+    exit_code = EXIT_TOO_LARGE if code == "EntityTooLarge" else EXIT_ERROR
+    return Failure(f"The storage refused the {what} ({code}{words}).", exit_code)

@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from skylocker_cli import config
-from skylocker_cli.client import Api, Failure, check
+from skylocker_cli.client import EXIT_TOO_LARGE, Api, Failure, post_to_storage
 
 FILE_ID = click.UUID
 
@@ -128,11 +128,22 @@ def list_files(search, owner, as_json):
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-d", "--description", default="", help="A short description (up to 255 characters).")
+@click.option(
+    "--through-app",
+    is_flag=True,
+    help="Send the bytes through the Skylocker server even when it stores files on S3.",
+)
 @progress_option
-def put(file, description, progress):
-    """Upload FILE; prints the new file's id."""
+def put(file, description, through_app, progress):
+    """Upload FILE; prints the new file's id.
+
+    When the server keeps its files on S3, the bytes go straight to the bucket and the server
+    then checks them against the SHA-256 computed here; otherwise they go through the server.
+    """
     api = Api.from_config()
-    stored = send(api, "POST", "/api/v1/files", file, {"description": description}, progress)
+    stored = None if through_app else send_direct(api, file, description, progress)
+    if stored is None:
+        stored = send(api, "POST", "/api/v1/files", file, {"description": description}, progress)
     click.echo(stored["id"])
 
 
@@ -157,10 +168,7 @@ def get(file_id, output, force, progress):
         raise Failure(f"{target} exists; use --force to overwrite it.")
     partial = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
-    with api.stream("GET", f"/api/v1/files/{file_id}/content", follow_redirects=True) as response:
-        if not response.is_success:
-            response.read()
-            check(response)
+    with api.download(f"/api/v1/files/{file_id}/content") as response:
         with open(partial, "wb") as out, tqdm(**progress_bar(progress, meta)) as bar:
             for chunk in response.iter_bytes():
                 out.write(chunk)
@@ -187,7 +195,10 @@ def progress_bar(enabled, meta) -> dict:
 @click.option("-d", "--description", default=None, help="A new description.")
 @progress_option
 def replace(file_id, file, description, progress):
-    """Replace a file's content (FILE) and/or its description (-d)."""
+    """Replace a file's content (FILE) and/or its description (-d).
+
+    A new FILE always goes through the Skylocker server, also when it keeps its files on S3.
+    """
     if file is None and description is None:
         raise click.UsageError("Give a new FILE, a new --description, or both.")
     api = Api.from_config()
@@ -218,3 +229,48 @@ def send(api: Api, method: str, path: str, file: Path, fields: dict, show) -> di
     ):
         files = {"file": (file.name, f, "application/octet-stream")}
         return api.request(method, path, data=fields, files=files).json()
+
+
+def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
+    """Straight to S3: a ticket, the bytes to the bucket, then finalize with the SHA-256.
+
+    None when the server keeps its files on local disk (it answers 409): send through it then.
+    """
+    answer = api.request(
+        "POST",
+        "/api/v1/uploads",
+        json={"name": file.name, "description": description},
+        accept=(409,),
+    )
+    if answer.status_code == 409:
+        return None
+    ticket = answer.json()
+    size = file.stat().st_size
+    refuse_over_limit(file, size, ticket["max_bytes"])
+    checksum = sha256_of(file)
+    with (
+        open(file, "rb") as raw,
+        tqdm.wrapattr(raw, "read", **progress(show, size, file.name)) as f,
+    ):
+        post_to_storage(
+            ticket["url"], ticket["fields"], {"file": (file.name, f, "application/octet-stream")}
+        )
+    finalize = f"/api/v1/uploads/{ticket['id']}/finalize"
+    return api.request("POST", finalize, json={"sha256": checksum}).json()
+
+
+def refuse_over_limit(file: Path, size: int, limit: int) -> None:
+    if size > limit:
+        raise Failure(
+            f"{file.name} has {size} bytes, larger than the server's limit of {limit} bytes; "
+            "nothing was sent.",
+            EXIT_TOO_LARGE,
+        )
+
+
+def sha256_of(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import os
 import stat
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from api.models import ApiToken
-from locker.models import DeletionAlert, StoredFile
+from locker.models import DeletionAlert, PendingUpload, StoredFile
 from tests.conftest import PASSWORD, free_port
 
 SKYLOCKER = str(Path(sys.executable).with_name("skylocker"))
@@ -105,6 +106,25 @@ def test_the_cli_does_the_whole_cycle(sky, live_server, alice):
     assert sky("logout").returncode == 0
     assert not ApiToken.objects.exists()
     assert not sky.config.exists()
+
+
+def test_put_on_a_server_with_local_storage_is_refused_a_ticket_and_goes_through_it(
+    logged_in, alice, caplog, files_dir
+):
+    caplog.set_level(logging.WARNING, logger="django.request")  # the live server's 4xx lines
+    (logged_in.work / "notes.txt").write_bytes(b"kept on the server's disk\n")
+
+    result = logged_in("put", "notes.txt", "-d", "local")
+
+    assert result.returncode == 0, result.stderr
+    refused = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert refused == ["Conflict: /api/v1/uploads"]  # asked for a direct upload: 409, once
+    stored = StoredFile.objects.get()
+    assert result.stdout.strip() == str(stored.pk)
+    assert (stored.owner, stored.name, stored.description) == (alice, "notes.txt", "local")
+    assert stored.sha256 == hashlib.sha256(b"kept on the server's disk\n").hexdigest()
+    assert (files_dir / stored.file.name).read_bytes() == b"kept on the server's disk\n"
+    assert not PendingUpload.objects.exists()
 
 
 def test_a_description_alone_can_be_replaced(logged_in, alice_file):
