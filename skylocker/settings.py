@@ -183,6 +183,9 @@ WHITENOISE_USE_FINDERS = True
 MAX_UPLOAD_BYTES = envint("SKYLOCKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["locker.uploads.LockerUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+# On local disk, stored files are readable by Skylocker's own account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 DOWNLOAD_URL_TTL = envint("SKYLOCKER_DOWNLOAD_URL_TTL", 300)
 
