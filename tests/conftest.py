@@ -1,5 +1,6 @@
 """Shared fixtures: users alice, bob and an admin; a per-test data folder; a real SMTP server."""
 
+import os
 import socket
 import threading
 import time
@@ -11,6 +12,20 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 PASSWORD = "a-long-test-passphrase-42"
+# Debian's Chromium; the variable exists so the skip and the failure without it can be tried.
+CHROMIUM = os.environ.get("SKYLOCKER_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (marker e2e) skip without Chromium, unless `make e2e` requires them."""
+    browser_tests = [item for item in items if item.get_closest_marker("e2e")]
+    if Path(CHROMIUM).exists() or not browser_tests:
+        return
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium); `make e2e` installs it"
+    if os.environ.get("SKYLOCKER_E2E_REQUIRED") == "1":
+        raise pytest.UsageError(f"The browser tests are required here, but {reason}.")
+    for item in browser_tests:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def free_port() -> int:

@@ -16,10 +16,8 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import Inbox, free_port
+from tests.conftest import CHROMIUM, Inbox, free_port
 
-# Debian's Chromium; the variable exists so the skip and the failure without it can be tried.
-CHROMIUM = os.environ.get("SKYLOCKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -42,17 +40,6 @@ STAFF = {
     "email": "staff@skylocker.test",
 }
 PASSWORD = "a-long-browser-passphrase-42"
-
-
-def pytest_collection_modifyitems(config, items):
-    here = [item for item in items if Path(str(item.fspath)).is_relative_to(HERE)]
-    if Path(CHROMIUM).exists() or not here:
-        return
-    reason = f"{CHROMIUM} is not installed (apt-get install chromium); `make e2e` installs it"
-    if os.environ.get("SKYLOCKER_E2E_REQUIRED") == "1":
-        raise pytest.UsageError(f"The browser tests are required here, but {reason}.")
-    for item in here:
-        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
