@@ -1,17 +1,11 @@
 """/healthz and /readyz, whatever the Host header; /readyz fails with the database or storage."""
 
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.live import gunicorn
 
 
 def test_healthz_answers_200_whatever_the_host_header(client):
@@ -64,25 +58,6 @@ def test_readyz_creates_a_missing_storage_folder_on_a_fresh_machine(client, db, 
     assert fresh.is_dir()
 
 
-def serve(env, port):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "skylocker.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def get(url, host):
     response = httpx.get(url, headers={"Host": host}, timeout=5)
     return response.status_code, response.content
@@ -97,22 +72,10 @@ def test_readyz_over_http_follows_the_real_database(tmp_path, database):
         env["DATABASE_URL"] = f"sqlite:///{tmp_path}/no-such-folder/db.sqlite3"
     else:
         env.pop("DATABASE_URL", None)
-    port = free_port()
-    server = serve(env, port)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _ = get(f"http://127.0.0.1:{port}/healthz", "10.0.0.7")
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server never came up"
-                time.sleep(0.1)
+    with gunicorn(env) as url:
+        status, _ = get(f"{url}/healthz", "10.0.0.7")
         assert status == 200
-        status, body = get(f"http://127.0.0.1:{port}/readyz", "10.0.0.7")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        status, body = get(f"{url}/readyz", "10.0.0.7")
     if database == "broken":
         assert status == 503
         assert b'"database": "error: OperationalError"' in body

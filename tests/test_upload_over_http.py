@@ -7,30 +7,20 @@ carries more. The upload handler's own count is what stops it.
 
 import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, free_port
+from tests.conftest import PASSWORD
+from tests.live import gunicorn, manage
 
-ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 1000
 BOUNDARY = "skylocker-boundary"
 SEED = f"""
 from django.contrib.auth.models import User
 User.objects.create_user("alice", "alice@example.com", "{PASSWORD}", first_name="Alice")
 """
-
-
-def run(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -43,29 +33,10 @@ def server(tmp_path_factory):
         "SKYLOCKER_MAX_UPLOAD_BYTES": str(LIMIT),
     }
     env.pop("DATABASE_URL", None)
-    run(env, "migrate", "-v", "0")
-    run(env, "shell", "-v", "0", "-c", SEED)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "skylocker.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/healthz", timeout=2)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "gunicorn never came up"
-            time.sleep(0.1)
-    yield url, data
-    process.terminate()
-    process.wait(timeout=30)
+    manage(env, "migrate", "-v", "0")
+    manage(env, "shell", "-v", "0", "-c", SEED)
+    with gunicorn(env) as url:
+        yield url, data
 
 
 @pytest.fixture(scope="module")
