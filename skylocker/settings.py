@@ -162,6 +162,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: the lock is on username and address together, so an attacker
 # behind a shared address cannot lock everyone else out.
+# Load balancers in front of the app that append the client's address to X-Forwarded-For:
+# one (the ALB, or any TLS proxy) when SKYLOCKER_HTTPS=1, none when the app serves directly.
+PROXIES = envint("SKYLOCKER_PROXIES", 1 if HTTPS else 0)
+AXES_CLIENT_IP_CALLABLE = "skylocker.client.client_address"
 AXES_FAILURE_LIMIT = envint("SKYLOCKER_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SKYLOCKER_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -237,6 +241,15 @@ STORAGES = {
 CLOUDFRONT_DOMAIN = os.environ.get("SKYLOCKER_CLOUDFRONT_DOMAIN", "")
 CLOUDFRONT_KEY_ID = os.environ.get("SKYLOCKER_CLOUDFRONT_KEY_ID", "")
 CLOUDFRONT_PRIVATE_KEY = envsecret("SKYLOCKER_CLOUDFRONT_PRIVATE_KEY")
+
+# The cache holds the API's rate-limit counters; in the database so every gunicorn worker and
+# every instance counts together (the table comes with `migrate`: api/migrations/0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "skylocker_cache",
+    }
+}
 
 # Delete alerts.
 ADMIN_EMAILS = envlist("SKYLOCKER_ADMIN_EMAILS")
@@ -322,6 +335,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute")},
+    "NUM_PROXIES": PROXIES,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

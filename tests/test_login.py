@@ -1,6 +1,7 @@
 """Login: safe redirects, CSRF, and a lockout keyed on the username and address together."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -144,3 +145,51 @@ def test_signup_without_a_csrf_token_creates_nobody(db):
     response = browser.post(reverse("signup"), {"username": "mallory"})
     assert response.status_code == 403
     assert not get_user_model().objects.filter(username="mallory").exists()
+
+
+def test_an_address_written_into_x_forwarded_for_does_not_dodge_the_lockout(db, alice):
+    attacker = Client()
+    for n in range(5):
+        attacker.post(
+            reverse("login"),
+            {"username": "alice", "password": "wrong-guess"},
+            REMOTE_ADDR="198.51.100.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = attacker.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.9",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_behind_a_load_balancer_the_lockout_keys_on_the_address_it_appended(db, alice, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    balancer = "10.0.1.5"
+    attacker = Client()
+    for n in range(5):
+        attacker.post(
+            reverse("login"),
+            {"username": "alice", "password": "wrong-guess"},
+            REMOTE_ADDR=balancer,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9",
+        )
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.9"
+    locked = attacker.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR=balancer,
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.9",
+    )
+    assert locked.status_code == 429
+    owner = Client()
+    response = owner.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR=balancer,
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert response.status_code == 302

@@ -8,8 +8,8 @@ from api.models import ApiToken
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Rate-limit counters live in the cache; each test starts with none spent."""
+def fresh_throttle(db):
+    """Rate-limit counters live in the (database) cache; each test starts with none spent."""
     cache.clear()
     yield
     cache.clear()

@@ -107,6 +107,15 @@ def test_auth_endpoints_are_rate_limited(anon, db):
     assert "throttled" in anon.post(REGISTER, {}, format="json").json()["detail"]
 
 
+def test_a_client_cannot_dodge_the_rate_limit_by_writing_x_forwarded_for(anon, db):
+    statuses = [
+        anon.post(REGISTER, {}, format="json", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
+        for n in range(21)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert statuses[20] == 429
+
+
 def test_deleting_the_token_makes_it_stop_working(alice_api, alice):
     assert alice_api.delete(TOKEN).status_code == 204
     assert not ApiToken.objects.filter(user=alice).exists()
