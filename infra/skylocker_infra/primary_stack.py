@@ -344,6 +344,8 @@ class PrimaryStack(Stack):
             "WEB_CONCURRENCY": "3",
             "ALLOWED_HOSTS": settings.app_domain,
             "SKYLOCKER_HTTPS": "1",
+            # The ALB appends each client's address to X-Forwarded-For: lockouts key on it.
+            "SKYLOCKER_PROXIES": "1",
             "DEFAULT_FROM_EMAIL": f"skylocker@{settings.app_domain}",
             "SKYLOCKER_ADMIN_EMAILS": admin_email,
             "SKYLOCKER_MAX_UPLOAD_BYTES": str(settings.max_upload_bytes),

@@ -25,6 +25,7 @@ DOCUMENTED_ON_AWS = {
     "SECRET_KEY_FILE",
     "ALLOWED_HOSTS",
     "SKYLOCKER_HTTPS",
+    "SKYLOCKER_PROXIES",
     "SKYLOCKER_S3_BUCKET",
     "AWS_REGION",
     "SKYLOCKER_S3_ACCELERATE",
@@ -64,6 +65,7 @@ def test_every_variable_set_is_one_the_app_reads():
 def test_production_values_point_at_the_stack_resources(primary_raw, settings):
     values = {name: flatten(value) for name, value in parameters(primary_raw).items()}
     assert values["SKYLOCKER_HTTPS"] == "1"
+    assert values["SKYLOCKER_PROXIES"] == "1"
     assert values["SKYLOCKER_S3_ACCELERATE"] == "1"
     assert values["ALLOWED_HOSTS"] == settings.app_domain
     assert values["SKYLOCKER_CLOUDFRONT_DOMAIN"] == settings.downloads_domain
