@@ -147,21 +147,21 @@ def test_signup_without_a_csrf_token_creates_nobody(db):
     assert not get_user_model().objects.filter(username="mallory").exists()
 
 
+def log_in_forwarded(client, password, *, remote, forwarded):
+    """A log-in as alice whose request carries an X-Forwarded-For header."""
+    return client.post(
+        reverse("login"),
+        {"username": "alice", "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
 def test_an_address_written_into_x_forwarded_for_does_not_dodge_the_lockout(db, alice):
     attacker = Client()
     for n in range(5):
-        attacker.post(
-            reverse("login"),
-            {"username": "alice", "password": "wrong-guess"},
-            REMOTE_ADDR="198.51.100.9",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
-        )
-    response = attacker.post(
-        reverse("login"),
-        {"username": "alice", "password": PASSWORD},
-        REMOTE_ADDR="198.51.100.9",
-        HTTP_X_FORWARDED_FOR="192.0.2.200",
-    )
+        log_in_forwarded(attacker, "wrong-guess", remote="198.51.100.9", forwarded=f"192.0.2.{n}")
+    response = log_in_forwarded(attacker, PASSWORD, remote="198.51.100.9", forwarded="192.0.2.200")
     assert response.status_code == 429
     assert "_auth_user_id" not in attacker.session
 
@@ -171,25 +171,16 @@ def test_behind_a_load_balancer_the_lockout_keys_on_the_address_it_appended(db, 
     balancer = "10.0.1.5"
     attacker = Client()
     for n in range(5):
-        attacker.post(
-            reverse("login"),
-            {"username": "alice", "password": "wrong-guess"},
-            REMOTE_ADDR=balancer,
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.9",
+        log_in_forwarded(
+            attacker, "wrong-guess", remote=balancer, forwarded=f"192.0.2.{n}, 198.51.100.9"
         )
     assert AccessAttempt.objects.get().ip_address == "198.51.100.9"
-    locked = attacker.post(
-        reverse("login"),
-        {"username": "alice", "password": PASSWORD},
-        REMOTE_ADDR=balancer,
-        HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.9",
+    locked = log_in_forwarded(
+        attacker, PASSWORD, remote=balancer, forwarded="192.0.2.99, 198.51.100.9"
     )
     assert locked.status_code == 429
+    assert "_auth_user_id" not in attacker.session
     owner = Client()
-    response = owner.post(
-        reverse("login"),
-        {"username": "alice", "password": PASSWORD},
-        REMOTE_ADDR=balancer,
-        HTTP_X_FORWARDED_FOR="203.0.113.50",
-    )
+    response = log_in_forwarded(owner, PASSWORD, remote=balancer, forwarded="203.0.113.50")
     assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(alice.pk)
