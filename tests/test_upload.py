@@ -193,15 +193,3 @@ def test_markup_in_an_uploaded_name_is_escaped_in_the_confirmation(alice_client)
     assert "<i>hi</i>" not in page
     assert "Uploaded &lt;img src=x onerror=alert(&#x27;skylocker&#x27;)&gt;.txt" in page
     assert StoredFile.objects.get().name == hostile
-
-
-def test_on_local_disk_a_stored_file_and_its_folders_are_private_to_skylocker(
-    alice_client, files_dir
-):
-    alice_client.post(
-        reverse("upload"), {"file": upload_file("notes.txt", b"mine"), "description": ""}
-    )
-    stored = files_dir / StoredFile.objects.get().file.name
-    assert stored.stat().st_mode & 0o777 == 0o600
-    for folder in stored.relative_to(files_dir).parents[:-1]:
-        assert (files_dir / folder).stat().st_mode & 0o777 == 0o700
