@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-s3 test-postgres test-mariadb e2e gates soak lint lock infra-synth infra-test clean
+.PHONY: install run test test-s3 test-postgres test-mariadb e2e gates soak bench-memory lint lock infra-synth infra-test clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ gates: install
 # 50 API clients for 60 s against bin/serve; prints a table (see bench/soak.py).
 soak: install
 	$(BIN)/python bench/soak.py
+
+# A web worker's peak memory while 1 to 400 MiB files stream in and out; prints a table.
+bench-memory: install
+	$(BIN)/python bench/memory.py
 
 # The AWS infrastructure (infra/ has its own virtualenvs): templates into infra/cdk.out, or
 # synthesis plus its tests, cfn-lint and checkov.

@@ -62,6 +62,22 @@ def manage(env, *args) -> str:
     return done.stdout
 
 
+def fresh_install(name: str, **settings) -> tuple[Path, int, dict]:
+    """A migrated Skylocker on SQLite and local disk in a new temporary data folder.
+
+    Returns the folder, a free port for it and the environment to serve it with (HOST, PORT
+    and `settings` set; a database, bucket, mail server or key from the caller's shell left out).
+    """
+    data = Path(tempfile.mkdtemp(prefix=f"skylocker-{name}-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "SKYLOCKER_S3_BUCKET", "EMAIL_URL", "SECRET_KEY"}}
+    env.update(SKYLOCKER_DATA_DIR=str(data), HOST="127.0.0.1", PORT=str(port),
+               LOG_LEVEL="WARNING", **settings)
+    manage(env, "migrate", "-v", "0")
+    return data, port, env
+
+
 def last_json(text: str):
     """The JSON printed last (start-up may print other lines first)."""
     return json.loads(text.strip().splitlines()[-1])
@@ -195,14 +211,8 @@ def main():
     parser.add_argument("--web-concurrency", default="2", help="gunicorn workers (bin/serve)")
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="skylocker-soak-"))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "SKYLOCKER_S3_BUCKET", "EMAIL_URL", "SECRET_KEY"}}
-    env.update(SKYLOCKER_DATA_DIR=str(data), SKYLOCKER_ADMIN_EMAILS="ops@skylocker.example",
-               HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=args.web_concurrency,
-               LOG_LEVEL="WARNING")
-    manage(env, "migrate", "-v", "0")
+    data, port, env = fresh_install("soak", SKYLOCKER_ADMIN_EMAILS="ops@skylocker.example",
+                                    WEB_CONCURRENCY=args.web_concurrency)
     tokens = last_json(manage(env, "shell", "-c", SEED.replace("{n}", str(args.clients))))
     base = f"http://127.0.0.1:{port}"
     log = open(data / "server.log", "w")  # noqa: SIM115 - open for the server's whole life
