@@ -40,9 +40,21 @@ def detail(response: httpx.Response) -> str:
 
 
 def check(response: httpx.Response) -> httpx.Response:
-    if response.is_success or response.is_redirect:
+    """The answer if it is the API's success; otherwise a Failure saying what went wrong.
+
+    The API never redirects: a redirect means a wrong address (often http:// for a server
+    that wants https://), and a page that is not JSON means something other than Skylocker.
+    """
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    if response.is_redirect:
+        raise Failure(
+            f"{response.request.url} redirects to {response.headers.get('location', '?')}: "
+            "that is not a Skylocker API address. Check the URL (https:// rather than http://?).",
+            EXIT_UNREACHABLE,
+        )
+    if response.is_success and (is_json or response.status_code == 204):
         return response
-    if not response.headers.get("content-type", "").startswith("application/json"):
+    if not is_json:
         raise Failure(
             f"{response.request.url} did not answer like a Skylocker server "
             f"(HTTP {response.status_code}). Check the URL.",

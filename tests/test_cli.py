@@ -7,8 +7,10 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import uuid
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -157,6 +159,50 @@ def test_a_url_that_is_not_skylocker_is_a_message_and_exit_6(sky, live_server, a
     assert result.returncode == 6
     assert "did not answer like a Skylocker server" in result.stderr
     assert no_traceback(result)
+
+
+class NotSkylocker(BaseHTTPRequestHandler):
+    """Another web server: redirects to https as an HTTPS-only install does, or serves a page."""
+
+    def do_POST(self):
+        if self.path.startswith("/redirect"):
+            self.send_response(301)
+            self.send_header("Location", f"https://{self.headers['Host']}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        page = b"<!doctype html><title>Welcome</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def other_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotSkylocker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/redirect", "redirects to https://"), ("/page", "did not answer like a Skylocker server")],
+)
+def test_a_url_that_redirects_or_serves_a_page_is_a_message_and_exit_6(
+    sky, other_server, path, message
+):
+    result = sky("login", f"{other_server}{path}", "-u", "alice", "--password", PASSWORD)
+    assert result.returncode == 6
+    assert message in result.stderr
+    assert no_traceback(result)
+    assert not sky.config.exists()
 
 
 def test_a_wrong_password_is_exit_3(sky, live_server, alice):
