@@ -20,16 +20,21 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
 class LockerUploadHandler(TemporaryFileUploadHandler):
     """Counts the bytes actually received: over the limit, the upload stops and its temp file goes.
 
-    Content-Length is never consulted; a client can lie about it or leave it out.
+    Content-Length is never consulted; a client can lie about it or leave it out. The count
+    runs over every file part of the request: Skylocker takes one file per upload, and extra
+    parts must not each bring another limit's worth of temp file.
     The digest and the first bytes (for the content type) are taken on the way through.
     """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
 
     def new_file(self, *args, **kwargs):
         try:
             super().new_file(*args, **kwargs)
         except OSError:
             self.storage_failed()
-        self.received = 0
         self.digest = hashlib.sha256()
         self.head = b""
 
