@@ -1,6 +1,8 @@
 """Every API error is JSON with a human `detail`; invalid input also lists `{field: [messages]}`."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -52,3 +54,30 @@ def summary(fields: dict) -> str:
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer JSON like the rest of the API, not an HTML page."""
     return JsonResponse({"detail": "There is no such API path."}, status=404)
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    """Django's own 400s (a body it refuses to parse) answer JSON under /api/ too."""
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = "The form fields other than the file are too large."
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        detail = "The request has too many fields or files: send one file and a description."
+    else:
+        detail = "The request could not be read."
+    return JsonResponse({"detail": detail}, status=400)
+
+
+def server_error(request):
+    """An unexpected error under /api/ is JSON that says so; the traceback goes to the log."""
+    if not is_api(request):
+        return defaults.server_error(request)
+    return JsonResponse(
+        {"detail": "Something went wrong on the server. It has been logged; try again later."},
+        status=500,
+    )

@@ -13,3 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
+
+# The pages keep Django's own 400 and 500 answers; the API's are JSON like its other errors.
+handler400 = "api.errors.bad_request"
+handler500 = "api.errors.server_error"
