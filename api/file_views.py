@@ -50,7 +50,9 @@ def file_or_404(request, pk) -> StoredFile:
 class FileListView(generics.ListCreateAPIView):
     serializer_class = FileSerializer
     pagination_class = FilePagination
-    parser_classes = [MultiPartParser]
+    # Only multipart carries a file; a JSON or urlencoded body is read so that it gets the
+    # contract's 400 for a missing or invalid file, not a 415.
+    parser_classes = [MultiPartParser, JSONParser, FormParser]
 
     def get_queryset(self):
         query = FileListQuerySerializer(data=self.request.query_params)

@@ -1,5 +1,7 @@
 import hashlib
 
+import pytest
+
 from locker.models import AlertDelivery, DeletionAlert, ObjectRemoval, StoredFile
 from tests.conftest import temp_files, upload_file
 
@@ -173,11 +175,19 @@ def test_a_too_long_description_is_refused_and_nothing_is_stored(alice_api, stor
     assert not StoredFile.objects.exists()
 
 
-def test_uploading_json_is_415(alice_api):
-    response = alice_api.post(FILES, {"file": "not a file"}, format="json")
-    assert response.status_code == 415
-    assert "Unsupported media type" in response.json()["detail"]
+@pytest.mark.parametrize("body_format", ["json", None])
+def test_a_body_without_a_file_part_is_400_for_the_file(alice_api, stored_objects, body_format):
+    """JSON, or a form sent urlencoded, cannot carry a file: 400 naming the file, nothing kept."""
+    if body_format:
+        response = alice_api.post(FILES, {"file": "not a file"}, format=body_format)
+    else:
+        response = alice_api.generic(
+            "POST", FILES, "file=notes.txt&description=d", "application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 400
+    assert "file" in response.json()
     assert not StoredFile.objects.exists()
+    assert stored_objects() == []
 
 
 def test_anonymous_uploads_are_refused(anon, db, stored_objects):
