@@ -39,6 +39,17 @@ def probe_storage() -> None:
         default_storage.exists("readyz-probe")
 
 
+# The headers the security and CSP middleware give every other answer; the probes answer
+# before those middleware run, so they carry them themselves.
+PROBE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
+
 class HealthMiddleware:
     """Answers /healthz and /readyz before anything looks at the Host header."""
 
@@ -47,10 +58,12 @@ class HealthMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz":
-            return JsonResponse({"status": "ok"})
+            return JsonResponse({"status": "ok"}, headers=PROBE_HEADERS)
         if request.path == "/readyz":
             checks = readiness()
             ready = all(value == "ok" for value in checks.values())
             status = "ok" if ready else "unavailable"
-            return JsonResponse({"status": status, **checks}, status=200 if ready else 503)
+            return JsonResponse(
+                {"status": status, **checks}, status=200 if ready else 503, headers=PROBE_HEADERS
+            )
         return self.get_response(request)

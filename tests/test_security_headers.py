@@ -35,6 +35,14 @@ def test_signed_in_pages_and_errors_carry_the_security_headers(alice_client, ali
     assert_hardened(alice_client.get("/files/00000000-0000-0000-0000-000000000000/download/"))
 
 
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_health_probes_carry_the_security_headers_though_they_answer_first(client, db, url):
+    response = client.get(url, HTTP_HOST="10.0.0.12")
+    assert response.status_code == 200
+    assert_hardened(response)
+    assert response["Cache-Control"] == "no-store"
+
+
 def test_downloads_are_sandboxed(alice_client, alice_file):
     response = alice_client.get(reverse("download", args=[alice_file.pk]))
     assert_hardened(response)
