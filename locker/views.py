@@ -99,7 +99,7 @@ def upload(request):
 def _uploaded_directly(request, pk: str):
     """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
     try:
-        uploaded = StoredFile.objects.filter(owner=request.user, pk=uuid.UUID(pk)).first()
+        uploaded = StoredFile.objects.visible_to(request.user).filter(pk=uuid.UUID(pk)).first()
     except ValueError:
         uploaded = None
     if uploaded is not None:
