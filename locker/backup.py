@@ -3,7 +3,8 @@
 Why: the zero-config install keeps everything in its data folder, and copying that folder
 while the app runs can catch the database mid-write. The backup takes a consistent snapshot
 with SQLite's online backup API, then copies the objects the snapshot's rows point to (an
-object is written before its row and never changed afterwards, so each one is there), plus the
+object is written before its row and never changed afterwards, and removals of replaced or
+deleted objects wait until the copy is done, so each one is there), plus the
 secret key that signs sessions and password-reset links. The app keeps serving meanwhile.
 
 PostgreSQL, MySQL/MariaDB and S3 have better native tools (pg_dump, mysqldump, RDS snapshots,
@@ -25,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from locker.backup_lock import removals_held
 from locker.reconcile import list_objects
 
 FORMAT = 1
@@ -73,7 +75,7 @@ def backup(path: Path) -> dict:
     ensure_embedded()
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, removals_held():
         database = Path(tmp) / DATABASE
         snapshot_database(database)
         with sqlite3.connect(database) as db:
@@ -92,7 +94,7 @@ def backup(path: Path) -> dict:
                         info.size, info.mode = size, 0o600
                         archive.addfile(info, handle)
                 except FileNotFoundError:
-                    missing.append(name)  # deleted after the snapshot; reconcile will say so
+                    missing.append(name)  # removed behind Skylocker's back; reconcile will say so
             manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(),
                         "files": len(names) - len(missing), "missing": missing}
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())

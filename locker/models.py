@@ -10,7 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 
+from locker.backup_lock import removals_allowed
+
 log = logging.getLogger(__name__)
+
+REMOVAL_HOLD_RETRY = timedelta(seconds=10)
 
 
 def storage_name(instance: "StoredFile", filename: str) -> str:
@@ -177,6 +181,10 @@ class ObjectRemoval(models.Model):
         return removal
 
     def attempt(self) -> bool:
+        if not removals_allowed():  # a backup is copying objects: the worker retries soon
+            self.next_attempt_at = timezone.now() + REMOVAL_HOLD_RETRY
+            self.save(update_fields=["next_attempt_at"])
+            return False
         try:
             default_storage.delete(self.name)
         except Exception as exc:  # noqa: BLE001 - any storage failure is retried later

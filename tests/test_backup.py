@@ -28,14 +28,20 @@ plans.replace(F("plans.txt", b"second draft, longer"), "bob's, replaced")
 StoredFile.create_from_upload(bob, F("gone.txt", b"bye"), "").delete_by(bob)
 """
 
-# Keeps uploading while the backup runs: the snapshot must still be consistent.
+# Keeps uploading, replacing and deleting while the backup runs: the snapshot must still be
+# consistent, and every object it points to must be in the archive.
 WRITER = """
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile as F
 from locker.models import StoredFile
 alice = User.objects.get(username="alice")
+live = []
 for i in range(150):
-    StoredFile.create_from_upload(alice, F(f"live-{i}.txt", f"written live {i}".encode() * 50))
+    live.append(StoredFile.create_from_upload(alice, F(f"live-{i}.txt", b"live %d " % i * 50)))
+    if i % 3 == 2:
+        live[-2].replace(F(f"live-{i - 1}.txt", b"replaced %d " % i * 60))
+    if i % 5 == 4:
+        live.pop(0).delete_by(alice)
 """
 
 ROW = "SELECT id, owner_id, file, name, description, size, sha256, content_type, created_at, " \
@@ -95,8 +101,9 @@ def test_a_backup_taken_while_uploads_run_restores_every_file_and_its_metadata(
     assert set(seeded) <= set(restored)  # every seeded file, metadata byte for byte
     for _, _, name, _, _, size, sha256, *_ in restored:
         content = (fresh / "files" / name).read_bytes()
-        assert content == (live / "files" / name).read_bytes()
         assert (len(content), hashlib.sha256(content).hexdigest()) == (size, sha256)
+        if (live / "files" / name).exists():  # not replaced or deleted since the snapshot
+            assert content == (live / "files" / name).read_bytes()
     stored = sorted(str(p.relative_to(fresh / "files")) for p in (fresh / "files").rglob("*")
                     if p.is_file())
     assert stored == sorted(r[2] for r in restored)  # no object without its row
@@ -157,3 +164,17 @@ def test_outside_the_embedded_install_the_commands_point_to_the_native_tools(
     assert advice in result.stderr, result.stderr
     assert not archive.exists()
     assert not (tmp_path / "skylocker.sqlite3").exists()
+
+
+def test_a_removal_waits_while_a_backup_holds_removals(alice_file, stored_objects):
+    from locker.backup_lock import removals_held
+    from locker.models import ObjectRemoval
+
+    removal = ObjectRemoval.objects.create(name=alice_file.file.name)
+    with removals_held():
+        assert removal.attempt() is False
+        assert stored_objects() == [alice_file.file.name]
+        assert ObjectRemoval.objects.filter(pk=removal.pk).exists()
+    assert removal.attempt() is True
+    assert stored_objects() == []
+    assert not ObjectRemoval.objects.exists()
