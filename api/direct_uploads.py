@@ -82,7 +82,7 @@ class UploadFinalizeView(APIView):
 
     @extend_schema(
         request=FinalizeSerializer,
-        responses={201: FileSerializer, 413: ErrorSerializer, **ERRORS},
+        responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
     def post(self, request, pk):
         if not direct.available():

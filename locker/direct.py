@@ -18,13 +18,13 @@ import secrets
 from datetime import timedelta
 
 import magic
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from locker.downloads import ACTIVE_TYPES, content_disposition
-from locker.models import ObjectRemoval, PendingUpload, StoredFile
+from locker.models import ObjectRemoval, PendingUpload, StorageUnavailable, StoredFile
 from locker.remote import object_key, s3_storage
 from locker.uploads import SNIFF_BYTES, clean_filename
 
@@ -145,7 +145,22 @@ def _measure(client, bucket: str, key: str) -> tuple[int, str, bytes]:
 
 
 def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
-    """Check the uploaded object and turn it into the owner's StoredFile (see the module doc)."""
+    """Check the uploaded object and turn it into the owner's StoredFile (see the module doc).
+
+    S3 unreachable or refusing is StorageUnavailable (503): no row, and the upload stays
+    pending, so the same finalize can be tried again once S3 answers.
+    """
+    try:
+        return _finalize(pending, sha256)
+    except (BotoCoreError, ClientError) as exc:
+        log.warning("Could not finalize upload %s: %s", pending.pk, exc)
+        raise StorageUnavailable(
+            "The upload could not be checked: storage is unavailable right now. "
+            "Nothing was saved; finalize again later."
+        ) from exc
+
+
+def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
     storage, client, bucket = _client_and_bucket()
     incoming = object_key(storage, pending.key)
     size = _head_size(client, bucket, incoming)
@@ -177,7 +192,12 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
     except DirectUploadError:
         raise  # its objects are already scheduled for removal
     except BaseException:
-        storage.delete(final_name)  # the copy must not outlive a failed finalize
+        # The copy must not outlive a failed finalize: removed now, or by the worker once S3
+        # answers again; straight away if the database cannot even record that.
+        try:
+            ObjectRemoval.schedule(final_name)
+        except DatabaseError:
+            storage.delete(final_name)
         raise
 
 

@@ -1,4 +1,5 @@
-"""The S3 endpoint goes away (its server process is stopped) before an upload or a replace.
+"""The S3 endpoint goes away (its server process is stopped) before or during an upload, a
+replace or a direct upload's finalize.
 
 Each test gets its own moto server so that stopping it harms no other test. S3 stores an
 object whole or not at all, so with the endpoint gone there is no partial object to look for;
@@ -8,11 +9,13 @@ what must hold is a clear 503, no row, an unchanged old row, and no upload temp 
 import pytest
 from django.urls import reverse
 
-from locker.models import ObjectRemoval, StoredFile
+from locker import direct
+from locker.models import ObjectRemoval, PendingUpload, StoredFile
 from tests.api.conftest import bearer_client
 from tests.conftest import free_port, temp_files, upload_file
 from tests.moto import AWS_ENV, start_moto
 from tests.s3.conftest import bucket, s3, s3_storage, stored_objects  # noqa: F401 - fixtures
+from tests.s3.test_direct_upload import finalize, send, start
 
 pytestmark = pytest.mark.s3
 
@@ -71,3 +74,41 @@ def test_an_api_replace_with_s3_stopped_is_503_and_keeps_the_old_file(
     assert StoredFile.objects.values().get(pk=alice_file.pk) == before
     assert ObjectRemoval.objects.count() == 0
     assert temp_files(data_dir) == []
+
+
+def test_a_finalize_with_s3_stopped_is_503_and_the_upload_can_be_finalized_later(
+    alice_client, moto_server, stored_objects  # noqa: F811
+):
+    ticket = start(alice_client)
+    assert send(ticket).status_code == 204
+    stop(moto_server)
+
+    response = finalize(alice_client, ticket)
+
+    assert response.status_code == 503
+    assert "storage is unavailable" in response.json()["detail"]
+    assert StoredFile.objects.count() == 0
+    assert PendingUpload.objects.filter(pk=ticket["id"]).exists()  # finalize may be retried
+
+
+def test_s3_failing_after_the_copy_is_503_and_the_copy_is_scheduled_for_removal(
+    alice, alice_client, moto_server, stored_objects, monkeypatch  # noqa: F811
+):
+    """The endpoint is stopped at the moment finalize starts re-reading its copy (the hook
+    only picks the moment; the failure is the real one of a stopped server)."""
+    ticket = start(alice_client)
+    assert send(ticket).status_code == 204
+    measure = direct._measure
+
+    def stop_then_measure(*args):
+        stop(moto_server)
+        return measure(*args)
+
+    monkeypatch.setattr(direct, "_measure", stop_then_measure)
+
+    response = finalize(alice_client, ticket)
+
+    assert response.status_code == 503
+    assert StoredFile.objects.count() == 0
+    removals = list(ObjectRemoval.objects.values_list("name", flat=True))
+    assert len(removals) == 1 and removals[0].startswith(f"u/{alice.pk}/")  # the copy

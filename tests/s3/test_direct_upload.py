@@ -270,14 +270,19 @@ def test_an_empty_object_is_refused_and_deleted(
     assert not StoredFile.objects.exists()
 
 
-def test_a_finalize_that_loses_the_race_leaves_no_copy_behind(api, stored_objects):
+def test_a_finalize_that_loses_the_race_leaves_no_copy_behind(
+    api, stored_objects, django_capture_on_commit_callbacks
+):
     ticket = start(api)
     send(ticket)
     stale = PendingUpload.objects.get(pk=ticket["id"])
     assert finalize(api, ticket).status_code == 201
     winner = StoredFile.objects.get()
 
-    with pytest.raises(PendingUpload.DoesNotExist):
+    with (
+        pytest.raises(PendingUpload.DoesNotExist),
+        django_capture_on_commit_callbacks(execute=True),  # the loser's copy is removed
+    ):
         direct.finalize(stale)
 
     assert StoredFile.objects.get() == winner
