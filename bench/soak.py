@@ -4,7 +4,7 @@
 Starts a real Skylocker (bin/serve: gunicorn and the worker) on a free port with a fresh data
 folder, runs N clients for S seconds, then proves nothing was lost: every surviving file
 downloads with the SHA-256 its client recorded, each client's list matches what it kept,
-every deletion's alert was delivered, and `manage.py reconcile --verify` is clean.
+every deletion's alert was delivered, and `manage.py reconcile --verify --grace 0` is clean.
 Prints a table (requests, errors, p50/p99 per operation); exits 1 on any error.
 
     .venv/bin/python bench/soak.py [--clients 50] [--seconds 60]
@@ -244,7 +244,10 @@ def main():
                 failures.append(f"worker did not catch up: {state}")
                 break
             time.sleep(1)
-        report = json.loads(manage(env, "reconcile", "--verify", "--json"))
+        # Every client has stopped and the worker has caught up, so no upload is in flight:
+        # no grace period, every object without a row counts (the default hour would hide
+        # whatever this one-minute run leaked).
+        report = json.loads(manage(env, "reconcile", "--verify", "--grace", "0", "--json"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
@@ -254,7 +257,7 @@ def main():
           f"SHA-256: {'ok' if not failures else 'FAILED'}")
     print(f"Deletion alerts: {state['alerts']} recorded, {state['undelivered']} undelivered; "
           f"pending object removals: {state['removals']}")
-    print(f"reconcile --verify: {report['rows']} files, {report['objects']} objects, "
+    print(f"reconcile --verify --grace 0: {report['rows']} files, {report['objects']} objects, "
           f"{report['problems']} problems ({'clean' if report['clean'] else 'NOT CLEAN'})")
     for line in stats.samples + failures[:20]:
         print(f"  ! {line}")
