@@ -144,6 +144,7 @@ def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_s
     assert f'--no-deps "/opt/skylocker/dist/{settings.wheel.name}"' in script
     assert "gunicorn skylocker.wsgi:application --bind ${HOST}:${PORT}" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage run_worker" in script
+    assert "ExecStartPre=/opt/skylocker/venv/bin/skylocker-manage clear_upload_temp" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage migrate_with_lock" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage collectstatic --noinput" in script
     assert "systemctl enable --now skylocker-web.service skylocker-worker.service" in script
