@@ -29,6 +29,12 @@ class StoredFileAdmin(admin.ModelAdmin):
         # Uploads go through the upload page or the API, which count and hash the bytes.
         return False
 
+    # A description edited here goes through the same replace as the pages and the API, so
+    # the row is locked and its update time moves.
+    def save_model(self, request, obj, form, change):
+        if "description" in form.changed_data:
+            obj.replace(description=form.cleaned_data["description"])
+
     # Deletes from the admin take the same path as everywhere else: object removal and alert.
     def delete_model(self, request, obj):
         try:

@@ -71,6 +71,23 @@ def test_the_bulk_delete_action_deletes_each_file_through_the_one_path(
     assert AlertDelivery.objects.count() == 2
 
 
+def test_a_description_edited_in_the_admin_moves_the_update_time_and_nothing_else(
+    client, admin, alice_file
+):
+    client.force_login(admin)
+    before = StoredFile.objects.values().get(pk=alice_file.pk)
+    response = client.post(
+        reverse("admin:locker_storedfile_change", args=[alice_file.pk]),
+        {"description": "edited by staff"},
+    )
+    assert response.status_code == 302
+    after = StoredFile.objects.values().get(pk=alice_file.pk)
+    assert after["description"] == "edited by staff"
+    assert after["updated_at"] > before["updated_at"]
+    unchanged = {k for k in before if k not in ("description", "updated_at")}
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
+
+
 def test_the_admin_cannot_add_files_or_edit_alerts(client, admin, alice_file):
     client.force_login(admin)
     assert client.get(reverse("admin:locker_storedfile_add")).status_code == 403
