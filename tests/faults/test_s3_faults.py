@@ -76,6 +76,39 @@ def test_an_api_replace_with_s3_stopped_is_503_and_keeps_the_old_file(
     assert temp_files(data_dir) == []
 
 
+def test_an_api_upload_with_s3_stopped_is_503_and_keeps_nothing(
+    alice, moto_server, data_dir, stored_objects  # noqa: F811
+):
+    stop(moto_server)
+
+    response = bearer_client(alice).post(
+        "/api/v1/files", {"file": upload_file("a.txt", b"bytes")}, format="multipart"
+    )
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.json()["detail"]
+    assert StoredFile.objects.count() == 0
+    assert ObjectRemoval.objects.count() == 0
+    assert temp_files(data_dir) == []
+
+
+def test_a_replace_page_with_s3_stopped_says_so_and_keeps_the_old_file(
+    alice_client, alice_file, moto_server, data_dir, stored_objects  # noqa: F811
+):
+    before = StoredFile.objects.values().get(pk=alice_file.pk)
+    stop(moto_server)
+
+    response = alice_client.post(
+        reverse("replace", args=[alice_file.pk]), {"file": upload_file("v2.txt", b"v2")}
+    )
+
+    assert response.status_code == 503
+    assert "could not be stored" in response.content.decode()
+    assert StoredFile.objects.values().get(pk=alice_file.pk) == before
+    assert ObjectRemoval.objects.count() == 0
+    assert temp_files(data_dir) == []
+
+
 def test_a_finalize_with_s3_stopped_is_503_and_the_upload_can_be_finalized_later(
     alice_client, moto_server, stored_objects  # noqa: F811
 ):
