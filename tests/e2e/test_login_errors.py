@@ -19,8 +19,8 @@ def test_wrong_passwords_show_an_error_and_then_the_locked_out_page(pages, site)
     pages.check(page, "login-error")
     for _ in range(4):
         page.get_by_label("Password").fill("still-not-the-password")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # each failure's answer, before the next try
+            page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Too many failed log-ins").wait_for()
     pages.check(page, "locked-out")
     # Locked means locked: even the right password does not let this address in now.
