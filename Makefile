@@ -47,7 +47,7 @@ e2e: install
 	@test -x /usr/bin/chromium || (apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
-	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e tests/api/test_docs_browser.py $(PYTEST_ARGS)
+	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e $(PYTEST_ARGS)
 
 # Deploy check with production settings, ruff, bandit (see bin/gates).
 gates: install

@@ -100,7 +100,8 @@ WSGI_APPLICATION = "skylocker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Only the admin's look: its templates are overridden here, ahead of the admin app's.
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

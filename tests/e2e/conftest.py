@@ -290,7 +290,9 @@ class Pages:
         if page.evaluate("typeof window.axe") == "undefined":
             # add_script_tag would be an inline script, which Skylocker's CSP refuses.
             page.evaluate(self.axe_source)
-        return page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        # No preload: axe would copy stylesheets into <style> elements to read them (for its one
+        # CSSOM rule, orientation lock), which the CSP rightly refuses on pages such as the admin.
+        return page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
 
     def _twin(self, page):
         """The same page in a context where axe can run (it needs timers), its scripts held back."""

@@ -63,3 +63,25 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
         doomed["id"],
     ))  # fmt: skip
     assert len(delivered) == 1
+
+
+def test_the_admin_pages_staff_use_pass_axe(pages, site):
+    page = pages.new()
+    sign_up(page, "mary", "Mary", "Jackson")
+    upload(page, "wind-tunnel.csv", b"mach,drag\n0.8,0.02\n", "tunnel runs")
+    (stored,) = site.files_of("mary")
+
+    staff = pages.new()
+    log_in(staff, STAFF["username"], STAFF["password"])
+    staff.get_by_role("link", name="Admin").click()
+    staff.get_by_role("heading", name="Site administration").wait_for()
+    pages.check(staff, "admin-index")
+    for path, heading, name in [
+        ("/admin/locker/storedfile/", "Select stored file to change", "admin-files"),
+        (f"/admin/locker/storedfile/{stored['id']}/change/", "wind-tunnel.csv", "admin-file"),
+        ("/admin/auth/user/", "Select user to change", "admin-users"),
+        ("/admin/locker/deletionalert/", "Select deletion alert to view", "admin-alerts"),
+    ]:
+        staff.goto(path)
+        staff.get_by_role("heading", name=heading).first.wait_for()
+        pages.check(staff, name)
