@@ -59,7 +59,7 @@ def test_the_docs_page_loads_only_same_origin_scripts_under_the_csp(anon, db):
     sources = re.findall(r'<script src="([^"]+)"', html) + re.findall(
         r'<link rel="stylesheet" href="([^"]+)"', html
     )
-    assert len(sources) == 4  # Swagger UI bundle, preset, Skylocker's init script, stylesheet
+    assert len(sources) == 5  # Swagger UI bundle, preset, init script, its stylesheet and ours
     for src in sources:
         assert src.startswith("/"), src  # same origin, nothing from a CDN
         asset = anon.get(src.replace("&amp;", "&"))
