@@ -37,6 +37,9 @@ from .settings import Settings
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 APP_PORT = 8000
 DATA_DIR = "/var/lib/skylocker"
+# An instance installs its dependencies at boot (5-8 minutes), then must answer /readyz.
+BOOT_TIMEOUT = Duration.minutes(20)
+READY_ATTEMPTS = 60  # /readyz is asked every 5 s after the services start: 5 minutes at most
 
 
 class PrimaryStack(Stack):
@@ -372,7 +375,16 @@ class PrimaryStack(Stack):
         }
         return environment
 
-    def _user_data(self, role: iam.IRole) -> ec2.UserData:
+    def _add_boot_script(
+        self,
+        user_data: ec2.UserData,
+        role: iam.IRole,
+        servers: autoscaling.AutoScalingGroup,
+    ) -> None:
+        """The instances' user data: bootstrap.sh with the stack's values filled in.
+
+        Added once the group exists, since the script signals the group by its logical id.
+        """
         settings = self.settings
         wheel = s3_assets.Asset(self, "AppWheel", path=str(settings.wheel))
         lock = s3_assets.Asset(self, "AppRequirements", path=str(settings.requirements_lock))
@@ -403,11 +415,13 @@ class PrimaryStack(Stack):
             "@WHEEL_NAME@": settings.wheel.name,
             "@LOCK_URL@": lock.s3_object_url,
             "@REGION@": settings.primary_region,
+            "@PORT@": str(APP_PORT),
+            "@READY_ATTEMPTS@": str(READY_ATTEMPTS),
+            "@STACK@": Stack.of(self).stack_name,
+            "@SIGNAL_RESOURCE@": servers.node.default_child.logical_id,
         }.items():
             script = script.replace(placeholder, value)
-        user_data = ec2.UserData.for_linux()
         user_data.add_commands(script)
-        return user_data
 
     def _app_tier(self, zone: route53.IHostedZone):
         settings = self.settings
@@ -446,6 +460,7 @@ class PrimaryStack(Stack):
             description="Skylocker app servers: HTTP from the load balancer; "
             "out to PyPI, AWS APIs, the database",
         )
+        user_data = ec2.UserData.for_linux()  # filled in below, once the group exists
         launch_template = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
@@ -453,7 +468,7 @@ class PrimaryStack(Stack):
             instance_type=ec2.InstanceType(settings.app_instance_type),
             role=role,
             security_group=security_group,
-            user_data=self._user_data(role),
+            user_data=user_data,
             require_imdsv2=True,
             http_put_response_hop_limit=1,
             detailed_monitoring=True,
@@ -478,10 +493,19 @@ class PrimaryStack(Stack):
                 additional_types=[autoscaling.AdditionalHealthCheckType.ELB],
                 grace_period=Duration.minutes(10),
             ),
+            # A deploy waits for each new instance to report that it serves (bootstrap.sh sends
+            # cfn-signal once /readyz answers 200, or a failure as soon as a step fails): a
+            # failed boot fails the deploy, and a rolling update rolls back, instead of going
+            # green with instances that never serve.
+            signals=autoscaling.Signals.wait_for_min_capacity(timeout=BOOT_TIMEOUT),
             update_policy=autoscaling.UpdatePolicy.rolling_update(
-                min_instances_in_service=2, max_batch_size=1, pause_time=Duration.minutes(10)
+                min_instances_in_service=2,
+                max_batch_size=1,
+                wait_on_resource_signals=True,
+                pause_time=BOOT_TIMEOUT,
             ),
         )
+        self._add_boot_script(user_data, role, servers)
         servers.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=60)
         self.database.connections.allow_default_port_from(servers, "Skylocker app servers")
 

@@ -214,3 +214,91 @@ def test_user_data_is_valid_bash(primary_raw, tmp_path):
     assert result.returncode == 0, result.stderr
     assert script.read_text().startswith("#!/bin/bash\n")
     assert "set -euo pipefail" in script.read_text()
+
+
+def test_a_deploy_waits_for_every_new_instance_to_signal_that_it_serves(primary_raw):
+    _, group = only(primary_raw, "AWS::AutoScaling::AutoScalingGroup")
+    signal = group["CreationPolicy"]["ResourceSignal"]
+    assert signal["Count"] == int(group["Properties"]["MinSize"])
+    update = group["UpdatePolicy"]["AutoScalingRollingUpdate"]
+    assert update["WaitOnResourceSignals"] is True
+    assert update["MaxBatchSize"] == 1
+    assert update["MinInstancesInService"] >= 2
+    # Installing the dependencies takes 5-8 minutes: the wait must outlast it, per batch too.
+    assert signal["Timeout"] == update["PauseTime"]
+    minutes = int(re.fullmatch(r"PT(\d+)M", signal["Timeout"]).group(1))
+    assert 15 <= minutes <= 60
+
+
+def test_user_data_signals_the_group_failure_on_any_error_success_once_ready(primary_raw, settings):
+    group_id, _ = only(primary_raw, "AWS::AutoScaling::AutoScalingGroup")
+    script = user_data(primary_raw)
+    assert (
+        f'/opt/aws/bin/cfn-signal -e "$1" --stack "Skylocker-Primary" --resource "{group_id}" '
+        f"--region {settings.primary_region}" in script
+    )
+    # cfn-signal is installed and the failure trap set before the first step that can fail.
+    assert script.index("dnf install -y aws-cfn-bootstrap") < script.index("trap '")
+    assert script.index("trap '") < script.index("dnf install -y python3.11")
+    assert re.search(r"trap '[^']*signal 1' ERR", script)
+    ready = script.index('curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:8000/readyz"')
+    assert script.index("systemctl enable --now skylocker-web.service") < ready
+    assert ready < script.index("signal 0")
+
+
+def run_boot_tail(primary_raw, tmp_path, *, failing_step=False, curl_exit=0, signal_exit=0):
+    """Runs the user data's signal function, its ERR trap and its readiness loop (the steps in
+    between install the app as root, so they are left out, or replaced by one failing step),
+    with cfn-signal, curl and sleep replaced by recording stubs."""
+    script = user_data(primary_raw)
+    head = script[script.index("signal() {") : script.index("\n", script.index("trap '"))]
+    tail = script[script.index("for attempt in") :]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    for name, code in (("cfn-signal", signal_exit), ("curl", curl_exit), ("sleep", 0)):
+        stub = bin_dir / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> {calls}\nexit {code}\n')
+        stub.chmod(0o755)
+    body = "set -euo pipefail\n" + head + "\n" + ("false\n" if failing_step else "") + tail
+    body = body.replace("/opt/aws/bin/cfn-signal", str(bin_dir / "cfn-signal"))
+    result = subprocess.run(
+        ["bash", "-c", body],
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = calls.read_text().splitlines() if calls.exists() else []
+    return result, lines
+
+
+def test_a_failing_boot_step_signals_failure_at_once(primary_raw, tmp_path):
+    result, calls = run_boot_tail(primary_raw, tmp_path, failing_step=True)
+    assert result.returncode != 0
+    assert [c.split(" --stack")[0] for c in calls] == ["cfn-signal -e 1"]
+
+
+def test_the_instance_signals_success_once_readyz_answers(primary_raw, tmp_path):
+    result, calls = run_boot_tail(primary_raw, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls[0] == "curl -fsS -o /dev/null --max-time 5 http://127.0.0.1:8000/readyz"
+    assert [c.split(" --stack")[0] for c in calls[1:]] == ["cfn-signal -e 0"]
+
+
+def test_an_instance_that_never_gets_ready_signals_failure(primary_raw, tmp_path):
+    result, calls = run_boot_tail(primary_raw, tmp_path, curl_exit=22)
+    assert result.returncode == 1
+    curls = [c for c in calls if c.startswith("curl ")]
+    assert 10 <= len(curls) <= 120
+    assert [c.split(" --stack")[0] for c in calls if c.startswith("cfn-signal")] == [
+        "cfn-signal -e 1"
+    ]
+
+
+def test_a_refused_signal_does_not_fail_an_instance_launched_outside_a_deploy(
+    primary_raw, tmp_path
+):
+    result, calls = run_boot_tail(primary_raw, tmp_path, signal_exit=1)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no deploy is waiting for this instance" in result.stdout

@@ -2,6 +2,17 @@
 set -euo pipefail
 exec > >(tee -a /var/log/skylocker-bootstrap.log) 2>&1
 
+# CloudFormation waits for each new instance (the group's CreationPolicy and rolling updates):
+# a failure signal as soon as any step fails, success only once the app answers /readyz. With
+# no signal at all the deploy fails at the group's timeout. An instance launched later by
+# scaling or a replacement has no deploy waiting for it: its signal is refused, and ignored.
+dnf install -y aws-cfn-bootstrap
+signal() {
+  /opt/aws/bin/cfn-signal -e "$1" --stack "@STACK@" --resource "@SIGNAL_RESOURCE@" --region @REGION@ \
+    || echo "cfn-signal -e $1 not accepted (no deploy is waiting for this instance)"
+}
+trap 'echo "Skylocker bootstrap failed at line $LINENO"; signal 1' ERR
+
 dnf install -y python3.11 python3.11-pip file-libs
 getent group skylocker >/dev/null || groupadd --system skylocker
 id skylocker >/dev/null 2>&1 || useradd --system --gid skylocker --home-dir /var/lib/skylocker --shell /sbin/nologin skylocker
@@ -36,3 +47,16 @@ systemctl daemon-reload
 # The web and the worker pull in the configuration and the migrations (one instance at a time
 # migrates: migrate_with_lock holds a database lock, the others wait and find nothing to do).
 systemctl enable --now skylocker-web.service skylocker-worker.service
+
+# Ready means gunicorn answers and reaches the database and the bucket.
+for attempt in $(seq 1 @READY_ATTEMPTS@); do
+  if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:@PORT@/readyz"; then
+    echo "Skylocker answers /readyz (attempt $attempt)"
+    signal 0
+    exit 0
+  fi
+  sleep 5
+done
+echo "Skylocker never answered /readyz with 200: see journalctl -u skylocker-web -u skylocker-migrate"
+signal 1
+exit 1
