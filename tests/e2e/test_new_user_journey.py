@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WATCH_PROGRESS, sign_up
+from tests.e2e.conftest import WATCH_PROGRESS, log_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,11 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     (user,) = site.rows("SELECT first_name, last_name, email FROM auth_user WHERE username='grace'")
     assert tuple(user) == ("Grace", "Hopper", "grace@skylocker.test")
     pages.check(page, "files-empty")
+    # Sign-up signs in straight away; the journey also logs out and in through the form.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    log_in(page, "grace")
+    assert page.get_by_role("button", name="Log out").is_visible()
 
     page.get_by_role("link", name="Upload a file").click()
     page.wait_for_url("**/files/upload/")

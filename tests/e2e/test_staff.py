@@ -67,9 +67,9 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
 
 def test_the_admin_pages_staff_use_pass_axe(pages, site):
     page = pages.new()
-    sign_up(page, "mary", "Mary", "Jackson")
-    upload(page, "wind-tunnel.csv", b"mach,drag\n0.8,0.02\n", "tunnel runs")
-    (stored,) = site.files_of("mary")
+    sign_up(page, "evelyn", "Evelyn", "Granville")
+    upload(page, "orbit-tables.csv", b"t,r\n0,6371\n", "Project Mercury")
+    (stored,) = site.files_of("evelyn")
 
     staff = pages.new()
     log_in(staff, STAFF["username"], STAFF["password"])
@@ -78,7 +78,7 @@ def test_the_admin_pages_staff_use_pass_axe(pages, site):
     pages.check(staff, "admin-index")
     for path, heading, name in [
         ("/admin/locker/storedfile/", "Select stored file to change", "admin-files"),
-        (f"/admin/locker/storedfile/{stored['id']}/change/", "wind-tunnel.csv", "admin-file"),
+        (f"/admin/locker/storedfile/{stored['id']}/change/", "orbit-tables.csv", "admin-file"),
         ("/admin/auth/user/", "Select user to change", "admin-users"),
         ("/admin/locker/deletionalert/", "Select deletion alert to view", "admin-alerts"),
     ]:

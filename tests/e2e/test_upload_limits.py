@@ -1,8 +1,10 @@
 """An over-limit file is refused kindly: before sending with JavaScript, by the server without."""
 
+from pathlib import Path
+
 import pytest
 
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, log_in, sign_up
+from tests.e2e.conftest import MAX_UPLOAD_BYTES, eventually, log_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -56,10 +58,10 @@ def test_an_over_limit_file_is_refused_by_the_server_when_javascript_is_off(page
     assert site.temp_files() == []
 
 
-def test_without_javascript_upload_replace_and_delete_still_work(pages, site):
-    sign_up(pages.new(), "mary", "Mary", "Jackson")
+def test_without_javascript_sign_up_upload_download_replace_and_delete_still_work(pages, site):
     page = pages.new(java_script_enabled=False)
-    log_in(page, "mary")
+    sign_up(page, "mary", "Mary", "Jackson")
+    pages.check(page, "files-without-javascript")
     page.goto("/files/upload/")
     page.get_by_label("Choose a file to upload").set_input_files(
         {"name": "wind-tunnel.txt", "mimeType": "text/plain", "buffer": b"Mach 1.2\n"}
@@ -69,15 +71,25 @@ def test_without_javascript_upload_replace_and_delete_still_work(pages, site):
     (stored,) = site.files_of("mary")
     assert site.objects_of("mary") == {stored["file"]: b"Mach 1.2\n"}
 
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download wind-tunnel.txt").click()
+    assert Path(download.value.path()).read_bytes() == b"Mach 1.2\n"
+
     page.get_by_role("link", name="Replace wind-tunnel.txt").click()
+    pages.check(page, "replace-without-javascript")
+    page.get_by_label("Choose new content").set_input_files(
+        {"name": "wind-tunnel-v2.txt", "mimeType": "text/plain", "buffer": b"Mach 1.4\n"}
+    )
     page.get_by_label("Description").fill("Supersonic runs")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Replaced wind-tunnel.txt.").wait_for()
+    page.get_by_text("Replaced wind-tunnel-v2.txt.").wait_for()  # the new content's name
     (replaced,) = site.files_of("mary")
-    assert (replaced["description"], replaced["file"]) == ("Supersonic runs", stored["file"])
+    assert (replaced["name"], replaced["description"]) == ("wind-tunnel-v2.txt", "Supersonic runs")
+    assert replaced["file"] != stored["file"]
+    assert eventually(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
 
-    page.get_by_role("link", name="Delete wind-tunnel.txt").click()
-    page.get_by_role("button", name="Delete “wind-tunnel.txt”").click()
-    page.get_by_text("Deleted wind-tunnel.txt.").wait_for()
+    page.get_by_role("link", name="Delete wind-tunnel-v2.txt").click()
+    page.get_by_role("button", name="Delete “wind-tunnel-v2.txt”").click()
+    page.get_by_text("Deleted wind-tunnel-v2.txt.").wait_for()
     assert site.files_of("mary") == []
-    assert site.objects_of("mary") == {}
+    assert eventually(lambda: site.objects_of("mary") == {})
