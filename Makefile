@@ -73,10 +73,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Regenerate requirements.lock after changing dependencies in pyproject.toml.
+# Regenerate the locks after changing dependencies in pyproject.toml: requirements.lock (the app
+# and its tests, for development and CI) and requirements-app.lock (the app alone, with the same
+# pins and no local index lines: what the AWS instances install, see infra/).
 lock: install
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --extra test -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -c requirements.lock -o requirements-app.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -67,7 +67,7 @@ class Settings:
             max_upload_bytes=int(get("maxUploadBytes")),
             download_url_ttl_seconds=int(get("downloadUrlTtlSeconds")),
             wheel=find_wheel(INFRA_DIR / get("wheelDir")),
-            requirements_lock=REPO_ROOT / "requirements.lock",
+            requirements_lock=REPO_ROOT / "requirements-app.lock",
             lambda_dir=(INFRA_DIR / get("lambdaDir")).resolve(),
         )
         settings.check()

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import tomllib
 
 from aws_cdk.assertions import Match
 from conftest import INFRA_DIR, flatten, only, resources
@@ -138,8 +139,8 @@ def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_s
     script = user_data(primary_raw)
     assert "python3.11 -m venv /opt/skylocker/venv" in script
     assert (
-        "pip install --quiet --disable-pip-version-check -r /opt/skylocker/dist/requirements.lock"
-        in script
+        "pip install --quiet --disable-pip-version-check "
+        "-r /opt/skylocker/dist/requirements-app.lock" in script
     )
     assert f'--no-deps "/opt/skylocker/dist/{settings.wheel.name}"' in script
     assert "gunicorn skylocker.wsgi:application --bind ${HOST}:${PORT}" in script
@@ -175,6 +176,44 @@ def test_user_data_downloads_the_wheel_and_the_lock_file_assets(primary_raw, out
     assert any(h.endswith(".whl") for h in hashes) and any(h.endswith(".lock") for h in hashes)
     wheel_asset = next(outdir / f"asset.{h}" for h in hashes if h.endswith(".whl"))
     assert wheel_asset.read_bytes() == settings.wheel.read_bytes()
+    lock_asset = next(outdir / f"asset.{h}" for h in hashes if h.endswith(".lock"))
+    assert lock_asset.read_bytes() == (REPO / "requirements-app.lock").read_bytes()
+
+
+def pins(path) -> dict[str, str]:
+    """name -> version of every `name==version` line of a pip-compile lock file."""
+    found = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split(";")[0].strip().split("==")
+            found[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return found
+
+
+def test_instances_install_the_app_alone_with_the_pins_of_requirements_lock(primary_raw, outdir):
+    script = user_data(primary_raw)
+    url = re.search(r'aws s3 cp --region \S+ "(s3://[^"]+\.lock)"', script).group(1)
+    shipped = outdir / f"asset.{url.rsplit('/', 1)[1]}"
+    app, full = pins(shipped), pins(REPO / "requirements.lock")
+    assert {"django", "gunicorn", "boto3", "pymysql"} <= set(app)
+    # The same versions CI tested with ...
+    assert {name: full.get(name) for name in app} == app
+    # ... and none of the test tools (pyproject.toml's `test` extra), which would only add
+    # weight and attack surface on the servers.
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    test_only = {
+        re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~; ]", requirement)[0]).lower()
+        for requirement in pyproject["project"]["optional-dependencies"]["test"]
+    }
+    assert {"pytest", "moto", "playwright", "schemathesis"} <= test_only
+    assert not test_only & set(app)
+    # pip on an instance reads only PyPI: no index or wheel folder of this machine.
+    options = [
+        line
+        for line in shipped.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#") and "==" not in line
+    ]
+    assert options == []
 
 
 def test_the_management_commands_the_units_run_exist_in_the_app():

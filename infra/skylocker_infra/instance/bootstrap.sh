@@ -20,11 +20,12 @@ install -d -m 0750 -o skylocker -g skylocker /var/lib/skylocker
 install -d -m 0750 -o root -g skylocker /etc/skylocker
 install -d -m 0755 /opt/skylocker/bin /opt/skylocker/dist
 
-# The app: the wheel built from the repository and its pinned dependencies, both CDK assets.
+# The app: the wheel built from the repository and its pinned runtime dependencies
+# (requirements-app.lock: no test tools), both CDK assets.
 aws s3 cp --region @REGION@ "@WHEEL_URL@" "/opt/skylocker/dist/@WHEEL_NAME@"
-aws s3 cp --region @REGION@ "@LOCK_URL@" /opt/skylocker/dist/requirements.lock
+aws s3 cp --region @REGION@ "@LOCK_URL@" /opt/skylocker/dist/requirements-app.lock
 python3.11 -m venv /opt/skylocker/venv
-/opt/skylocker/venv/bin/pip install --quiet --disable-pip-version-check -r /opt/skylocker/dist/requirements.lock
+/opt/skylocker/venv/bin/pip install --quiet --disable-pip-version-check -r /opt/skylocker/dist/requirements-app.lock
 /opt/skylocker/venv/bin/pip install --quiet --disable-pip-version-check --no-deps "/opt/skylocker/dist/@WHEEL_NAME@"
 
 cat > /opt/skylocker/bin/configure.py <<'SKYLOCKER_EOF'
