@@ -25,6 +25,7 @@ from .alerts import FIVE_MINUTES, ONE_MINUTE, AlertsTopic, admin_email_parameter
 from .buckets import files_lifecycle_rules, logs_bucket
 from .common import (
     CLOUDFRONT_PRIVATE_KEY_SECRET_NAME,
+    DATABASE_NAME,
     PARAMETER_PATH,
     SECRET_KEY_SECRET_NAME,
     checkov_skip,
@@ -400,6 +401,7 @@ class PrimaryStack(Stack):
                 self.database.secret.secret_arn,
                 self.secret_key.secret_arn,
                 CLOUDFRONT_PRIVATE_KEY_SECRET_NAME,
+                DATABASE_NAME,
             ]
         )
         script = read("bootstrap.sh")

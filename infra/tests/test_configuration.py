@@ -9,7 +9,7 @@ import sys
 import types
 
 import pytest
-from conftest import INFRA_DIR, flatten, resources
+from conftest import INFRA_DIR, flatten, only, resources
 
 REPO = INFRA_DIR.parent
 # What the app reads (brief of the app and README.md), set on AWS.
@@ -110,15 +110,17 @@ class FakeSecrets:
         return {"SecretString": self.values[SecretId]}
 
 
-@pytest.fixture
-def configure(tmp_path, monkeypatch):
-    database = {
-        "username": "skylocker",
-        "password": 'p@ss:w/rd"%',
-        "host": "db.internal",
-        "port": 3306,
-        "dbname": "skylocker",
-    }
+DATABASE_SECRET = {
+    "username": "skylocker",
+    "password": 'p@ss:w/rd"%',
+    "host": "db.internal",
+    "port": 3306,
+    "dbname": "skylocker",
+}
+
+
+def run_configure(tmp_path, monkeypatch, database: dict, database_name: str = "skylocker"):
+    """configure.py's main() with fake SSM and Secrets Manager clients, writing into tmp_path."""
     ssm = FakeSsm(
         [
             {
@@ -158,8 +160,13 @@ def configure(tmp_path, monkeypatch):
     monkeypatch.setattr(
         module.os, "chown", lambda path, uid, gid: owners.append((str(path), uid, gid))
     )
-    module.main("eu-west-1", "db-arn", "key-arn", "skylocker/cloudfront-private-key")
+    module.main("eu-west-1", "db-arn", "key-arn", "skylocker/cloudfront-private-key", database_name)
     return tmp_path, ssm, owners
+
+
+@pytest.fixture
+def configure(tmp_path, monkeypatch):
+    return run_configure(tmp_path, monkeypatch, DATABASE_SECRET)
 
 
 def read_env_file(path) -> dict[str, str]:
@@ -200,3 +207,35 @@ def test_configure_keeps_secrets_readable_by_the_app_group_only(configure):
         ("secret-key.tmp", 0),
         ("cloudfront-private-key.tmp", 0),
     }
+
+
+def test_database_url_names_the_stacks_database_when_the_secret_has_no_dbname(
+    tmp_path, monkeypatch
+):
+    # The secret RDS generates for an instance carries engine, host, port, username and
+    # password, but no dbname.
+    database = {k: v for k, v in DATABASE_SECRET.items() if k != "dbname"}
+    etc, _, _ = run_configure(tmp_path, monkeypatch, database, database_name="lockerdb")
+    env = read_env_file(etc / "env")
+    assert (
+        env["DATABASE_URL"] == "mysql://skylocker:p%40ss%3Aw%2Frd%22%25@db.internal:3306/lockerdb"
+    )
+
+
+def test_a_dbname_in_the_secret_wins_over_the_stacks_name(tmp_path, monkeypatch):
+    database = {**DATABASE_SECRET, "dbname": "restored"}
+    etc, _, _ = run_configure(tmp_path, monkeypatch, database, database_name="skylocker")
+    assert read_env_file(etc / "env")["DATABASE_URL"].endswith("@db.internal:3306/restored")
+
+
+def test_the_config_unit_passes_the_name_the_database_is_created_with(primary_raw):
+    _, database = only(primary_raw, "AWS::RDS::DBInstance")
+    _, template = only(primary_raw, "AWS::EC2::LaunchTemplate")
+    script = flatten(template["Properties"]["LaunchTemplateData"]["UserData"])
+    (exec_start,) = [
+        line
+        for line in script.splitlines()
+        if line.startswith("ExecStart=") and "configure.py" in line
+    ]
+    assert exec_start.split()[-1] == database["Properties"]["DBName"]
+    assert len(exec_start.split()) == 2 + 5

@@ -3,11 +3,13 @@
 Run by skylocker-config.service (as root, with the app's virtualenv, which has boto3) before the
 web server, the worker and the migrations start. Credentials come from the instance role.
 
-  configure.py REGION DATABASE_SECRET_ID SECRET_KEY_SECRET_ID CLOUDFRONT_KEY_SECRET_ID
+  configure.py REGION DATABASE_SECRET_ID SECRET_KEY_SECRET_ID CLOUDFRONT_KEY_SECRET_ID DATABASE_NAME
 
 - every parameter under /skylocker/env/ becomes a variable of the same name (SecureString too,
   so an operator can add EMAIL_URL as a SecureString without a redeploy);
-- DATABASE_URL is built from the RDS secret (user, password, host, port, database name);
+- DATABASE_URL is built from the RDS secret (user, password, host, port, and its database name
+  if it has one: the secret RDS generates for an instance does not, so DATABASE_NAME, the name
+  the stack creates the database with, is used);
 - the Django secret key and the CloudFront private key are written to files readable by the
   skylocker group only, and named by SECRET_KEY_FILE and SKYLOCKER_CLOUDFRONT_PRIVATE_KEY_FILE.
 """
@@ -35,7 +37,11 @@ def write_private(path: Path, text: str) -> None:
 
 
 def main(
-    region: str, database_secret: str, secret_key_secret: str, cloudfront_key_secret: str
+    region: str,
+    database_secret: str,
+    secret_key_secret: str,
+    cloudfront_key_secret: str,
+    database_name: str,
 ) -> None:
     ssm = boto3.client("ssm", region_name=region)
     secrets = boto3.client("secretsmanager", region_name=region)
@@ -53,7 +59,7 @@ def main(
         quote(db["password"], safe=""),
         db["host"],
         db["port"],
-        db["dbname"],
+        db.get("dbname") or database_name,
     )
 
     secret_key_file = ETC / "secret-key"
@@ -77,6 +83,6 @@ def main(
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 6:
         sys.exit(__doc__)
     main(*sys.argv[1:])
