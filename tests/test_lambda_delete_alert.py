@@ -127,3 +127,60 @@ def test_garbage_is_logged_and_skipped_while_good_records_still_go_out(delete_al
     assert [m["Message"].splitlines()[2] for m in messages] == ["Object key:  u/3/cc"]
     assert "Malformed S3 record skipped" in caplog.text
     assert "Not an S3 notification, ignored" in caplog.text
+
+
+LIFECYCLE_SUBJECT = "Skylocker: a lifecycle rule removed a stored object from S3"
+
+
+def lifecycle_record(key: str, event: str, **obj) -> dict:
+    """A record as S3 sends it when a lifecycle rule expires an object: S3 itself is the actor."""
+    expired = record(key, event, **obj)
+    expired["userIdentity"] = {"principalId": "s3.amazonaws.com"}
+    expired["requestParameters"] = {"sourceIPAddress": "s3.amazonaws.com"}
+    return expired
+
+
+def lifecycle_message_lines(topic) -> list[str]:
+    """The one message published, checked to carry the lifecycle subject, as lines."""
+    [message] = topic.messages(expect=1)
+    assert message["Subject"] == LIFECYCLE_SUBJECT
+    lines = message["Message"].splitlines()
+    assert lines[-1].startswith("No person removed it: S3 applied one of the bucket's lifecycle")
+    assert not [line for line in lines if "outside the app" in line]
+    return lines
+
+
+def test_a_version_expired_by_a_lifecycle_rule_is_reported_as_the_rules_doing(delete_alert, topic):
+    event = lifecycle_record("u/4/0c0d", "LifecycleExpiration:Delete", versionId="Vx.9eZ1")
+
+    assert delete_alert.handler({"Records": [event]}) == {"published": 1, "skipped": 0}
+    lines = lifecycle_message_lines(topic)
+    assert lines[0] == (
+        "An object was permanently deleted by a lifecycle rule of the bucket "
+        "in Skylocker's bucket skylocker-files."
+    )
+    assert {
+        "Event:       LifecycleExpiration:Delete",
+        "Version id:  Vx.9eZ1",
+        "Owner id:    4 (Skylocker user id from the key)",
+    } <= set(lines)
+
+
+def test_a_delete_marker_made_by_a_lifecycle_rule_is_reported_and_transitions_are_not(
+    delete_alert, topic
+):
+    marker = lifecycle_record("u/5/0e0f", "LifecycleExpiration:DeleteMarkerCreated")
+    transition = lifecycle_record("u/5/1010", "LifecycleTransition")
+
+    result = delete_alert.handler({"Records": [transition, marker]})
+
+    assert result == {"published": 1, "skipped": 1}
+    lines = lifecycle_message_lines(topic)
+    assert lines[0].startswith(
+        "An object was hidden behind a delete marker by a lifecycle rule of the bucket"
+    )
+    assert {
+        "Object key:  u/5/0e0f",
+        "Event:       LifecycleExpiration:DeleteMarkerCreated",
+        "By:          s3.amazonaws.com",
+    } <= set(lines)

@@ -202,11 +202,14 @@ class PrimaryStack(Stack):
             source_arn=f"arn:{Aws.PARTITION}:s3:::{name}",
         )
         cfn_bucket: s3.CfnBucket = bucket.node.default_child
+        # Lifecycle expirations are events of their own (not ObjectRemoved): old versions expired
+        # after NONCURRENT_VERSION_DAYS are deletions the admins hear of too.
         cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
             lambda_configurations=[
                 s3.CfnBucket.LambdaConfigurationProperty(
-                    event="s3:ObjectRemoved:*", function=self.delete_alert.function_arn
+                    event=event, function=self.delete_alert.function_arn
                 )
+                for event in ("s3:ObjectRemoved:*", "s3:LifecycleExpiration:*")
             ]
         )
         cfn_bucket.add_resource_dependency(permission)

@@ -74,13 +74,18 @@ def test_only_tls_requests_reach_the_buckets(raw):
         assert policies and all('"aws:SecureTransport": "false"' in p for p in policies), name
 
 
-def test_lambda_from_the_repo_is_wired_to_object_removed_and_publishes_to_the_topic(
+def test_lambda_from_the_repo_hears_of_removals_and_lifecycle_expirations_and_tells_the_topic(
     primary_raw, outdir, settings
 ):
     bucket_id, bucket = files_bucket(primary_raw)
-    (config,) = bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
-    assert config["Event"] == "s3:ObjectRemoved:*"
-    function_id = config["Function"]["Fn::GetAtt"][0]
+    configs = bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
+    # A lifecycle rule's expirations are s3:LifecycleExpiration:* events, not ObjectRemoved.
+    assert sorted(config["Event"] for config in configs) == [
+        "s3:LifecycleExpiration:*",
+        "s3:ObjectRemoved:*",
+    ]
+    assert len({flatten(config["Function"]) for config in configs}) == 1
+    function_id = configs[0]["Function"]["Fn::GetAtt"][0]
     function = primary_raw["Resources"][function_id]
     props = function["Properties"]
     assert props["Handler"] == "delete_alert.handler"
