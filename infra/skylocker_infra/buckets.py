@@ -50,3 +50,17 @@ def files_lifecycle_rules() -> list[s3.LifecycleRule]:
             expired_object_delete_marker=True,
         ),
     ]
+
+
+def direct_upload_cors(app_domain: str) -> list[s3.CorsRule]:
+    """The Upload page POSTs files straight to the bucket (a presigned POST): browsers allow that
+    cross-origin request only from the app's own https origin."""
+    return [
+        s3.CorsRule(
+            id="direct-uploads-from-the-app",
+            allowed_methods=[s3.HttpMethods.POST],
+            allowed_origins=[f"https://{app_domain}"],
+            allowed_headers=["*"],
+            max_age=3000,
+        ),
+    ]

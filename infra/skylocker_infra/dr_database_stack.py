@@ -73,6 +73,13 @@ class DrDatabaseStack(Stack):
         )
         for group in log_groups.values():
             self.replica.node.add_dependency(group)
+        # No app servers run here until a failover; then the runbook launches them in this VPC
+        # (in subnets it adds), so MySQL is open to the VPC's own range and nothing else.
+        self.replica.connections.allow_from(
+            ec2.Peer.ipv4(network.vpc_cidr_block),
+            ec2.Port.tcp(3306),
+            "Skylocker app servers launched in the DR VPC after a failover",
+        )
         cfn = self.replica.node.default_child
         # The source lives in the primary region: name it by ARN, not by the imported identifier.
         cfn.add_property_override(

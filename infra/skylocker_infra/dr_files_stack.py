@@ -4,7 +4,7 @@ from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .buckets import files_lifecycle_rules, logs_bucket
+from .buckets import direct_upload_cors, files_lifecycle_rules, logs_bucket
 from .common import files_bucket_name
 from .settings import Settings
 
@@ -24,6 +24,8 @@ class DrFilesStack(Stack):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             enforce_ssl=True,
+            # After a failover this bucket takes the uploads (docs/deploy-aws.md): the same rule.
+            cors=direct_upload_cors(settings.app_domain),
             lifecycle_rules=files_lifecycle_rules(),
             server_access_logs_bucket=logs,
             server_access_logs_prefix="s3/files-replica/",

@@ -22,7 +22,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .alerts import FIVE_MINUTES, ONE_MINUTE, AlertsTopic, admin_email_parameter
-from .buckets import files_lifecycle_rules, logs_bucket
+from .buckets import direct_upload_cors, files_lifecycle_rules, logs_bucket
 from .common import (
     CLOUDFRONT_PRIVATE_KEY_SECRET_NAME,
     DATABASE_NAME,
@@ -167,17 +167,7 @@ class PrimaryStack(Stack):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             enforce_ssl=True,
             transfer_acceleration=True,
-            # The Upload page POSTs files straight to the bucket (a presigned POST): browsers
-            # allow that cross-origin request only from the app's own https origin.
-            cors=[
-                s3.CorsRule(
-                    id="direct-uploads-from-the-app",
-                    allowed_methods=[s3.HttpMethods.POST],
-                    allowed_origins=[f"https://{settings.app_domain}"],
-                    allowed_headers=["*"],
-                    max_age=3000,
-                ),
-            ],
+            cors=direct_upload_cors(settings.app_domain),
             lifecycle_rules=files_lifecycle_rules(),
             replication_rules=[
                 s3.ReplicationRule(

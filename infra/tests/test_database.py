@@ -87,3 +87,24 @@ def test_database_and_app_secrets_are_replicated_to_the_dr_region(primary_raw, s
     }
     for name in ("skylocker/database", "skylocker/django-secret-key"):
         assert secrets[name]["ReplicaRegions"] == [{"Region": settings.dr_region}], name
+
+
+def test_replica_accepts_mysql_from_its_own_vpc_only_for_failover_app_servers(raw):
+    template = raw["Skylocker-DrDatabase"]
+    _, replica = only(template, "AWS::RDS::DBInstance")
+    vpc_id, _ = only(template, "AWS::EC2::VPC")
+    groups = [ref["Fn::GetAtt"][0] for ref in replica["Properties"]["VPCSecurityGroups"]]
+    rules = [
+        rule
+        for group in groups
+        for rule in template["Resources"][group]["Properties"].get("SecurityGroupIngress", [])
+    ]
+    rules += [
+        r["Properties"]
+        for r in resources(template, "AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"]["Fn::GetAtt"][0] in groups
+    ]
+    assert [
+        (rule["IpProtocol"], rule["FromPort"], rule["ToPort"], rule["CidrIp"]) for rule in rules
+    ] == [("tcp", 3306, 3306, {"Fn::GetAtt": [vpc_id, "CidrBlock"]})]
+    assert all(rule["Description"] for rule in rules)

@@ -117,3 +117,18 @@ def test_uploads_bucket_accepts_browser_posts_from_the_app_origin_only(primary_r
     (rule,) = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
     assert rule["AllowedMethods"] == ["POST"]
     assert rule["AllowedOrigins"] == [f"https://{settings.app_domain}"]
+
+
+def test_dr_bucket_accepts_the_same_browser_posts_for_when_it_takes_the_uploads(
+    primary_raw, raw, settings
+):
+    _, bucket = files_bucket(primary_raw)
+    (replica,) = [
+        r
+        for k, r in resources(raw["Skylocker-DrFiles"], "AWS::S3::Bucket").items()
+        if k.startswith("FilesReplica")
+    ]
+    (rule,) = replica["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [f"https://{settings.app_domain}"]
+    assert replica["Properties"]["CorsConfiguration"] == bucket["Properties"]["CorsConfiguration"]
