@@ -250,9 +250,12 @@ class PrimaryStack(Stack):
 
     def _downloads(self, certificate: acm.ICertificate, public_key_pem: CfnParameter):
         settings = self.settings
+        # CloudFront refuses to change a public key's PEM: a new key (a new DownloadsPublicKey)
+        # comes with a new generation, which makes a new key resource in place of the old one.
+        generation = settings.downloads_key_generation
         public_key = cloudfront.PublicKey(
             self,
-            "DownloadsSigningKey",
+            "DownloadsSigningKey" if generation == 1 else f"DownloadsSigningKey{generation}",
             encoded_key=public_key_pem.value_as_string,
             comment="Checks the signatures of Skylocker download URLs",
         )

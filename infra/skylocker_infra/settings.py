@@ -37,6 +37,9 @@ class Settings:
     database_storage_gib: int
     max_upload_bytes: int
     download_url_ttl_seconds: int
+    # Raised by one to rotate the CloudFront signing key (docs/deploy-aws.md, Updates): CloudFront
+    # cannot change a public key in place, so each generation is a new key resource.
+    downloads_key_generation: int
     wheel: Path
     requirements_lock: Path
     lambda_dir: Path
@@ -66,6 +69,7 @@ class Settings:
             database_storage_gib=int(get("databaseStorageGiB")),
             max_upload_bytes=int(get("maxUploadBytes")),
             download_url_ttl_seconds=int(get("downloadUrlTtlSeconds")),
+            downloads_key_generation=int(get("downloadsKeyGeneration")),
             wheel=find_wheel(INFRA_DIR / get("wheelDir")),
             requirements_lock=REPO_ROOT / "requirements-app.lock",
             lambda_dir=(INFRA_DIR / get("lambdaDir")).resolve(),
@@ -82,6 +86,8 @@ class Settings:
         for domain in (self.app_domain, self.downloads_domain):
             if not domain.endswith("." + self.hosted_zone_name):
                 raise ValueError(f"{domain} is not inside the hosted zone {self.hosted_zone_name}")
+        if self.downloads_key_generation < 1:
+            raise ValueError("skylocker:downloadsKeyGeneration counts from 1")
         if not (self.lambda_dir / "delete_alert.py").is_file():
             raise ValueError(
                 f"{self.lambda_dir}/delete_alert.py is missing: the delete Lambda ships from there"

@@ -1,6 +1,10 @@
 """Downloads: CloudFront in front of the bucket through OAC, signed URLs only, HTTPS only."""
 
+import json
+
 from conftest import flatten, only, resources
+
+from skylocker_infra.app import build_app
 
 
 def test_distribution_reads_the_bucket_through_origin_access_control(primary_raw):
@@ -63,3 +67,32 @@ def test_private_key_stays_out_of_the_templates_and_is_read_from_secrets_manager
         for p in resources(primary_raw, "AWS::IAM::Policy").values()
     )
     assert ":secret:skylocker/cloudfront-private-key-" in policies
+
+
+def test_a_new_key_generation_replaces_the_signing_key_resource_for_a_rotation(
+    primary_raw, tmp_path
+):
+    # CloudFront cannot change a public key's PEM in place (CloudFormation fails the update),
+    # so rotating the key (a new DownloadsPublicKey) must come with a new key resource.
+    app = build_app(outdir=str(tmp_path), context={"skylocker:downloadsKeyGeneration": 2})
+    app.synth()
+    rotated = json.loads((tmp_path / "Skylocker-Primary.template.json").read_text())
+
+    old_id, old_key = only(primary_raw, "AWS::CloudFront::PublicKey")
+    new_id, new_key = only(rotated, "AWS::CloudFront::PublicKey")
+    assert new_id != old_id
+    assert (
+        new_key["Properties"]["PublicKeyConfig"]["Name"]
+        != old_key["Properties"]["PublicKeyConfig"]["Name"]
+    )
+    assert new_key["Properties"]["PublicKeyConfig"]["EncodedKey"] == {"Ref": "DownloadsPublicKey"}
+    _, group = only(rotated, "AWS::CloudFront::KeyGroup")
+    assert group["Properties"]["KeyGroupConfig"]["Items"] == [{"Ref": new_id}]
+    (key_id_parameter,) = [
+        p
+        for p in resources(rotated, "AWS::SSM::Parameter").values()
+        if p["Properties"]["Name"] == "/skylocker/env/SKYLOCKER_CLOUDFRONT_KEY_ID"
+    ]
+    assert key_id_parameter["Properties"]["Value"] == {"Ref": new_id}
+    # Everything else stays put: the rotation replaces no other resource.
+    assert set(rotated["Resources"]) - {new_id} == set(primary_raw["Resources"]) - {old_id}
