@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import JsonResponse
@@ -39,15 +40,16 @@ def probe_storage() -> None:
         default_storage.exists("readyz-probe")
 
 
-# The headers the security and CSP middleware give every other answer; the probes answer
-# before those middleware run, so they carry them themselves.
-PROBE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-}
+def probe_headers() -> dict[str, str]:
+    """The headers the security and CSP middleware give every other answer, from the same
+    settings: the probes answer before those middleware run, so they carry them themselves."""
+    return {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
+        "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        "Cache-Control": "no-store",
+    }
 
 
 class HealthMiddleware:
@@ -58,12 +60,12 @@ class HealthMiddleware:
 
     def __call__(self, request):
         if request.path == "/healthz":
-            return JsonResponse({"status": "ok"}, headers=PROBE_HEADERS)
+            return JsonResponse({"status": "ok"}, headers=probe_headers())
         if request.path == "/readyz":
             checks = readiness()
             ready = all(value == "ok" for value in checks.values())
             status = "ok" if ready else "unavailable"
             return JsonResponse(
-                {"status": status, **checks}, status=200 if ready else 503, headers=PROBE_HEADERS
+                {"status": status, **checks}, status=200 if ready else 503, headers=probe_headers()
             )
         return self.get_response(request)
