@@ -75,10 +75,12 @@ lint: install
 
 # Regenerate the locks after changing dependencies in pyproject.toml: requirements.lock (the app
 # and its tests, for development and CI) and requirements-app.lock (the app alone, with the same
-# pins and no local index lines: what the AWS instances install, see infra/).
+# pins: what the AWS instances install, see infra/). Neither names this machine's package
+# mirrors: pip's own configuration says where packages come from.
 lock: install
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --extra test -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra test \
+	  -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 	  -c requirements.lock -o requirements-app.lock pyproject.toml
 
