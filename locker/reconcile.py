@@ -102,28 +102,30 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
         referenced.add(name)
         stored = objects.get(name)
         if stored is None and not storage.exists(name):
-            if _still_points_at(row, name):
-                report.missing.append({"id": str(row.pk), "object": name})
-                if fix and row.object_missing_at is None:
-                    report.fixed["rows_marked_missing"] += StoredFile.objects.filter(
-                        pk=row.pk, file=name, object_missing_at__isnull=True
-                    ).update(object_missing_at=now)
+            _report_missing(report, row, name, fix=fix, now=now)
             continue
         if row.object_missing_at is not None and fix:  # the object came back (a restore)
             report.fixed["rows_unmarked"] += StoredFile.objects.filter(pk=row.pk).update(
                 object_missing_at=None
             )
-        size = stored.size if stored else storage.size(name)
-        if size != row.size:
-            report.size_mismatches.append({"id": str(row.pk), "object": name,
-                                           "recorded": row.size, "stored": size})
-            continue
-        if verify:
-            report.verified += 1
-            digest = sha256_of(name, storage)
-            if digest != row.sha256 and _still_points_at(row, name):
-                report.checksum_mismatches.append({"id": str(row.pk), "object": name,
-                                                   "recorded": row.sha256, "stored": digest})
+        try:
+            size = stored.size if stored else storage.size(name)
+            if size != row.size:
+                if _still_points_at(row, name):
+                    report.size_mismatches.append({"id": str(row.pk), "object": name,
+                                                   "recorded": row.size, "stored": size})
+                continue
+            if verify:
+                digest = sha256_of(name, storage)
+                report.verified += 1
+                if digest != row.sha256 and _still_points_at(row, name):
+                    report.checksum_mismatches.append({"id": str(row.pk), "object": name,
+                                                       "recorded": row.sha256,
+                                                       "stored": digest})
+        except FileNotFoundError:
+            # Gone since the listing: a replace or delete removed it meanwhile (no finding),
+            # unless the row still points at it.
+            _report_missing(report, row, name, fix=fix, now=now)
     being_removed = set(ObjectRemoval.objects.values_list("name", flat=True))
     being_uploaded = set(PendingUpload.objects.values_list("key", flat=True))
     for name, stored in sorted(objects.items()):
@@ -135,13 +137,23 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
             report.pending_uploads += 1
         elif now - stored.modified < grace:
             report.young_unreferenced += 1
-        elif not StoredFile.objects.filter(file=name).exists():
+        elif not StoredFile.objects.filter(file=name).exists() and storage.exists(name):
+            # exists(): a file deleted or replaced since the listing had its object removed.
             report.orphans.append({"object": name, "size": stored.size,
                                    "modified": stored.modified.isoformat()})
             if fix:
                 storage.delete(name)
                 report.fixed["orphans_deleted"] += 1
     return report
+
+
+def _report_missing(report: Report, row: StoredFile, name: str, *, fix: bool, now) -> None:
+    if _still_points_at(row, name):
+        report.missing.append({"id": str(row.pk), "object": name})
+        if fix and row.object_missing_at is None:
+            report.fixed["rows_marked_missing"] += StoredFile.objects.filter(
+                pk=row.pk, file=name, object_missing_at__isnull=True
+            ).update(object_missing_at=now)
 
 
 def _still_points_at(row: StoredFile, name: str) -> bool:

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from locker.models import ObjectRemoval, StoredFile
+from tests.conftest import upload_file
 
 
 def run(*args) -> tuple[int, str]:
@@ -160,3 +161,47 @@ def test_a_direct_upload_awaiting_finalize_is_not_an_orphan(alice, files_dir, st
     assert status == 0, out
     assert "1 direct upload(s) wait to be finalized or swept" in out
     assert stored_objects() == [key]
+
+
+def test_a_file_replaced_while_verify_reads_it_is_not_a_finding(alice_file, monkeypatch):
+    """Cron runs reconcile while people work: a replace may remove the object it is to read."""
+    from locker import maintenance, reconcile
+
+    real_sha256_of = reconcile.sha256_of
+
+    def replaced_just_before_the_read(name, storage):
+        StoredFile.objects.get(pk=alice_file.pk).replace(upload_file("alice.txt", b"new\n"))
+        maintenance.finish_object_removals()  # the worker removes the old object
+        return real_sha256_of(name, storage)
+
+    monkeypatch.setattr(reconcile, "sha256_of", replaced_just_before_the_read)
+
+    status, out = run("--verify", "--fix")
+
+    assert status == 0, out
+    assert "Consistent." in out
+    alice_file.refresh_from_db()
+    assert alice_file.object_missing_at is None
+    assert default_storage.open(alice_file.file.name).read() == b"new\n"
+
+
+def test_a_file_deleted_after_the_listing_is_not_an_orphan(alice, files_dir, monkeypatch):
+    from locker import maintenance, reconcile
+
+    old_file = StoredFile.create_from_upload(alice, upload_file("old.txt", b"from last year"))
+    age(files_dir, old_file.file.name)  # past the grace period
+    real_list_objects = reconcile.list_objects
+
+    def deleted_just_after_the_listing(storage):
+        objects = real_list_objects(storage)
+        old_file.delete_by(alice)
+        maintenance.finish_object_removals()
+        return objects
+
+    monkeypatch.setattr(reconcile, "list_objects", deleted_just_after_the_listing)
+
+    status, out = run("--json")
+
+    assert status == 0, out
+    assert json.loads(out)["orphans"] == []
+    assert not StoredFile.objects.filter(pk=old_file.pk).exists()
