@@ -51,7 +51,19 @@ def remote_url(stored) -> str | None:
     return remote.signed_download_url(stored)
 
 
+class ContentMissing(ContentUnavailable):
+    """reconcile found the object gone and marked the file: no URL would lead to its bytes."""
+
+    default_code = "content_missing"
+    default_detail = (
+        "This file's content is missing from storage. Its details are kept so that an "
+        "administrator can restore it; nothing was changed."
+    )
+
+
 def download_response(stored):
+    if stored.object_missing_at is not None:
+        raise ContentMissing()
     if url := remote_url(stored):
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "no-store"

@@ -1,8 +1,11 @@
 """The core's storage-facing behaviours with S3 storage: upload, list, replace, delete, download."""
 
 import hashlib
+from io import StringIO
 
 import httpx
+import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -79,6 +82,25 @@ def test_the_api_content_endpoint_redirects_too_and_sends_no_bytes(client, alice
     assert response.status_code == 302
     assert response.content == b""
     assert httpx.get(response["Location"]).content == b"alice's secret\n"
+
+
+def test_a_file_reconcile_found_without_content_answers_503_not_a_dead_url(
+    client, alice, alice_file, s3, bucket
+):
+    s3.delete_object(Bucket=bucket, Key=alice_file.file.name)  # removed behind the app's back
+    with pytest.raises(SystemExit):  # exit status 1: it found a problem
+        call_command("reconcile", "--fix", stdout=StringIO())
+    alice_file.refresh_from_db()
+    assert alice_file.object_missing_at is not None
+
+    page = client_for(client, alice).get(reverse("download", args=[alice_file.pk]))
+    api = client_for(Client(), alice).get(f"/api/v1/files/{alice_file.pk}/content")
+
+    assert page.status_code == api.status_code == 503
+    assert "Location" not in page and "Location" not in api
+    assert b"missing from storage" in page.content
+    assert "missing from storage" in api.json()["detail"]
+    assert StoredFile.objects.filter(pk=alice_file.pk).exists()  # kept for an administrator
 
 
 def test_a_replace_writes_a_new_object_and_removes_the_old_one(
