@@ -37,6 +37,8 @@ from .settings import Settings
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 APP_PORT = 8000
+# Every interface: the app servers sit in private subnets and only the load balancer reaches them.
+LISTEN_HOST = "0.0.0.0"  # noqa: S104  # nosec B104
 DATA_DIR = "/var/lib/skylocker"
 # An instance installs its dependencies at boot (5-8 minutes), then must answer /readyz.
 BOOT_TIMEOUT = Duration.minutes(20)
@@ -339,7 +341,7 @@ class PrimaryStack(Stack):
         settings = self.settings
         environment = {
             "SKYLOCKER_DATA_DIR": DATA_DIR,
-            "HOST": "0.0.0.0",  # noqa: S104 - behind the load balancer, in a private subnet
+            "HOST": LISTEN_HOST,
             "PORT": str(APP_PORT),
             "WEB_CONCURRENCY": "3",
             "ALLOWED_HOSTS": settings.app_domain,
