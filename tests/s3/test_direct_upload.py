@@ -151,6 +151,22 @@ def test_an_over_size_object_put_behind_the_apps_back_is_refused_and_deleted(
     assert not PendingUpload.objects.exists()
 
 
+def test_an_over_size_object_is_refused_on_its_head_alone_and_never_copied(
+    api, s3, bucket, settings, stored_objects
+):
+    settings.MAX_UPLOAD_BYTES = 1000
+    ticket = start(api)
+    s3.put_object(Bucket=bucket, Key=ticket["fields"]["key"], Body=b"z" * 5000)
+    [incoming] = stored_objects()
+
+    response = finalize(api, ticket)  # on-commit removals do not run: what is queued stays
+
+    assert response.status_code == 413
+    assert "5000 bytes; the limit is 1000 bytes" in response.json()["detail"]
+    assert stored_objects() == [incoming]  # no copy was made to read it
+    assert list(ObjectRemoval.objects.values_list("name", flat=True)) == [incoming]
+
+
 def test_a_finalize_before_the_upload_says_so_and_can_be_retried(api, alice, stored_objects):
     ticket = start(api, name="later.txt")
 
