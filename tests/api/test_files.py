@@ -72,6 +72,36 @@ def test_ordering_by_name_and_size_both_ways(alice_api, alice):
     assert names("size") == ["c.txt", "b.txt", "a.txt"]
 
 
+@pytest.mark.parametrize("column", ["name", "size", "created_at", "updated_at"])
+def test_every_ordering_of_the_contract_sorts_both_ways(alice_api, alice, column):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    # Each column puts the three files in a different order.
+    for name, content, created, updated in [
+        ("b.txt", b"1", 2, 1), ("a.txt", b"123", 1, 3), ("c.txt", b"12", 3, 2)
+    ]:
+        stored = StoredFile.create_from_upload(alice, upload_file(name, content))
+        StoredFile.objects.filter(pk=stored.pk).update(
+            created_at=now - timedelta(days=10 - created),
+            updated_at=now - timedelta(days=10 - updated),
+        )
+    expected = {
+        "name": ["a.txt", "b.txt", "c.txt"],
+        "size": ["b.txt", "c.txt", "a.txt"],
+        "created_at": ["a.txt", "b.txt", "c.txt"],
+        "updated_at": ["b.txt", "c.txt", "a.txt"],
+    }[column]
+
+    def names(ordering):
+        return [f["name"] for f in alice_api.get(FILES, {"ordering": ordering}).json()["results"]]
+
+    assert names(column) == expected
+    assert names(f"-{column}") == expected[::-1]
+
+
 def test_an_unknown_ordering_is_a_400_naming_the_parameter(alice_api, alice_file):
     response = alice_api.get(FILES, {"ordering": "owner__password"})
     assert response.status_code == 400
@@ -89,6 +119,30 @@ def test_pages_hold_page_size_files_and_never_more_than_500(alice_api, alice):
     assert len(second["results"]) == 1
     assert second["previous"]
     assert alice_api.get(FILES, {"page": 9}).status_code == 404
+
+
+def test_a_page_holds_50_files_unless_asked_otherwise(alice_api, alice):
+    StoredFile.objects.bulk_create(  # rows only: listing never opens the stored objects
+        StoredFile(
+            owner=alice, file=f"u/x/{i}", name=f"{i}.txt", size=1, sha256="0", content_type="x"
+        )
+        for i in range(51)
+    )
+    first = alice_api.get(FILES).json()
+    assert (first["count"], len(first["results"])) == (51, 50)
+    assert len(alice_api.get(first["next"]).json()["results"]) == 1
+
+
+def test_a_browser_asking_for_html_still_gets_json(anon, alice_api, alice_file):
+    html = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    refused = anon.get(FILES, **html)
+    listed = alice_api.get(FILES, **html)
+    missing = alice_api.get(f"{FILES}/00000000-0000-0000-0000-000000000000", **html)
+
+    assert (refused.status_code, listed.status_code, missing.status_code) == (401, 200, 404)
+    for response in (refused, listed, missing):
+        assert response["Content-Type"] == "application/json"
+    assert listed.json()["count"] == 1
 
 
 def test_a_page_never_holds_more_than_500_files(alice_api, alice):
