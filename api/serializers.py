@@ -67,6 +67,14 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "string", "maxLength": 150, "pattern": r"\S"})
+class UsernameField(StrictCharField):
+    """Surrounding white space is trimmed, so a name of white space alone is blank."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=150, **kwargs)
+
+
 def file_field(required: bool) -> serializers.FileField:
     return NonEmptyFileField(
         required=required,
@@ -109,7 +117,7 @@ class FileListQuerySerializer(serializers.Serializer):
 class RegisterSerializer(serializers.Serializer):
     """Only the shape; the sign-up page's form does the real validation."""
 
-    username = StrictCharField(max_length=150)
+    username = UsernameField()
     email = StrictCharField(max_length=254)
     first_name = StrictCharField(max_length=150)
     last_name = StrictCharField(max_length=150)
@@ -119,7 +127,7 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150)
+    username = UsernameField()
     password = StrictCharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
