@@ -18,10 +18,48 @@ EXIT_TOO_LARGE = 5
 EXIT_UNREACHABLE = 6
 
 
+# What the CLI reads from the API's answers: each field with its JSON type. An answer without
+# them comes from some other server, whatever its status says.
+LOGIN = {"url": str, "token": str}  # the saved config
+TOKEN = {"token": str, "expires_at": str}
+ME = {"username": str, "first_name": str, "last_name": str, "email": str, "is_staff": bool}
+FILE = {"id": str, "name": str, "size": int, "sha256": str, "description": str, "updated_at": str}
+PAGE = {"results": [FILE], "next": (str, type(None))}
+TICKET = {"id": str, "url": str, "fields": dict, "max_bytes": int}
+
+
 class Failure(click.ClickException):
     def __init__(self, message: str, exit_code: int = EXIT_ERROR):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def fits(value, shape) -> bool:
+    """Whether JSON `value` has `shape`: a dict of fields, a one-item list for a list, or types."""
+    if isinstance(shape, dict):
+        return isinstance(value, dict) and all(fits(value.get(k), s) for k, s in shape.items())
+    if isinstance(shape, list):
+        return isinstance(value, list) and all(fits(item, shape[0]) for item in value)
+    return isinstance(value, shape)
+
+
+def not_skylocker(response: httpx.Response) -> Failure:
+    return Failure(
+        f"{response.request.url} did not answer like a Skylocker server "
+        f"(HTTP {response.status_code}). Check the URL.",
+        EXIT_UNREACHABLE,
+    )
+
+
+def shaped(response: httpx.Response, shape: dict) -> dict:
+    """The answer's JSON object if it has `shape`; otherwise the server is not Skylocker."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise not_skylocker(response) from None
+    if not fits(body, shape):
+        raise not_skylocker(response)
+    return body
 
 
 def detail(response: httpx.Response) -> str:
@@ -55,16 +93,13 @@ def check(response: httpx.Response) -> httpx.Response:
     if response.is_success and (is_json or response.status_code == 204):
         return response
     if not is_json:
-        raise Failure(
-            f"{response.request.url} did not answer like a Skylocker server "
-            f"(HTTP {response.status_code}). Check the URL.",
-            EXIT_UNREACHABLE,
-        )
+        raise not_skylocker(response)
     code = {401: EXIT_AUTH, 404: EXIT_NOT_FOUND, 413: EXIT_TOO_LARGE}.get(
         response.status_code, EXIT_ERROR
     )
     message = detail(response)
-    if response.status_code == 401:
+    if response.status_code == 401 and "authorization" in response.request.headers:
+        # A refused token. At login no token is sent: the server says the password is wrong.
         message += "\nRun `skylocker login URL` to get a new token."
     raise Failure(message, code)
 
@@ -78,7 +113,7 @@ class Api:
     @classmethod
     def from_config(cls) -> "Api":
         saved = config.load()
-        if not saved.get("token"):
+        if not fits(saved, LOGIN):
             raise Failure("Not logged in. Run `skylocker login URL` first.", EXIT_AUTH)
         return cls(saved["url"], saved["token"])
 
@@ -89,6 +124,16 @@ class Api:
         except httpx.TransportError as exc:
             raise Failure(f"Cannot reach {self.url}: {exc}", EXIT_UNREACHABLE) from None
         return response if response.status_code in accept else check(response)
+
+    def json(self, method: str, path: str, shape: dict, **kwargs) -> dict:
+        """The answer's JSON object, checked, which must have `shape`."""
+        return shaped(self.request(method, path, **kwargs), shape)
+
+    def delete(self, path: str) -> None:
+        """A DELETE, which Skylocker answers with 204 and nothing else."""
+        response = self.request("DELETE", path)
+        if response.status_code != 204:
+            raise not_skylocker(response)
 
     @contextmanager
     def download(self, path: str):

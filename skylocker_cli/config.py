@@ -13,15 +13,12 @@ def config_path() -> Path:
 
 
 def load() -> dict:
-    path = config_path()
+    """What `skylocker login` saved; {} when there is nothing readable, which is not logged in."""
     try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
+        saved = json.loads(config_path().read_text())
+    except (OSError, ValueError):
         return {}
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(
-            f"Cannot read {path}: {exc}. Run `skylocker login` again."
-        ) from None
+    return saved if isinstance(saved, dict) else {}
 
 
 def save(data: dict) -> Path:

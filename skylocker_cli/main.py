@@ -10,7 +10,20 @@ import click
 from tqdm import tqdm
 
 from skylocker_cli import config
-from skylocker_cli.client import EXIT_TOO_LARGE, Api, Failure, post_to_storage
+from skylocker_cli.client import (
+    EXIT_TOO_LARGE,
+    FILE,
+    LOGIN,
+    ME,
+    PAGE,
+    TICKET,
+    TOKEN,
+    Api,
+    Failure,
+    fits,
+    post_to_storage,
+    shaped,
+)
 
 FILE_ID = click.UUID
 
@@ -51,11 +64,8 @@ def login(url, username, password):
             "give the full address, such as https://skylocker.example.com", param_hint="URL"
         )
     api = Api(url)
-    body = api.request(
-        "POST", "/api/v1/auth/token", json={"username": username, "password": password}
-    ).json()
-    if "token" not in body:
-        raise Failure(f"{url} did not answer like a Skylocker server. Check the URL.")
+    credentials = {"username": username, "password": password}
+    body = api.json("POST", "/api/v1/auth/token", TOKEN, json=credentials)
     path = config.save(
         {
             "url": api.url,
@@ -72,11 +82,11 @@ def login(url, username, password):
 def logout():
     """Revoke the token on the server and forget it here."""
     saved = config.load()
-    if not saved.get("token"):
+    if not fits(saved, LOGIN):
         click.echo("Not logged in.")
         return
     try:
-        Api(saved["url"], saved["token"]).request("DELETE", "/api/v1/auth/token")
+        Api(saved["url"], saved["token"]).delete("/api/v1/auth/token")
     except Failure as exc:
         click.echo(
             f"The server did not revoke the token ({exc.message.splitlines()[0]}).", err=True
@@ -89,7 +99,7 @@ def logout():
 def whoami():
     """Who the saved token belongs to."""
     api = Api.from_config()
-    me = api.request("GET", "/api/v1/me").json()
+    me = api.json("GET", "/api/v1/me", ME)
     staff = " (staff)" if me["is_staff"] else ""
     click.echo(
         f"{me['username']}{staff}: {me['first_name']} {me['last_name']} <{me['email']}> ({api.url})"
@@ -108,10 +118,10 @@ def list_files(search, owner, as_json):
     params = {"search": search, "page_size": 500}
     if owner:
         params["owner"] = owner
-    page = api.request("GET", "/api/v1/files", params=params).json()
+    page = api.json("GET", "/api/v1/files", PAGE, params=params)
     rows = list(page["results"])
     while page["next"]:
-        page = api.request("GET", page["next"]).json()
+        page = api.json("GET", page["next"], PAGE)
         rows.extend(page["results"])
     for row in rows:
         if as_json:
@@ -160,27 +170,37 @@ def put(file, description, through_app, progress):
 def get(file_id, output, force, progress):
     """Download a file and check its SHA-256."""
     api = Api.from_config()
-    meta = api.request("GET", f"/api/v1/files/{file_id}").json()
+    meta = api.json("GET", f"/api/v1/files/{file_id}", FILE)
     target = output or Path(meta["name"])
     if target.is_dir():
         target = target / meta["name"]
     if target.exists() and not force:
         raise Failure(f"{target} exists; use --force to overwrite it.")
     partial = target.with_name(target.name + ".part")
+    try:
+        if download(api, file_id, partial, progress_bar(progress, meta)) != meta["sha256"]:
+            raise Failure(
+                f"The download of {meta['name']} was damaged (SHA-256 differs); nothing written."
+            )
+        os.replace(partial, target)
+    except OSError as exc:  # no such folder, not writable, disk full
+        raise Failure(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    finally:
+        if partial.exists():  # whatever stopped it, no half-written file is left
+            partial.unlink()
+    click.echo(str(target))
+
+
+def download(api: Api, file_id, partial: Path, bar_options: dict) -> str:
+    """The file's bytes written to `partial`; their SHA-256."""
     digest = hashlib.sha256()
     with api.download(f"/api/v1/files/{file_id}/content") as response:
-        with open(partial, "wb") as out, tqdm(**progress_bar(progress, meta)) as bar:
+        with open(partial, "wb") as out, tqdm(**bar_options) as bar:
             for chunk in response.iter_bytes():
                 out.write(chunk)
                 digest.update(chunk)
                 bar.update(len(chunk))
-    if digest.hexdigest() != meta["sha256"]:
-        partial.unlink()
-        raise Failure(
-            f"The download of {meta['name']} was damaged (SHA-256 differs); nothing written."
-        )
-    os.replace(partial, target)
-    click.echo(str(target))
+    return digest.hexdigest()
 
 
 def progress_bar(enabled, meta) -> dict:
@@ -204,7 +224,7 @@ def replace(file_id, file, description, progress):
     api = Api.from_config()
     path = f"/api/v1/files/{file_id}"
     if file is None:
-        stored = api.request("PATCH", path, json={"description": description}).json()
+        stored = api.json("PATCH", path, FILE, json={"description": description})
     else:
         fields = {} if description is None else {"description": description}
         stored = send(api, "PATCH", path, file, fields, progress)
@@ -216,7 +236,7 @@ def replace(file_id, file, description, progress):
 def rm(file_id):
     """Delete a file (the administrators are told)."""
     api = Api.from_config()
-    api.request("DELETE", f"/api/v1/files/{file_id}")
+    api.delete(f"/api/v1/files/{file_id}")
     click.echo(f"Deleted {file_id}.")
 
 
@@ -228,7 +248,7 @@ def send(api: Api, method: str, path: str, file: Path, fields: dict, show) -> di
         tqdm.wrapattr(raw, "read", **progress(show, size, file.name)) as f,
     ):
         files = {"file": (file.name, f, "application/octet-stream")}
-        return api.request(method, path, data=fields, files=files).json()
+        return api.json(method, path, FILE, data=fields, files=files)
 
 
 def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
@@ -244,7 +264,7 @@ def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
     )
     if answer.status_code == 409:
         return None
-    ticket = answer.json()
+    ticket = shaped(answer, TICKET)
     size = file.stat().st_size
     refuse_over_limit(file, size, ticket["max_bytes"])
     checksum = sha256_of(file)
@@ -256,7 +276,7 @@ def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
             ticket["url"], ticket["fields"], {"file": (file.name, f, "application/octet-stream")}
         )
     finalize = f"/api/v1/uploads/{ticket['id']}/finalize"
-    return api.request("POST", finalize, json={"sha256": checksum}).json()
+    return api.json("POST", finalize, FILE, json={"sha256": checksum})
 
 
 def refuse_over_limit(file: Path, size: int, limit: int) -> None:

@@ -205,10 +205,139 @@ def test_a_url_that_redirects_or_serves_a_page_is_a_message_and_exit_6(
     assert not sky.config.exists()
 
 
-def test_a_wrong_password_is_exit_3(sky, live_server, alice):
+class AnswersJson(BaseHTTPRequestHandler):
+    """Some other JSON API: 200 and the same body (the server's `answer`) to every request."""
+
+    def answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        data = json.dumps(self.server.answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def json_server():
+    """A callable that starts a server answering `body` to everything; it gives its URL."""
+    servers = []
+
+    def serve(body):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), AnswersJson)
+        server.answer = body
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def not_skylocker(result) -> bool:
+    return (
+        result.returncode == 6
+        and "did not answer like a Skylocker server" in result.stderr
+        and no_traceback(result)
+    )
+
+
+@pytest.mark.parametrize("body", [42, {}, {"token": "x"}, {"token": 1, "expires_at": "soon"}])
+def test_a_json_server_that_is_not_skylocker_is_refused_at_login_with_exit_6(
+    sky, json_server, body
+):
+    result = sky("login", json_server(body), "-u", "alice", "--password", PASSWORD)
+    assert not_skylocker(result), result.stderr
+    assert not sky.config.exists()
+
+
+SOME_ID = "6f1c1e36-3f5e-4d4a-9a53-3d1f1b2a0c11"
+
+
+def log_in_to(sky, url):
+    sky.config.parent.mkdir(parents=True)
+    sky.config.write_text(json.dumps({"url": url, "token": "some-token"}))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["whoami"],
+        ["ls"],
+        ["put", "notes.txt"],
+        ["put", "notes.txt", "--through-app"],
+        ["get", SOME_ID],
+        ["replace", SOME_ID, "-d", "new words"],
+        ["replace", SOME_ID, "notes.txt"],
+        ["rm", SOME_ID],
+    ],
+)
+def test_every_command_says_a_json_server_is_not_skylocker_with_exit_6(sky, json_server, command):
+    log_in_to(sky, json_server({"ok": True}))
+    (sky.work / "notes.txt").write_bytes(b"notes\n")
+
+    result = sky(*command)
+
+    assert not_skylocker(result), result.stderr
+    assert result.stdout == ""  # no "Deleted …", no id, no path
+    assert sorted(p.name for p in sky.work.iterdir()) == ["notes.txt"]
+
+
+def test_a_listing_whose_files_lack_their_fields_is_not_skylocker(sky, json_server):
+    log_in_to(sky, json_server({"results": [{"id": 1}], "next": None}))
+    assert not_skylocker(sky("ls"))
+
+
+def test_logout_from_a_server_that_is_not_skylocker_says_so_and_forgets_the_token(sky, json_server):
+    log_in_to(sky, json_server({"ok": True}))
+    result = sky("logout")
+    assert result.returncode == 0
+    assert "The server did not revoke the token" in result.stderr
+    assert "did not answer like a Skylocker server" in result.stderr
+    assert not sky.config.exists()
+
+
+@pytest.mark.parametrize("output", ["no/such/folder/copy.txt", "notes.txt/copy.txt"])
+def test_get_into_a_folder_that_cannot_be_written_is_a_message_and_exit_1(
+    logged_in, alice_file, output
+):
+    (logged_in.work / "notes.txt").write_bytes(b"a file, not a folder\n")
+
+    result = logged_in("get", alice_file.pk, "-o", output)
+
+    assert result.returncode == 1
+    assert f"Cannot write {output}: " in result.stderr
+    assert no_traceback(result)
+    assert sorted(p.name for p in logged_in.work.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    "saved", ['{"token": "some-token"}', '{"url": 8000, "token": "x"}', "[]", "{not json"]
+)
+def test_a_config_without_a_usable_login_is_not_logged_in(sky, db, saved):
+    sky.config.parent.mkdir(parents=True)
+    sky.config.write_text(saved)
+
+    result = sky("whoami")
+
+    assert result.returncode == 3
+    assert "Not logged in. Run `skylocker login URL` first." in result.stderr
+    assert no_traceback(result)
+    logout = sky("logout")
+    assert (logout.returncode, logout.stdout) == (0, "Not logged in.\n")
+
+
+def test_a_wrong_password_is_exit_3_and_says_so_without_advice_to_log_in(sky, live_server, alice):
     result = sky("login", live_server.url, "-u", "alice", "--password", "wrong")
     assert result.returncode == 3
-    assert "Wrong username or password." in result.stderr
+    assert result.stderr == "Error: Wrong username or password.\n"
     assert not ApiToken.objects.exists()
     assert not sky.config.exists()
 
