@@ -4,7 +4,7 @@ import hashlib
 import json
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 from tqdm import tqdm
@@ -171,9 +171,10 @@ def get(file_id, output, force, progress):
     """Download a file and check its SHA-256."""
     api = Api.from_config()
     meta = api.json("GET", f"/api/v1/files/{file_id}", FILE)
-    target = output or Path(meta["name"])
+    name = local_name(meta["name"], file_id)
+    target = output or Path(name)
     if target.is_dir():
-        target = target / meta["name"]
+        target = target / name
     if target.exists() and not force:
         raise Failure(f"{target} exists; use --force to overwrite it.")
     partial = target.with_name(target.name + ".part")
@@ -189,6 +190,12 @@ def get(file_id, output, force, progress):
         if partial.exists():  # whatever stopped it, no half-written file is left
             partial.unlink()
     click.echo(str(target))
+
+
+def local_name(name: str, file_id) -> str:
+    """The last part of the name the server gave: never a path that leads out of the folder."""
+    last = PurePosixPath(name.replace("\\", "/")).name
+    return last if last not in {"", ".", ".."} else str(file_id)
 
 
 def download(api: Api, file_id, partial: Path, bar_options: dict) -> str:

@@ -385,3 +385,16 @@ def test_commands_before_login_say_so(sky, db):
     result = sky("ls")
     assert result.returncode == 3
     assert "Not logged in" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/tmp/escape.txt", "..\\escape.txt"])
+def test_get_writes_a_name_with_a_path_into_the_current_folder_only(logged_in, alice_file, name):
+    from locker.models import StoredFile
+
+    # Skylocker cleans names on upload; this stands for a server that does not.
+    StoredFile.objects.filter(pk=alice_file.pk).update(name=name)
+    result = logged_in("get", alice_file.pk)
+
+    assert result.returncode == 0, result.stderr
+    assert (logged_in.work / "escape.txt").read_bytes() == b"alice's secret\n"
+    assert not (logged_in.work.parent / "escape.txt").exists()
