@@ -43,6 +43,18 @@ def test_health_probes_carry_the_security_headers_though_they_answer_first(clien
     assert response["Cache-Control"] == "no-store"
 
 
+def test_a_request_for_an_unknown_host_is_refused_with_the_security_headers(client, db):
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert_hardened(response)
+
+
+def test_static_files_carry_the_security_headers(client, db):
+    response = client.get("/static/locker/skylocker.css")
+    assert response.status_code == 200
+    assert_hardened(response)
+
+
 def test_downloads_are_sandboxed(alice_client, alice_file):
     response = alice_client.get(reverse("download", args=[alice_file.pk]))
     assert_hardened(response)
