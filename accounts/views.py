@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignUpForm
@@ -20,3 +23,12 @@ def signup(request):
         return redirect("files")
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def admin_login(request):
+    """Staff sign in on the one log-in page (and its lockout); the admin has none of its own."""
+    if request.user.is_staff:
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        raise Http404("The admin is for staff.")  # as All files is: nothing here for them
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

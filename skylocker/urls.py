@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from locker.views import home
 
 admin.site.site_header = "Skylocker administration"
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
     path("accounts/", include("accounts.urls")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]

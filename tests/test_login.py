@@ -87,20 +87,32 @@ def test_a_lockout_does_not_lock_the_user_out_from_another_address(db, alice):
     assert response.status_code == 302
 
 
-def test_the_admin_login_is_throttled_too(client, admin):
-    for _ in range(5):
-        client.post(
-            reverse("admin:login"),
-            {"username": "admin", "password": "wrong"},
-            REMOTE_ADDR="203.0.113.7",
-        )
+def test_staff_sign_in_to_the_admin_on_the_one_login_page(client, admin):
+    to_login = client.get("/admin/")
+    assert to_login.status_code == 302
+    one_page = client.get(to_login.url)
+    assert one_page.status_code == 302
+    assert one_page.url == f"{reverse('login')}?next=/admin/"
+
     response = client.post(
-        reverse("admin:login"),
-        {"username": "admin", "password": PASSWORD, "next": "/admin/"},
-        REMOTE_ADDR="203.0.113.7",
+        one_page.url, {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7"
     )
-    assert response.status_code == 429
+
+    assert response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_has_no_login_form_of_its_own_to_guess_passwords_at(client, admin):
+    response = client.post(
+        reverse("admin:login"), {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_user_who_is_not_staff_finds_no_admin(alice_client):
+    assert alice_client.get(reverse("admin:login")).status_code == 404
 
 
 def test_login_without_a_csrf_token_is_refused(db, alice):
