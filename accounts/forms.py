@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.db import IntegrityError, transaction
 
 
 class SignUpForm(UserCreationForm):
@@ -19,3 +20,17 @@ class SignUpForm(UserCreationForm):
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.")
         return email
+
+    def create_user(self):
+        """The new user; None, with the form's error, when the username was taken meanwhile.
+
+        The form checked the name is free; two sign-ups at the same moment (a double click) can
+        both pass that check, and the database's unique index decides.
+        """
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            self.add_error("username", self.instance.unique_error_message(
+                type(self.instance), ["username"]))
+            return None

@@ -14,8 +14,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("files")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    if request.method == "POST" and form.is_valid() and (user := form.create_user()):
         # Signed in straight away: a new user's next wish is to upload,
         # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

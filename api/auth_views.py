@@ -47,13 +47,13 @@ class RegisterView(AuthThrottled, APIView):
         form = SignUpForm(
             data={**data, "password1": data["password"], "password2": data["password"]}
         )
-        if not form.is_valid():
+        if not form.is_valid() or not (user := form.create_user()):
             errors = {}
             for field, messages in form.errors.items():
                 target = errors.setdefault(FORM_TO_API.get(field, field), [])
                 target.extend(m for m in messages if m not in target)
             raise ValidationError(errors)
-        return Response(UserSerializer(form.save()).data, status=status.HTTP_201_CREATED)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(AuthThrottled, APIView):

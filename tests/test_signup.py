@@ -104,3 +104,41 @@ def test_the_home_page_sends_visitors_to_login_and_users_to_their_files(client, 
     assert client.get("/").url == reverse("login")
     client.force_login(alice)
     assert client.get("/").url == reverse("files")
+
+
+@pytest.fixture
+def taken_meanwhile(monkeypatch):
+    """Someone else takes the username between the form's check and the insert (a double click)."""
+    from accounts.forms import SignUpForm
+
+    real_create_user = SignUpForm.create_user
+
+    def create_after_the_other_one(form):
+        User.objects.create_user(form.cleaned_data["username"], "other@example.com", "x")
+        return real_create_user(form)
+
+    monkeypatch.setattr(SignUpForm, "create_user", create_after_the_other_one)
+
+
+def test_a_username_taken_during_sign_up_is_a_form_error_not_a_crash(client, db, taken_meanwhile):
+    response = client.post(reverse("signup"), form())
+
+    assert response.status_code == 400
+    assert b"A user with that username already exists." in response.content
+    assert list(User.objects.values_list("email", flat=True)) == ["other@example.com"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_username_taken_during_registration_is_a_400_on_the_api(db, taken_meanwhile):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/api/v1/auth/register",
+        {"username": "carol", "email": "carol@example.com", "first_name": "Carol",
+         "last_name": "Castle", "password": "violet-harbour-lantern-7"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["username"] == ["A user with that username already exists."]
+    assert User.objects.count() == 1
