@@ -61,6 +61,14 @@ def test_the_generated_secret_key_is_private_and_kept(tmp_path):
     assert len(key_file.read_text().strip()) >= 50
 
 
+def test_a_new_data_folder_is_closed_to_other_accounts(tmp_path):
+    env = clean_env(tmp_path)
+    assert manage(env, "migrate", "-v", "0").returncode == 0
+    data = tmp_path / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert (data / "skylocker.sqlite3").exists()
+
+
 def test_the_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "mounted-secret"
     secret.write_text("from-a-secret-store-" + "s" * 40 + "\n")
