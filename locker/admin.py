@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
 
@@ -11,7 +13,7 @@ class StoredFileAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "owner__username", "owner__email", "owner__last_name"]
     list_select_related = ["owner"]
     readonly_fields = [
-        "id", "owner", "name", "file", "size", "sha256", "content_type",
+        "id", "owner", "name", "download", "stored_object", "size", "sha256", "content_type",
         "created_at", "updated_at", "object_missing_at",
     ]
     fields = readonly_fields + ["description"]
@@ -20,6 +22,15 @@ class StoredFileAdmin(admin.ModelAdmin):
     @admin.display(description="owner", ordering="owner__last_name")
     def owner_name(self, obj):
         return obj.owner.get_full_name() or obj.owner.get_username()
+
+    @admin.display(description="content")
+    def download(self, obj):
+        # Through the app's download (its checks, its headers), never a link into the storage.
+        return format_html('<a href="{}">Download</a>', reverse("download", args=[obj.pk]))
+
+    @admin.display(description="stored object")
+    def stored_object(self, obj):
+        return obj.file.name
 
     @admin.display(description="size", ordering="size")
     def human_size(self, obj):

@@ -102,3 +102,17 @@ def test_the_admin_cannot_add_files_or_edit_alerts(client, admin, alice_file):
     delete_url = reverse("admin:locker_deletionalert_delete", args=[alert.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert DeletionAlert.objects.count() == 1
+
+
+def test_a_files_admin_page_links_to_its_download_not_into_the_storage(
+    client, admin, alice_file
+):
+    client.force_login(admin)
+    page = client.get(reverse("admin:locker_storedfile_change", args=[alice_file.pk]))
+
+    assert page.status_code == 200
+    download = reverse("download", args=[alice_file.pk])
+    assert f'<a href="{download}">Download</a>' in page.content.decode()
+    assert f'href="/{alice_file.file.name}"' not in page.content.decode()
+    assert alice_file.file.name in page.content.decode()  # shown, as text
+    assert client.get(download).status_code == 200
