@@ -42,10 +42,13 @@ test-mariadb: install
 	DATABASE_URL=mysql://root@127.0.0.1:3306/skylocker bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
 
 # Playwright for Python driving Debian's Chromium against a live gunicorn and worker; axe-core
-# comes from the npm registry. Chromium and npm are installed from Debian when missing (as root).
+# comes from the npm registry. Each of Chromium and npm is installed from Debian only when it is
+# missing (as root): a machine's own Node.js may bring an npm that Debian's npm conflicts with.
 e2e: install
-	@test -x /usr/bin/chromium && command -v npm >/dev/null || (apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium nodejs npm)
+	@test -x /usr/bin/chromium || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	@command -v npm >/dev/null || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm)
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e $(PYTEST_ARGS)
 
