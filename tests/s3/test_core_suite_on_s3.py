@@ -15,6 +15,7 @@ from tests.api.test_files import (  # noqa: F401 - the API's storage-facing test
     test_patch_with_a_file_replaces_the_content_and_removes_the_old_object,
     test_staff_deleting_someones_file_is_recorded_as_staff,
 )
+from tests.faults.test_database_faults import *  # noqa: F403 - the object goes on S3 too
 from tests.test_delete import *  # noqa: F403
 from tests.test_health import (  # noqa: F401
     test_readyz_answers_200_when_database_and_storage_answer,
