@@ -26,8 +26,8 @@ def test_an_over_limit_file_is_refused_before_sending_when_javascript_runs(pages
     page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
     alert = page.locator(".client-error")
     expected = (
-        "“telescope-raw.fits” is 1.0\u00a0MB, larger than the 1.0\u00a0MB limit. "
-        "Choose a smaller file; nothing was sent."
+        "“telescope-raw.fits” is 1.0\u00a0MB (1,048,577 bytes), larger than the 1.0\u00a0MB "
+        "limit (1,048,576 bytes). Choose a smaller file; nothing was sent."
     )
     assert alert.inner_text() == expected
     page.get_by_role("button", name="Upload", exact=True).click()

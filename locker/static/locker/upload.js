@@ -21,6 +21,10 @@
     return value.toFixed(1) + "\u00a0" + UNITS[unit];
   }
 
+  function exactBytes(bytes) {
+    return bytes.toLocaleString("en-US") + (bytes === 1 ? " byte" : " bytes");
+  }
+
   function setup(form) {
     const input = form.querySelector("input[type=file]");
     const zone = form.querySelector(".dropzone");
@@ -50,9 +54,12 @@
       }
       chosen.textContent = file.name + " (" + humanSize(file.size) + ")";
       if (maxBytes && file.size > maxBytes) {
+        // Exact bytes too, as the server says them: rounded, 1 byte over reads "1.0 MB, larger
+        // than the 1.0 MB limit".
         say(
-          "“" + file.name + "” is " + humanSize(file.size) + ", larger than the " +
-            humanSize(maxBytes) + " limit. Choose a smaller file; nothing was sent."
+          "“" + file.name + "” is " + humanSize(file.size) + " (" + exactBytes(file.size) +
+            "), larger than the " + humanSize(maxBytes) + " limit (" + exactBytes(maxBytes) +
+            "). Choose a smaller file; nothing was sent."
         );
         return false;
       }
