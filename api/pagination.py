@@ -18,4 +18,6 @@ class FilePagination(PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(maximum=self.max_page_size, default=self.page_size)
         return parameters

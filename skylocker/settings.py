@@ -357,6 +357,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 API_TOKEN_TTL = timedelta(days=envint("SKYLOCKER_API_TOKEN_DAYS", 30))
+if API_TOKEN_TTL.days < 1:
+    raise ImproperlyConfigured(
+        "SKYLOCKER_API_TOKEN_DAYS must be 1 or more: tokens would expire as they are issued."
+    )
 
 LOGGING = {
     "version": 1,

@@ -97,6 +97,12 @@ def test_https_mode_passes_the_deploy_check(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_an_api_token_lifetime_under_a_day_is_refused_at_start(tmp_path):
+    result = manage(clean_env(tmp_path, SKYLOCKER_API_TOKEN_DAYS="0"), "check")
+    assert result.returncode != 0
+    assert "SKYLOCKER_API_TOKEN_DAYS must be 1 or more" in result.stderr
+
+
 def test_without_https_the_deploy_check_warns(tmp_path):
     result = manage(clean_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0

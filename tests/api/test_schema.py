@@ -48,6 +48,29 @@ def test_the_file_schema_lists_exactly_the_contracts_fields(anon, db):
     assert fields["id"]["format"] == "uuid"
 
 
+def test_the_file_list_parameters_state_the_contracts_page_sizes(anon, db):
+    schema = anon.get("/api/v1/schema").json()
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/files"]["get"]["parameters"]
+    }
+    assert parameters["page_size"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 50,
+    }
+    assert set(parameters["ordering"]["enum"]) >= {
+        "name",
+        "-name",
+        "size",
+        "-size",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    }
+
+
 def test_the_docs_page_loads_only_same_origin_scripts_under_the_csp(anon, db):
     response = anon.get("/api/docs")
     assert response.status_code == 200
