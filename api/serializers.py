@@ -110,7 +110,8 @@ class FileListQuerySerializer(serializers.Serializer):
         max_length=150,
         required=False,
         allow_blank=True,
-        help_text="Staff only: files of this username (empty: everyone's).",
+        help_text="Staff only: files of this username (empty: everyone's); others always see "
+        "their own files only.",
     )
 
 
