@@ -3,6 +3,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.db import IntegrityError, transaction
 
+from accounts.models import SignupLock
+
+EMAIL_TAKEN = "An account with this email already exists."
+USERNAME_TAKEN = "A user with that username already exists."  # Django's own words for it
+
 
 class SignUpForm(UserCreationForm):
     """Sign-up for the page and the API alike: names and email required, email unique."""
@@ -18,19 +23,29 @@ class SignUpForm(UserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
+            raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
     def create_user(self):
-        """The new user; None, with the form's error, when the username was taken meanwhile.
+        """The new user; None, with the form's error, when the name or email was taken meanwhile.
 
-        The form checked the name is free; two sign-ups at the same moment (a double click) can
-        both pass that check, and the database's unique index decides.
+        The form checked both are free, but two sign-ups at the same moment (a double click)
+        can both pass that check: under SignupLock the checks are made again, one sign-up at a
+        time, and the insert follows in the same transaction.
         """
-        try:
-            with transaction.atomic():
-                return self.save()
-        except IntegrityError:
-            self.add_error("username", self.instance.unique_error_message(
-                type(self.instance), ["username"]))
-            return None
+        with transaction.atomic():
+            # migrate made the row; a test database flushed between tests has none yet
+            SignupLock.objects.select_for_update().get_or_create(pk=1)
+            users = get_user_model().objects
+            if users.filter(username__iexact=self.cleaned_data["username"]).exists():
+                self.add_error("username", USERNAME_TAKEN)
+                return None
+            if users.filter(email__iexact=self.cleaned_data["email"]).exists():
+                self.add_error("email", EMAIL_TAKEN)
+                return None
+            try:
+                with transaction.atomic():
+                    return self.save()
+            except IntegrityError:  # an account made at this moment outside sign-up
+                self.add_error("username", USERNAME_TAKEN)
+                return None

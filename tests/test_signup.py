@@ -142,3 +142,23 @@ def test_a_username_taken_during_registration_is_a_400_on_the_api(db, taken_mean
     assert response.status_code == 400
     assert response.json()["username"] == ["A user with that username already exists."]
     assert User.objects.count() == 1
+
+
+def test_an_email_taken_during_sign_up_is_a_form_error_and_makes_no_second_account(
+    client, db, monkeypatch
+):
+    from accounts.forms import SignUpForm
+
+    real_create_user = SignUpForm.create_user
+
+    def create_after_the_other_one(form):
+        User.objects.create_user("carol2", "CAROL@example.com", "x")  # the double click's twin
+        return real_create_user(form)
+
+    monkeypatch.setattr(SignUpForm, "create_user", create_after_the_other_one)
+
+    response = client.post(reverse("signup"), form())
+
+    assert response.status_code == 400
+    assert b"An account with this email already exists." in response.content
+    assert list(User.objects.values_list("username", flat=True)) == ["carol2"]
