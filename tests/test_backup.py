@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,9 @@ def backed_up(tmp_path_factory):
     writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", WRITER], cwd=ROOT,
                               env=env_for(live), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
+        while len(rows(live)) < len(seeded) + 5 and writer.poll() is None:
+            time.sleep(0.05)  # the writer is under way
+        assert writer.poll() is None, "the writer ended before the backup could start"
         out = manage(live, "backup", str(archive)).stdout
     finally:
         assert writer.wait(timeout=120) == 0, writer.stdout.read()
