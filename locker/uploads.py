@@ -8,6 +8,7 @@ import unicodedata
 import magic
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpResponse, JsonResponse
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,30 @@ SNIFF_BYTES = 8192
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
 }
+
+
+CHUNKED_REFUSED = (
+    "Send the request with a Content-Length header: Skylocker does not read chunked request "
+    "bodies, so nothing was received."
+)
+
+
+def refuse_chunked_bodies(get_response):
+    """Middleware: a body without Content-Length (chunked) would reach Django empty.
+
+    Django reads a request body only as far as its Content-Length, so a chunked upload would be
+    refused as "no file chosen". 411 says what is really wrong.
+    """
+
+    def middleware(request):
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not request.META.get("CONTENT_LENGTH"):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": CHUNKED_REFUSED}, status=411)
+            return HttpResponse(CHUNKED_REFUSED, status=411, content_type="text/plain")
+        return get_response(request)
+
+    return middleware
 
 
 class LockerUploadHandler(TemporaryFileUploadHandler):

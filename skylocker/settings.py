@@ -87,6 +87,7 @@ MIDDLEWARE = [
     # Ahead of static files and of the Host check, so those answers carry the headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "locker.uploads.refuse_chunked_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -55,12 +55,14 @@ def post_raw(live_server, alice):
     return post
 
 
-def test_an_over_limit_upload_without_content_length_is_refused_and_leaves_nothing(
-    post_raw, settings, stored_objects, data_dir
+@pytest.mark.parametrize("size", [10, 5000])
+def test_an_upload_without_content_length_is_411_saying_so_and_leaves_nothing(
+    post_raw, settings, stored_objects, data_dir, size
 ):
     settings.MAX_UPLOAD_BYTES = 1000
-    status, body = post_raw(multipart(b"x" * 5000), content_length=None)
-    assert (status, body["file"]) == (400, ["Choose a file to upload."])
+    status, body = post_raw(multipart(b"x" * size), content_length=None)
+    assert status == 411
+    assert body["detail"].startswith("Send the request with a Content-Length header")
     assert not StoredFile.objects.exists()
     assert stored_objects() == []
     assert temp_files(data_dir) == []
