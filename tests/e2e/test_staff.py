@@ -81,7 +81,20 @@ def test_the_admin_pages_staff_use_pass_axe(pages, site):
         (f"/admin/locker/storedfile/{stored['id']}/change/", "orbit-tables.csv", "admin-file"),
         ("/admin/auth/user/", "Select user to change", "admin-users"),
         ("/admin/locker/deletionalert/", "Select deletion alert to view", "admin-alerts"),
+        (f"/admin/auth/user/{stored['owner_id']}/change/", "evelyn", "admin-user"),
+        (f"/admin/locker/storedfile/{stored['id']}/delete/", "Delete", "admin-delete"),
     ]:
         staff.goto(path)
         staff.get_by_role("heading", name=heading).first.wait_for()
         pages.check(staff, name)
+
+    # The delete confirmed in the admin, then its alert as staff see it there.
+    staff.get_by_role("button", name="Yes, I’m sure").click()
+    staff.get_by_text("was deleted successfully").wait_for()
+    assert site.files_of("evelyn") == []
+    ((alert_id,),) = eventually(lambda: site.rows(
+        "SELECT id FROM locker_deletionalert WHERE file_id = ?", stored["id"]
+    ))  # fmt: skip
+    staff.goto(f"/admin/locker/deletionalert/{alert_id}/change/")
+    staff.get_by_role("heading", name="View deletion alert").wait_for()
+    pages.check(staff, "admin-alert")

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class SkylockerUserAdmin(UserAdmin):
+    """Django's user admin, with pages every staff member can use with a screen reader.
+
+    Log-in and join times are facts, not settings: shown, not edited (their split date and
+    time inputs have no labels). Groups and permissions are plain labelled lists instead of
+    the two-pane filter widget, whose icons carry ARIA attributes a <span> may not have.
+    """
+
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
