@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import free_port
-from tests.faults.test_killed_server import ROOT, manage, wait_until
+from tests.faults.test_killed_server import ROOT, answers, manage, wait_until
 
 
 def processes_serving(data) -> list[int]:
@@ -26,13 +26,6 @@ def processes_serving(data) -> list[int]:
         except OSError:  # gone meanwhile, or not ours to read
             continue
     return found
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def test_ctrl_c_stops_the_web_server_and_the_worker_gracefully(tmp_path):
