@@ -19,5 +19,10 @@ class FilePagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update(maximum=self.max_page_size, default=self.page_size)
+                # Larger asks are served 500 a page, not refused: no `maximum` in the schema.
+                parameter["schema"]["default"] = self.page_size
+                parameter["description"] = (
+                    f"Files per page: {self.page_size} unless asked, at most {self.max_page_size} "
+                    "(a larger number gets that many)."
+                )
         return parameters
