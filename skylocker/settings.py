@@ -195,6 +195,10 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
+# The web server (skylocker/serve.py): a request whose headers or body stop arriving for this many
+# seconds is dropped; the threads per web process that run Django once a request is whole.
+BODY_TIMEOUT = envint("SKYLOCKER_BODY_TIMEOUT", 30)
+WEB_THREADS = envint("SKYLOCKER_WEB_THREADS", 4)
 DOWNLOAD_URL_TTL = envint("SKYLOCKER_DOWNLOAD_URL_TTL", 300)
 
 S3_BUCKET = os.environ.get("SKYLOCKER_S3_BUCKET", "")

@@ -1,10 +1,14 @@
-"""Skylocker served by gunicorn in a subprocess, as `make run` serves it: tests over real HTTP."""
+"""Skylocker served in a subprocess by its web server, as `make run` serves it: tests over HTTP."""
 
+import os
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,13 +27,18 @@ def manage(env: dict, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def web_server(port: int, workers: int = 1) -> list[str]:
+    """The command that serves Skylocker's web side, as bin/serve and the AWS instances run it."""
+    return [sys.executable, "-m", "skylocker.serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers)]  # fmt: skip
+
+
 @contextmanager
-def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
-    """The base URL of a gunicorn serving Skylocker with this environment, once /healthz answers."""
+def serving(env: dict, *, workers: int = 1) -> Iterator[str]:
+    """The base URL of Skylocker served with this environment, once /healthz answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "skylocker.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        web_server(port, workers),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -43,10 +52,70 @@ def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
                 httpx.get(f"{url}/healthz", timeout=2)
                 break
             except httpx.TransportError:
-                assert process.poll() is None, "gunicorn exited while starting"
-                assert time.monotonic() < deadline, "gunicorn never came up"
+                assert process.poll() is None, "the web server exited while starting"
+                assert time.monotonic() < deadline, "the web server never came up"
                 time.sleep(0.1)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+SEED_ALICE = """
+from django.contrib.auth.models import User
+from api.models import ApiToken
+print(ApiToken.issue(User.objects.create_user("alice", password="x"))[1])
+"""
+
+
+@dataclass
+class Site:
+    url: str
+    data: Path
+    token: str  # alice's API token
+
+    def stored_rows(self) -> int:
+        with sqlite3.connect(self.data / "skylocker.sqlite3") as db:
+            return db.execute("SELECT count(*) FROM locker_storedfile").fetchone()[0]
+
+    def leftovers(self) -> list[Path]:
+        """Files in storage or in the temp folder: an upload refused or dropped leaves none."""
+        return [p for folder in ("files", "tmp") for p in (self.data / folder).rglob("*")
+                if p.is_file()]  # fmt: skip
+
+
+@contextmanager
+def site_with_alice(tmp_path: Path, **settings: str) -> Iterator[Site]:
+    """Skylocker served on a fresh SQLite database with these SKYLOCKER_* settings; alice signed up."""
+    data = tmp_path / "data"
+    env = {**os.environ, "SKYLOCKER_DATA_DIR": str(data), "SECRET_KEY": "live-" + "s" * 45}
+    env.pop("DATABASE_URL", None)
+    env.update({f"SKYLOCKER_{name.upper()}": value for name, value in settings.items()})
+    manage(env, "migrate", "-v", "0")
+    token = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", SEED_ALICE],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    with serving(env) as url:
+        yield Site(url, data, token)
+
+
+def start_upload(site: Site, length: int, path: str = "/api/v1/files") -> socket.socket:
+    """A connection that has sent an upload's headers, declaring `length` bytes of body, and
+    nothing of the body yet."""
+    port = int(site.url.rsplit(":", 1)[1])
+    upload = socket.create_connection(("127.0.0.1", port), timeout=60)
+    upload.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {site.token}\r\n"
+        f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\n\r\n".encode()
+    )
+    return upload
+
+
+def read_response(connection: socket.socket) -> tuple[int, bytes]:
+    """The status and body of the one response the server sends, read until it closes."""
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body

@@ -5,7 +5,7 @@ import os
 import httpx
 import pytest
 
-from tests.live import gunicorn
+from tests.live import serving
 
 
 def test_healthz_answers_200_whatever_the_host_header(client):
@@ -72,7 +72,7 @@ def test_readyz_over_http_follows_the_real_database(tmp_path, database):
         env["DATABASE_URL"] = f"sqlite:///{tmp_path}/no-such-folder/db.sqlite3"
     else:
         env.pop("DATABASE_URL", None)
-    with gunicorn(env) as url:
+    with serving(env) as url:
         status, _ = get(f"{url}/healthz", "10.0.0.7")
         assert status == 200
         status, body = get(f"{url}/readyz", "10.0.0.7")

@@ -1,4 +1,4 @@
-"""Uploads through gunicorn, as `make run` serves them, over real HTTP.
+"""Uploads through the web server, as `make run` serves them, over real HTTP.
 
 Django reads no more of a body than its Content-Length says (a chunked body without one reads
 as empty), so a lie can only be inside the body: a part that declares a small length and
@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.live import gunicorn, manage
+from tests.live import manage, serving
 
 LIMIT = 1000
 BOUNDARY = "skylocker-boundary"
@@ -35,7 +35,7 @@ def server(tmp_path_factory):
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "-v", "0")
     manage(env, "shell", "-v", "0", "-c", SEED)
-    with gunicorn(env) as url:
+    with serving(env) as url:
         yield url, data
 
 

@@ -143,7 +143,7 @@ def test_user_data_installs_the_wheel_and_runs_web_worker_and_migrations_under_s
         "-r /opt/skylocker/dist/requirements-app.lock" in script
     )
     assert f'--no-deps "/opt/skylocker/dist/{settings.wheel.name}"' in script
-    assert "gunicorn skylocker.wsgi:application --bind ${HOST}:${PORT}" in script
+    assert "skylocker.serve --host ${HOST} --port ${PORT} --workers ${WEB_CONCURRENCY}" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage run_worker" in script
     assert "ExecStartPre=/opt/skylocker/venv/bin/skylocker-manage clear_upload_temp" in script
     assert "ExecStart=/opt/skylocker/venv/bin/skylocker-manage migrate_with_lock" in script
@@ -195,7 +195,7 @@ def test_instances_install_the_app_alone_with_the_pins_of_requirements_lock(prim
     url = re.search(r'aws s3 cp --region \S+ "(s3://[^"]+\.lock)"', script).group(1)
     shipped = outdir / f"asset.{url.rsplit('/', 1)[1]}"
     app, full = pins(shipped), pins(REPO / "requirements.lock")
-    assert {"django", "gunicorn", "boto3", "pymysql"} <= set(app)
+    assert {"django", "uvicorn", "httptools", "uvloop", "boto3", "pymysql"} <= set(app)
     # The same versions CI tested with ...
     assert {name: full.get(name) for name in app} == app
     # ... and none of the test tools (pyproject.toml's `test` extra), which would only add

@@ -1,6 +1,6 @@
 """The auth rate limit counts every request from an address, whichever server answers it.
 
-Two gunicorn processes on one database stand for two instances behind the load balancer (or
+Two web server processes on one database stand for two instances behind the load balancer (or
 two workers of one): the counters live in the database cache, so they add up.
 """
 
@@ -8,7 +8,7 @@ import os
 
 import httpx
 
-from tests.live import gunicorn, manage
+from tests.live import manage, serving
 
 REGISTER = "/api/v1/auth/register"
 
@@ -22,7 +22,7 @@ def test_requests_to_two_servers_share_one_rate_limit(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "-v", "0")
-    with gunicorn(env) as first, gunicorn(env) as second:
+    with serving(env) as first, serving(env) as second:
         statuses = [httpx.post(f"{first}{REGISTER}", json={}).status_code for _ in range(4)]
         refused = httpx.post(f"{second}{REGISTER}", json={})
     assert statuses == [400] * 4

@@ -1,4 +1,4 @@
-"""Skylocker in a real browser: the real gunicorn and worker, Debian's Chromium, axe-core.
+"""Skylocker in a real browser: the real web server and worker, Debian's Chromium, axe-core.
 
 One site per session: its own data folder, a migrated SQLite database, an admin made by
 `ensure_superuser`, and a real SMTP server (aiosmtpd) for the deletion alerts. Each test gets
@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import CHROMIUM, Inbox, free_port
+from tests.live import web_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -106,7 +107,7 @@ def _wait_until_ready(url: str, processes: list[subprocess.Popen]) -> None:
 
 
 def _serve(data: Path, inbox, port: int, **extra_env):
-    """Migrate, make the admin, run gunicorn and the worker on `port` until the session ends."""
+    """Migrate, make the admin, run the web server and the worker on `port` for the session."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -125,15 +126,12 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         **extra_env,
     )
     python = sys.executable
-    bindir = Path(python).parent
     for command in (["migrate", "--noinput", "-v0"], ["ensure_superuser", "-v0"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
     log = (data / "server.log").open("w")
     web = subprocess.Popen(
-        [str(bindir / "gunicorn"), "skylocker.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--access-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        web_server(port, workers=2), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     worker = subprocess.Popen(
         [python, "manage.py", "run_worker", "--interval", "0.5"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -181,7 +179,7 @@ class S3Site(Site):
         return found
 
     def access_log(self) -> str:
-        """gunicorn's access log (with the worker's output): every request Skylocker served."""
+        """The web server's access log (and the worker's output): every request Skylocker served."""
         return (self.data / "server.log").read_text()
 
 

@@ -1,6 +1,10 @@
-"""The web server is SIGKILLed in the middle of an upload: no row, no object, and the upload's
-temp file is gone once the server starts again. Real gunicorn, a real SQLite file, a real
-socket. (The worker's sweep of temp files silent for an hour is in tests/test_worker.py.)"""
+"""The web server is SIGKILLed in the middle of an upload: no row, no object, and no temp file
+left once the server starts again. Real web server, a real SQLite file, a real socket. (The
+worker's sweep of temp files silent for an hour is in tests/test_worker.py.)
+
+The server spools a body still arriving into an unnamed temp file, which the kill takes with
+it; a temp file of Django's upload handler (named *.upload, written once the body is whole) is
+what a kill can leave behind, and the next start clears it."""
 
 import os
 import signal
@@ -14,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import free_port
+from tests.live import web_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = """
@@ -46,6 +51,18 @@ def answers(url: str) -> bool:
         return False
 
 
+def spooled_bytes(pid: int, folder: Path) -> int:
+    """Bytes in the files under `folder` that the process holds open (unnamed ones included)."""
+    total = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(fd).startswith(str(folder)):
+                total += os.stat(fd).st_size
+        except OSError:  # closed meanwhile
+            continue
+    return total
+
+
 def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(tmp_path):
     data = tmp_path / "data"
     env = {**os.environ, "SKYLOCKER_DATA_DIR": str(data), "SECRET_KEY": "k" * 50}
@@ -54,8 +71,7 @@ def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(t
     token = manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "skylocker.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1"],
+        web_server(port),
         cwd=ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -71,8 +87,7 @@ def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(t
             f"Content-Length: {len(head) + size + 8}\r\n\r\n".encode() + head
         )
         upload.sendall(b"x" * (size // 4))  # a quarter of the file, then silence
-        temp = wait_until(lambda: [p for p in (data / "tmp").glob("*.upload*")
-                                   if p.stat().st_size > 0])
+        wait_until(lambda: spooled_bytes(server.pid, data / "tmp") > 0)
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
         upload.close()
@@ -83,9 +98,13 @@ def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(t
     with sqlite3.connect(data / "skylocker.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM locker_storedfile").fetchone() == (0,)
     assert [p for p in (data / "files").rglob("*") if p.is_file()] == []
-    assert all(p.exists() for p in temp)  # nobody was left to remove it
+    assert list((data / "tmp").iterdir()) == []  # the spooled quarter went with the process
+
+    # What a kill while Django was storing the (whole) upload leaves: its handler's temp file.
+    temp = data / "tmp" / "tmpk1ll3d.upload.bin"
+    temp.write_bytes(b"x" * 1024)
     manage(env, "run_worker", "--once")
-    assert all(p.exists() for p in temp)  # young: the worker cannot tell it from a live upload
+    assert temp.exists()  # young: the worker cannot tell it from a live upload
 
     # The next start (bin/serve, as `make run` does) clears it before serving anyone.
     port = free_port()
@@ -95,7 +114,7 @@ def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(t
     )
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{port}/healthz"))
-        assert list((data / "tmp").glob("*.upload*")) == []
+        assert not temp.exists()
     finally:
         os.killpg(restarted.pid, signal.SIGTERM)
         restarted.wait(timeout=30)

@@ -22,13 +22,13 @@ import pytest
 
 from tests import test_cli
 from tests.conftest import PASSWORD, free_port
+from tests.live import web_server
 from tests.moto import AWS_ENV, start_moto
 from tests.test_cli import no_traceback
 
 sky = test_cli.sky  # the console script in a scratch folder with its own config (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = [sys.executable, "-m", "gunicorn", "skylocker.wsgi:application", "--workers", "1"]
 SEED = f"""
 from django.contrib.auth.models import User
 User.objects.create_user("alice", "alice@example.com", "{PASSWORD}", first_name="Alice")
@@ -127,15 +127,12 @@ def serve(tmp_path, moto_url):
             )  # fmt: skip
             assert done.returncode == 0, done.stderr
         port, access_log = free_port(), data / "access.log"
-        processes.append(
-            subprocess.Popen(
-                [*GUNICORN, "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access_log)],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        with access_log.open("w") as log:  # the web server logs each request on its stdout
+            processes.append(
+                subprocess.Popen(
+                    web_server(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.DEVNULL
+                )
             )
-        )
         url = f"http://127.0.0.1:{port}"
         eventually(lambda: answers(f"{url}/healthz"))
         return Skylocker(url, data)

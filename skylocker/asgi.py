@@ -1,0 +1,219 @@
+"""Skylocker for an ASGI server (uvicorn, see skylocker/serve.py).
+
+Each request's body is received on the event loop (skylocker/bodies.py); only then does the
+unchanged WSGI app run, in a small thread pool, with the complete body as `wsgi.input`. Django's
+own ASGI handler would funnel every sync view through one thread per process; this keeps the
+threads gunicorn gave us while no thread ever waits on a client's upload.
+"""
+
+import asyncio
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+
+from skylocker.bodies import (
+    BodyStalled,
+    BodyTooLarge,
+    ClientGone,
+    body_limit,
+    declared_length,
+    has_header,
+    receive_body,
+)
+from skylocker.wsgi import application as wsgi_application
+
+# Downloads stream from a file in blocks this large: each block is one hand-over from a web
+# thread to the event loop.
+FILE_BLOCK = 256 * 1024
+
+
+def refusal_text(status: int) -> str:
+    from locker.forms import over_limit_message
+
+    if status == 413:
+        return over_limit_message()
+    seconds = f"{settings.BODY_TIMEOUT} second" + ("" if settings.BODY_TIMEOUT == 1 else "s")
+    return (
+        f"The request's body stopped arriving for {seconds}, so the "
+        "connection was closed. Nothing was stored; please try again."
+    )
+
+
+async def refuse(scope, send, status: int) -> None:
+    """Answer without reading (the rest of) the body, then close: the client is told why."""
+    text = refusal_text(status)
+    if scope["path"].startswith("/api/"):
+        content, kind = json.dumps({"detail": text}).encode(), b"application/json"
+    else:
+        content, kind = text.encode(), b"text/plain; charset=utf-8"
+    headers = [
+        (b"content-type", kind),
+        (b"content-length", str(len(content)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def build_environ(scope, body) -> dict:
+    """PEP 3333's environ from the ASGI scope: the path as raw bytes, headers as HTTP_*."""
+    server, port = scope.get("server") or ("localhost", 80)
+    environ = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(scope.get("raw_path") or scope["path"]).decode("latin1"),
+        "QUERY_STRING": scope["query_string"].decode("latin1"),
+        "SERVER_NAME": server,
+        "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": body,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.file_wrapper": FileWrapper,
+    }
+    if client := scope.get("client"):
+        environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = client[0], str(client[1])
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin1").upper().replace("-", "_")
+        if name not in ("CONTENT_LENGTH", "CONTENT_TYPE"):
+            name = f"HTTP_{name}"
+        value = raw_value.decode("latin1")
+        environ[name] = f"{environ[name]},{value}" if name in environ else value
+    return environ
+
+
+class FileWrapper:
+    """`wsgi.file_wrapper`: a download read in large blocks instead of Django's 4 KiB ones."""
+
+    def __init__(self, filelike, block_size=FILE_BLOCK):
+        self.filelike = filelike
+
+    def __iter__(self):
+        while block := self.filelike.read(FILE_BLOCK):
+            yield block
+
+    def close(self):
+        self.filelike.close()
+
+
+class Response:
+    """One WSGI call, run on a web thread; it sends to the event loop only when it must.
+
+    A response of one chunk (nearly all of them) returns to the loop whole. A longer one (a
+    download) is sent chunk by chunk from the same thread, which waits for the loop, so a
+    slow reader holds back the thread rather than filling memory. The app's iterable is closed
+    on that thread too: Django closes the request's database connections there.
+    """
+
+    def __init__(self, loop, send, client_gone: asyncio.Event, *, close: bool):
+        self.loop = loop
+        self.send = send
+        self.client_gone = client_gone
+        self.close = close
+        self.start = None
+
+    def start_response(self, status, headers, exc_info=None):
+        headers = [(k.lower().encode("latin1"), v.encode("latin1")) for k, v in headers]
+        if self.close:
+            headers.append((b"connection", b"close"))
+        self.start = {
+            "type": "http.response.start",
+            "status": int(status.split(" ", 1)[0]),
+            "headers": headers,
+        }
+
+    def run(self, environ) -> list[dict] | None:
+        """The messages to send, or None once this thread has sent them itself."""
+        chunks = wsgi_application(environ, self.start_response)
+        try:
+            iterator = iter(chunks)
+            first = next(iterator, b"")
+            second = next(iterator, None)
+            if second is None:
+                return [self.start, {"type": "http.response.body", "body": first}]
+            self.hand_over(self.start)
+            for chunk in (first, second):
+                self.hand_over({"type": "http.response.body", "body": chunk, "more_body": True})
+            for chunk in iterator:
+                self.hand_over({"type": "http.response.body", "body": chunk, "more_body": True})
+            self.hand_over({"type": "http.response.body", "body": b""})
+            return None
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    def hand_over(self, message):
+        if self.client_gone.is_set():
+            raise ClientGone()
+        asyncio.run_coroutine_threadsafe(self.send(message), self.loop).result()
+
+
+class Application:
+    def __init__(self, threads: int):
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # no websockets
+        try:
+            body = await receive_body(
+                scope, receive, limit=body_limit(), timeout=settings.BODY_TIMEOUT
+            )
+        except BodyTooLarge:
+            await refuse(scope, send, 413)
+            return
+        except BodyStalled:
+            await refuse(scope, send, 408)
+            return
+        except ClientGone:
+            return
+        try:
+            await self.respond(scope, receive, send, body)
+        finally:
+            body.close()
+
+    async def respond(self, scope, receive, send, body):
+        loop = asyncio.get_running_loop()
+        client_gone = asyncio.Event()
+        watcher = loop.create_task(self.watch_disconnect(receive, client_gone))
+        try:
+            # A chunked body was left unread (the app refuses it): the connection is not reused.
+            unread = declared_length(scope) is None and has_header(scope, b"transfer-encoding")
+            response = Response(loop, send, client_gone, close=unread)
+            environ = build_environ(scope, body)
+            messages = await loop.run_in_executor(self.pool, response.run, environ)
+        except ClientGone:
+            return
+        finally:
+            watcher.cancel()
+        for message in messages or ():
+            await send(message)
+
+    @staticmethod
+    async def watch_disconnect(receive, client_gone):
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        client_gone.set()
+
+    async def lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.pool.shutdown(wait=True)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+application = Application(threads=settings.WEB_THREADS)
