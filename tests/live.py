@@ -86,7 +86,7 @@ class Site:
 
 @contextmanager
 def site_with_alice(tmp_path: Path, **settings: str) -> Iterator[Site]:
-    """Skylocker served on a fresh SQLite database with these SKYLOCKER_* settings; alice signed up."""
+    """Skylocker on a fresh SQLite database with these SKYLOCKER_* settings; alice signed up."""
     data = tmp_path / "data"
     env = {**os.environ, "SKYLOCKER_DATA_DIR": str(data), "SECRET_KEY": "live-" + "s" * 45}
     env.pop("DATABASE_URL", None)
@@ -107,7 +107,8 @@ def start_upload(site: Site, length: int, path: str = "/api/v1/files") -> socket
     upload = socket.create_connection(("127.0.0.1", port), timeout=60)
     upload.sendall(
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {site.token}\r\n"
-        f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\n\r\n".encode()
+        "Content-Type: multipart/form-data; boundary=b\r\n"
+        f"Content-Length: {length}\r\n\r\n".encode()
     )
     return upload
 

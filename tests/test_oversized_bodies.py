@@ -10,6 +10,7 @@ from tests.live import read_response, site_with_alice, start_upload
 
 LIMIT = 1000
 BODY = 500_000  # far past the limit and the form's allowance
+WORDS = "This file is larger than the 1000\xa0bytes limit (1,000 bytes)."
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +24,7 @@ def test_an_api_upload_declaring_too_many_bytes_is_refused_before_they_are_sent(
     upload.sendall(b"--b\r\n" + b"x" * 1000)  # 0.2 % of the body; the rest is never sent
     status, body = read_response(upload)
     assert status == 413
-    assert json.loads(body) == {
-        "detail": "This file is larger than the 1000\xa0bytes limit (1,000 bytes). Nothing was stored."
-    }
+    assert json.loads(body) == {"detail": f"{WORDS} Nothing was stored."}
     assert site.stored_rows() == 0
     assert site.leftovers() == []
 
@@ -34,6 +33,6 @@ def test_a_page_upload_declaring_too_many_bytes_is_refused_in_the_same_words(sit
     upload = start_upload(site, length=BODY, path="/files/upload/")
     status, body = read_response(upload)  # not one byte of the body was sent
     assert status == 413
-    assert body.decode().startswith("This file is larger than the 1000\xa0bytes limit (1,000 bytes).")
+    assert body.decode().startswith(WORDS)
     assert site.stored_rows() == 0
     assert site.leftovers() == []
