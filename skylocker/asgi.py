@@ -7,6 +7,7 @@ threads gunicorn gave us while no thread ever waits on a client's upload.
 """
 
 import asyncio
+import contextlib
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ from skylocker.bodies import (
 )
 from skylocker.wsgi import application as wsgi_application
 
+# How long a refused request's remaining body is read and dropped before the connection closes.
+LINGER = 2
 # Downloads stream from a file in blocks this large: each block is one hand-over from a web
 # thread to the event loop.
 FILE_BLOCK = 256 * 1024
@@ -42,8 +45,8 @@ def refusal_text(status: int) -> str:
     )
 
 
-async def refuse(scope, send, status: int) -> None:
-    """Answer without reading (the rest of) the body, then close: the client is told why."""
+async def refuse(scope, receive, send, status: int) -> None:
+    """Answer without reading the body, then close: the client is told why at once."""
     text = refusal_text(status)
     if scope["path"].startswith("/api/"):
         content, kind = json.dumps({"detail": text}).encode(), b"application/json"
@@ -55,7 +58,14 @@ async def refuse(scope, send, status: int) -> None:
         (b"connection", b"close"),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": content})
+    await send({"type": "http.response.body", "body": content, "more_body": True})
+    # A lingering close: what the client is still sending is read and dropped for a moment, or
+    # its kernel could meet our close with a reset that swallows the answer before it is read.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(LINGER if status == 413 else 0):
+            while (await receive()).get("more_body"):
+                pass
+    await send({"type": "http.response.body", "body": b""})
 
 
 def build_environ(scope, body) -> dict:
@@ -170,10 +180,10 @@ class Application:
                 scope, receive, limit=body_limit(), timeout=settings.BODY_TIMEOUT
             )
         except BodyTooLarge:
-            await refuse(scope, send, 413)
+            await refuse(scope, receive, send, 413)
             return
         except BodyStalled:
-            await refuse(scope, send, 408)
+            await refuse(scope, receive, send, 408)
             return
         except ClientGone:
             return
