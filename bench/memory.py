@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Memory while files stream: does a web worker's RSS grow with the size of what it carries?
+"""Memory while files stream: does a web process's RSS grow with the size of what it carries?
 
-Starts gunicorn with one worker process on a fresh data folder (local disk, SQLite) and a
-size limit raised for the run, then uploads and downloads files of growing size through the
-API, sampling the worker's resident memory (VmRSS in /proc) every few milliseconds. Uploads
-are counted and hashed chunk by chunk into a temporary file and downloads are streamed from
-storage, so the peak should stay near the idle size whatever the file size. Prints a table;
-exits 1 if a download's SHA-256 differs from the upload's.
+Starts the web server (skylocker/serve.py) as one process with one thread on a fresh data
+folder (local disk, SQLite) and a size limit raised for the run, then uploads and downloads
+files of growing size through the API, sampling the process's resident memory (VmRSS in
+/proc) every few milliseconds. Bodies are spooled to an unnamed temp file as they arrive,
+uploads are counted and hashed chunk by chunk into a temporary file, and downloads are
+streamed from storage, so the peak should stay near the idle size whatever the file size.
+Prints a table; exits 1 if a download's SHA-256 differs from the upload's.
 
     .venv/bin/python bench/memory.py [--sizes-mib 1 10 100 400]
 """
@@ -40,17 +41,6 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError(f"no VmRSS for {pid}")
-
-
-def worker_pid(master: int) -> int:
-    """gunicorn's one worker: the master's child process."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.1)
-    sys.exit("gunicorn started no worker")
 
 
 class PeakRss(threading.Thread):
@@ -92,23 +82,24 @@ def main():
     args = parser.parse_args()
 
     data, port, env = fresh_install(
-        "memory", SKYLOCKER_MAX_UPLOAD_BYTES=str(max(args.sizes_mib) * MIB))
+        "memory", SKYLOCKER_MAX_UPLOAD_BYTES=str(max(args.sizes_mib) * MIB),
+        SKYLOCKER_WEB_THREADS="1")
     token = manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
     base = f"http://127.0.0.1:{port}"
     log = open(data / "server.log", "w")  # noqa: SIM115 - open for the server's whole life
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "skylocker.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "1", "--timeout", "600"],
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "skylocker.serve", "--port", str(port),
+         "--workers", "1"],
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     rows, failures = [], []
     try:
         wait_until_ready(base, server)
-        pid = worker_pid(server.pid)
+        pid = server.pid  # one web process: the server itself
         client = httpx.Client(base_url=base, timeout=600,
                               headers={"Authorization": f"Bearer {token}"})
         client.get("/api/v1/files").raise_for_status()  # imports and connections warmed up
         idle = rss_kib(pid)
-        print(f"Memory bench against {base}: one gunicorn worker (pid {pid}), "
+        print(f"Memory bench against {base}: one web process (pid {pid}), "
               f"idle RSS {idle / 1024:.1f} MiB", flush=True)
         for size_mib in args.sizes_mib:
             source = data / f"upload-{size_mib}.bin"
