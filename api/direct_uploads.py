@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, FileSerializer, StrictCharField
 from locker import direct
+from locker.errors import DirectUploadsUnavailable
 from locker.models import PendingUpload
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404, 409)}
@@ -49,10 +50,6 @@ class FinalizeSerializer(serializers.Serializer):
     )
 
 
-def error(exc: direct.DirectUploadError) -> Response:
-    return Response({"detail": str(exc)}, status=exc.status)
-
-
 class UploadStartView(APIView):
     parser_classes = [JSONParser]
 
@@ -61,7 +58,7 @@ class UploadStartView(APIView):
     )
     def post(self, request):
         if not direct.available():
-            return error(direct.NotAvailable())
+            raise DirectUploadsUnavailable()
         ask = UploadRequestSerializer(data=request.data)
         ask.is_valid(raise_exception=True)
         pending, post = direct.start(
@@ -86,18 +83,11 @@ class UploadFinalizeView(APIView):
     )
     def post(self, request, pk):
         if not direct.available():
-            return error(direct.NotAvailable())
-        pending = PendingUpload.objects.filter(owner=request.user, pk=pk).first()
-        if pending is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise DirectUploadsUnavailable()
+        pending = PendingUpload.objects.get(owner=request.user, pk=pk)
         check = FinalizeSerializer(data=request.data)
         check.is_valid(raise_exception=True)
-        try:
-            stored = direct.finalize(pending, check.validated_data["sha256"])
-        except direct.DirectUploadError as exc:
-            return error(exc)
-        except PendingUpload.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        stored = direct.finalize(pending, check.validated_data["sha256"])
         return Response(
             FileSerializer(stored, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

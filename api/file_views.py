@@ -1,16 +1,15 @@
 """Files through the API: one QuerySet decides visibility, the model methods change state."""
 
-from django.http import Http404
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import PayloadTooLarge
 from api.pagination import FilePagination
 from api.serializers import (
     DescriptionSerializer,
@@ -21,30 +20,26 @@ from api.serializers import (
     FileUploadSerializer,
 )
 from locker.downloads import download_response
-from locker.models import StorageUnavailable, StoredFile
+from locker.errors import StorageUnavailable, TooLarge
+from locker.models import StoredFile
 from locker.uploads import upload_storage_failed, upload_too_large
-from locker.views import get_file_for
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
-NO_SUCH_FILE = "There is no file with this id."
 
 
-def parsed(request):
-    """The request body; 413 when the upload handler stopped it for counting too many bytes."""
+def parsed(request: Any) -> Any:
+    """The request body; TooLarge when the upload handler stopped it for counting too many bytes."""
     data = request.data  # parsing streams the upload through LockerUploadHandler
     if upload_too_large(request):
-        raise PayloadTooLarge()
+        raise TooLarge()
     if upload_storage_failed(request):
-        raise StorageUnavailable()  # 503
+        raise StorageUnavailable()
     return data
 
 
-def file_or_404(request, pk) -> StoredFile:
-    """The file through the one visibility helper; another user's file looks like no file at all."""
-    try:
-        return get_file_for(request.user, pk)
-    except Http404:
-        raise NotFound(NO_SUCH_FILE) from None
+def file_for(request: Any, pk: Any) -> StoredFile:
+    """Through the one visibility rule; another user's file is StoredFile.DoesNotExist (404)."""
+    return StoredFile.objects.get_for(request.user, pk)
 
 
 class FileListView(generics.ListCreateAPIView):
@@ -91,7 +86,7 @@ class FileDetailView(APIView):
 
     @extend_schema(responses={200: FileSerializer, **ERRORS})
     def get(self, request, pk):
-        return Response(FileSerializer(file_or_404(request, pk), context={"request": request}).data)
+        return Response(FileSerializer(file_for(request, pk), context={"request": request}).data)
 
     @extend_schema(
         request={
@@ -101,28 +96,20 @@ class FileDetailView(APIView):
         responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
     def patch(self, request, pk):
-        stored = file_or_404(request, pk)
+        stored = file_for(request, pk)
         change = FileReplaceSerializer(data=parsed(request))
         change.is_valid(raise_exception=True)
         if not change.validated_data:  # nothing to change: answer with the file as it is
             return Response(FileSerializer(stored, context={"request": request}).data)
-        try:
-            stored.replace(
-                change.validated_data.get("file"), change.validated_data.get("description")
-            )
-        except StoredFile.DoesNotExist:
-            raise NotFound(NO_SUCH_FILE) from None
+        stored.replace(change.validated_data.get("file"), change.validated_data.get("description"))
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(
         responses={204: OpenApiResponse(description="Deleted; the admins are told."), **ERRORS}
     )
     def delete(self, request, pk):
-        stored = file_or_404(request, pk)
-        try:
-            stored.delete_by(request.user)
-        except StoredFile.DoesNotExist:
-            raise NotFound(NO_SUCH_FILE) from None
+        stored = file_for(request, pk)
+        stored.delete_by(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -152,4 +139,4 @@ class FileContentView(APIView):
         },
     )
     def get(self, request, pk):
-        return download_response(file_or_404(request, pk))
+        return download_response(file_for(request, pk))

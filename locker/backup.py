@@ -21,13 +21,11 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from locker import storage
 from locker.backup_lock import removals_held
-from locker.reconcile import list_objects
 
 FORMAT = 1
 DATABASE = "database.sqlite3"
@@ -49,18 +47,13 @@ def ensure_embedded() -> None:
         advice.append("back up the database with mysqldump (or RDS automated snapshots)")
     elif connection.vendor != "sqlite":
         advice.append(f"back up the {connection.vendor} database with its own tools")
-    if settings.S3_BUCKET or not _local_storage():
+    if settings.S3_BUCKET or storage.local_folder() is None:
         advice.append("protect the files with S3 bucket versioning and replication")
     if advice:
         raise BackupError(
             "backup/restore serve the embedded install (SQLite and local disk). Here, "
             + "; ".join(advice) + ", and keep SECRET_KEY in your secret store. See the README."
         )
-
-
-def _local_storage() -> bool:
-    backend = import_string(settings.STORAGES["default"]["BACKEND"])
-    return issubclass(backend, FileSystemStorage)
 
 
 def snapshot_database(target: Path) -> None:
@@ -88,8 +81,8 @@ def backup(path: Path) -> dict:
             _add_bytes(archive, KEY_ENTRY, settings.SECRET_KEY.encode())
             for name in names:
                 try:
-                    size = default_storage.size(name)
-                    with default_storage.open(name, "rb") as handle:
+                    size = storage.default().size(name)
+                    with storage.default().open(name, "rb") as handle:
                         info = tarfile.TarInfo(FILES + name)
                         info.size, info.mode = size, 0o600
                         archive.addfile(info, handle)
@@ -116,10 +109,10 @@ def ensure_empty() -> None:
     db = database_path()
     used = [p for p in (db, Path(f"{db}-wal")) if p.exists() and p.stat().st_size > 0]
     # Objects only: empty folders (left by a failed restore) hold nothing to lose.
-    objects = list_objects() if Path(default_storage.location).exists() else {}
+    objects = storage.list_objects()
     if used or objects:
         raise BackupError(
-            f"the data folder is not empty ({db} or {default_storage.location} holds data). "
+            f"the data folder is not empty ({db} or {storage.local_folder()} holds data). "
             "Restore only into a fresh data folder: set SKYLOCKER_DATA_DIR to an empty one."
         )
 
@@ -146,7 +139,7 @@ def restore(path: Path) -> dict:
                 if not member.name.startswith(FILES):
                     continue
                 name = _storage_name(member)
-                saved = default_storage.save(name, File(archive.extractfile(member)))
+                saved = storage.write(name, File(archive.extractfile(member)))
                 restored.append(saved)
                 if saved != name:
                     raise BackupError(f"could not restore {name} under its own name")
@@ -158,7 +151,7 @@ def restore(path: Path) -> dict:
                 out.write(archive.extractfile(DATABASE).read())
     except BaseException:
         for name in restored:  # leave the folder as empty as we found it
-            default_storage.delete(name)
+            storage.delete(name)
         raise
     os.replace(partial, db)
     key_file = Path(settings.DATA_DIR) / "secret_key"

@@ -1,18 +1,21 @@
-"""Receiving uploaded bytes: the size limit while streaming, SHA-256, content type, safe names."""
+"""Receiving uploaded bytes: the size limit while streaming, safe names.
 
-import hashlib
+The bytes are measured (size, SHA-256, type) on the way in by locker/storage.py's Measure.
+"""
+
 import logging
 import os
 import unicodedata
 
-import magic
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpResponse, JsonResponse
 
+from locker.storage import Measure
+from skylocker.error_views import is_api
+
 log = logging.getLogger(__name__)
 
-SNIFF_BYTES = 8192
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
 }
@@ -34,7 +37,7 @@ def refuse_chunked_bodies(get_response):
     def middleware(request):
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
-            if request.path.startswith("/api/"):
+            if is_api(request):
                 return JsonResponse({"detail": CHUNKED_REFUSED}, status=411)
             return HttpResponse(CHUNKED_REFUSED, status=411, content_type="text/plain")
         return get_response(request)
@@ -60,8 +63,7 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             super().new_file(*args, **kwargs)
         except OSError:
             self.storage_failed()
-        self.digest = hashlib.sha256()
-        self.head = b""
+        self.measure = Measure()
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -69,9 +71,7 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             self.file.close()  # a NamedTemporaryFile: closing it removes it
             self.request.upload_too_large = True
             raise StopUpload(connection_reset=False)
-        self.digest.update(raw_data)
-        if len(self.head) < SNIFF_BYTES:
-            self.head += raw_data[: SNIFF_BYTES - len(self.head)]
+        self.measure.add(raw_data)
         try:
             return super().receive_data_chunk(raw_data, start)
         except OSError:
@@ -86,10 +86,7 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
 
     def file_complete(self, file_size):
         uploaded = super().file_complete(file_size)
-        uploaded.sha256 = self.digest.hexdigest()
-        uploaded.sniffed_type = (
-            magic.from_buffer(self.head, mime=True) if self.head else "application/x-empty"
-        )
+        uploaded.measurement = self.measure.result()
         return uploaded
 
 
@@ -99,26 +96,6 @@ def upload_too_large(request) -> bool:
 
 def upload_storage_failed(request) -> bool:
     return getattr(request, "upload_storage_failed", False)
-
-
-def streamed_sha256(uploaded) -> str:
-    if digest := getattr(uploaded, "sha256", None):
-        return digest
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
-
-
-def sniff_content_type(uploaded) -> str:
-    if sniffed := getattr(uploaded, "sniffed_type", None):
-        return sniffed
-    uploaded.seek(0)
-    head = uploaded.read(SNIFF_BYTES)
-    uploaded.seek(0)
-    return magic.from_buffer(head, mime=True) if head else "application/x-empty"
 
 
 def clean_filename(name: str) -> str:

@@ -5,13 +5,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from locker import direct
-from locker.downloads import ContentUnavailable, download_response
+from locker.downloads import download_response
+from locker.errors import ContentUnavailable, StorageUnavailable
 from locker.forms import FileForm
-from locker.models import StorageUnavailable, StoredFile
+from locker.models import StoredFile
+from locker.page_errors import cannot_download, page_again
 from locker.uploads import upload_storage_failed, upload_too_large
 
 PAGE_SIZE = 50
@@ -23,11 +25,6 @@ SORTS = {
     "created_at": ["created_at"],
     "updated_at": ["updated_at"],
 }
-
-
-def get_file_for(user, pk) -> StoredFile:
-    """The file if this user may see it; 404 otherwise, so nobody learns what others keep."""
-    return get_object_or_404(StoredFile.objects.visible_to(user).select_related("owner"), pk=pk)
 
 
 def _ordering(sort: str) -> tuple[str, list[str]]:
@@ -80,14 +77,14 @@ def upload(request):
         too_large=upload_too_large(request),
     )
     if bound and upload_storage_failed(request):
-        return _storage_failed(request, "locker/upload.html", form, StorageUnavailable())
+        return page_again(request, StorageUnavailable(), "locker/upload.html", {"form": form})
     if request.method == "POST" and form.is_valid():
         try:
             stored = StoredFile.create_from_upload(
                 request.user, form.cleaned_data["file"], form.cleaned_data["description"]
             )
         except StorageUnavailable as exc:
-            return _storage_failed(request, "locker/upload.html", form, exc)
+            return page_again(request, exc, "locker/upload.html", {"form": form})
         messages.success(request, f"Uploaded {stored.name}.")
         return redirect("files")
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
@@ -109,19 +106,17 @@ def _uploaded_directly(request, pk: str):
 
 @login_required
 def download(request, pk):
-    stored = get_file_for(request.user, pk)
+    stored = StoredFile.objects.get_for(request.user, pk)
     try:
         return download_response(stored)
     except ContentUnavailable as exc:
-        return render(
-            request, "locker/unavailable.html", {"file": stored, "reason": exc.detail}, status=503
-        )
+        return cannot_download(request, exc, stored)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def replace(request, pk):
-    stored = get_file_for(request.user, pk)
+    stored = StoredFile.objects.get_for(request.user, pk)
     bound = request.method == "POST"
     form = FileForm(
         request.POST if bound else None,
@@ -130,41 +125,29 @@ def replace(request, pk):
         too_large=upload_too_large(request),
         file_required=False,
     )
+    page = {"form": form, "file": stored}
     if bound and upload_storage_failed(request):
-        return _storage_failed(
-            request, "locker/replace.html", form, StorageUnavailable(), file=stored
-        )
+        return page_again(request, StorageUnavailable(), "locker/replace.html", page)
     if request.method == "POST" and form.is_valid():
         try:
             stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
-        except StoredFile.DoesNotExist:
-            raise Http404 from None
         except StorageUnavailable as exc:
-            return _storage_failed(request, "locker/replace.html", form, exc, file=stored)
+            return page_again(request, exc, "locker/replace.html", page)
         messages.success(request, f"Replaced {stored.name}.")
         return redirect(_back(request))
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
-    return render(request, "locker/replace.html", {"form": form, "file": stored}, status=status)
+    return render(request, "locker/replace.html", page, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    stored = get_file_for(request.user, pk)
+    stored = StoredFile.objects.get_for(request.user, pk)
     if request.method == "POST":
-        try:
-            stored.delete_by(request.user)
-        except StoredFile.DoesNotExist:
-            raise Http404 from None
+        stored.delete_by(request.user)  # StoredFile.DoesNotExist: deleted meanwhile, a 404
         messages.success(request, f"Deleted {stored.name}.")
         return redirect(_back(request))
     return render(request, "locker/delete.html", {"file": stored})
-
-
-def _storage_failed(request, template, form, exc, **context):
-    """The form again with the reason; 503 so monitoring sees it too."""
-    messages.error(request, str(exc.detail))
-    return render(request, template, {"form": form, **context}, status=503)
 
 
 def _back(request) -> str:

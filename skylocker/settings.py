@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
+    "locker.page_errors.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "skylocker.urls"

@@ -9,7 +9,7 @@ what must hold is a clear 503, no row, an unchanged old row, and no upload temp 
 import pytest
 from django.urls import reverse
 
-from locker import direct
+from locker import storage
 from locker.models import ObjectRemoval, PendingUpload, StoredFile
 from tests.api.conftest import bearer_client
 from tests.conftest import free_port, temp_files, upload_file
@@ -131,13 +131,13 @@ def test_s3_failing_after_the_copy_is_503_and_the_copy_is_scheduled_for_removal(
     only picks the moment; the failure is the real one of a stopped server)."""
     ticket = start(alice_client)
     assert send(ticket).status_code == 204
-    measure = direct._measure
+    measure = storage.measure_object
 
-    def stop_then_measure(*args):
+    def stop_then_measure(*args, **kwargs):
         stop(moto_server)
-        return measure(*args)
+        return measure(*args, **kwargs)
 
-    monkeypatch.setattr(direct, "_measure", stop_then_measure)
+    monkeypatch.setattr(storage, "measure_object", stop_then_measure)
 
     response = finalize(alice_client, ticket)
 
