@@ -19,9 +19,10 @@ from api.serializers import (
     FileSerializer,
     FileUploadSerializer,
 )
+from locker import listing
 from locker.downloads import download_response
 from locker.errors import StorageUnavailable, TooLarge
-from locker.models import StoredFile
+from locker.models import StoredFile, StoredFileQuerySet
 from locker.uploads import upload_storage_failed, upload_too_large
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
@@ -49,15 +50,11 @@ class FileListView(generics.ListCreateAPIView):
     # contract's 400 for a missing or invalid file, not a 415.
     parser_classes = [MultiPartParser, JSONParser, FormParser]
 
-    def get_queryset(self):
+    def get_queryset(self) -> StoredFileQuerySet:
+        """The list contract of locker/listing.py, read from the API's parameter names."""
         query = FileListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        files = StoredFile.objects.visible_to(self.request.user).select_related("owner")
-        files = files.search(query.validated_data["search"])
-        if owner := query.validated_data.get("owner"):
-            files = files.filter(owner__username=owner)
-        ordering = query.validated_data["ordering"] or "-updated_at"
-        return files.order_by(ordering, ("-" if ordering.startswith("-") else "") + "pk")
+        return listing.files(self.request.user, query.validated_data)
 
     @extend_schema(
         parameters=[FileListQuerySerializer], responses={200: FileSerializer(many=True), **ERRORS}

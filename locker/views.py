@@ -1,3 +1,4 @@
+import dataclasses
 import uuid
 
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from locker import direct
+from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, StorageUnavailable
 from locker.forms import FileForm
@@ -16,52 +17,50 @@ from locker.models import StoredFile
 from locker.page_errors import cannot_download, page_again
 from locker.uploads import upload_storage_failed, upload_too_large
 
-PAGE_SIZE = 50
-SORTS = {
-    "name": ["name"],
-    "description": ["description"],
-    "size": ["size"],
-    "owner": ["owner__last_name", "owner__first_name", "owner__username"],
-    "created_at": ["created_at"],
-    "updated_at": ["updated_at"],
-}
+PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
 
 
-def _ordering(sort: str) -> tuple[str, list[str]]:
-    key = sort.removeprefix("-")
-    if key not in SORTS:
-        return "-updated_at", ["-updated_at", "-pk"]
-    sign = "-" if sort.startswith("-") else ""
-    return sort, [f"{sign}{field}" for field in SORTS[key]] + [f"{sign}pk"]
+def _table(request, view: str, **context):
+    """The list contract of locker/listing.py, read from the page's parameter names.
 
-
-def _table(request, files, **context):
-    query = request.GET.get("q", "")[:200]
-    sort, ordering = _ordering(request.GET.get("sort", ""))
-    files = files.search(query).select_related("owner").order_by(*ordering)
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": page, "files": page.object_list, "q": query, "sort": sort, **context}
+    Parameters that break it are named in a message (and the answer is 400), and the list is
+    shown as if they had not been given.
+    """
+    status = 200
+    try:
+        query = listing.parse_params(request.GET, PAGE_PARAMETERS)
+    except listing.InvalidListQuery as exc:
+        messages.error(request, exc.message)
+        query, status = exc.valid, 400
+    if view == "mine":
+        query = dataclasses.replace(query, owner=request.user.get_username())
+    files = listing.files(request.user, query)
+    page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "files": page.object_list,
+        "q": request.GET.get("q", "") if status == 200 else query.search,
+        "sort": query.sort,
+        "owner": query.owner if view == "all" else "",
+        "view": view,
+        **context,
+    }
+    return render(request, "locker/files.html", context, status=status)
 
 
 @login_required
 def my_files(request):
-    files = StoredFile.objects.visible_to(request.user).filter(owner=request.user)
-    return render(request, "locker/files.html", _table(request, files, view="mine"))
+    return _table(request, "mine")
 
 
 @login_required
 def all_files(request):
     if not request.user.is_staff:
         raise Http404
-    files = StoredFile.objects.visible_to(request.user)
-    owner = request.GET.get("owner", "")
-    if owner.isdigit():
-        files = files.filter(owner_id=int(owner))
     owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
         "last_name", "first_name", "username"
     )
-    context = _table(request, files, view="all", owners=owners, owner=owner)
-    return render(request, "locker/files.html", context)
+    return _table(request, "all", owners=owners)
 
 
 @login_required
