@@ -56,7 +56,7 @@ e2e: install
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e $(PYTEST_ARGS)
 
-# Deploy check with production settings, ruff, bandit (see bin/gates).
+# Deploy check with production settings, ruff, mypy, bandit (see bin/gates).
 gates: install
 	bin/gates
 

@@ -6,10 +6,14 @@ The bytes are measured (size, SHA-256, type) on the way in by locker/storage.py'
 import logging
 import os
 import unicodedata
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 
 from locker.storage import Measure
 from skylocker.error_views import is_api
@@ -27,14 +31,16 @@ CHUNKED_REFUSED = (
 )
 
 
-def refuse_chunked_bodies(get_response):
+def refuse_chunked_bodies(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
     """Middleware: a body without Content-Length (chunked) would reach Django empty.
 
     Django reads a request body only as far as its Content-Length, so a chunked upload would be
     refused as "no file chosen". 411 says what is really wrong.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponseBase:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
             if is_api(request):
@@ -54,22 +60,22 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     The digest and the first bytes (for the content type) are taken on the way through.
     """
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         try:
             super().new_file(*args, **kwargs)
         except OSError:
             self.storage_failed()
         self.measure = Measure()
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.MAX_UPLOAD_BYTES:
             self.file.close()  # a NamedTemporaryFile: closing it removes it
-            self.request.upload_too_large = True
+            self.request.upload_too_large = True  # type: ignore[union-attr]  # read by the views
             raise StopUpload(connection_reset=False)
         self.measure.add(raw_data)
         try:
@@ -78,23 +84,23 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             self.file.close()
             self.storage_failed()
 
-    def storage_failed(self):
+    def storage_failed(self) -> NoReturn:
         """The temp folder is gone or full: stop reading, as for an over-size file."""
         log.exception("Could not write an upload's temp file in %s", settings.FILE_UPLOAD_TEMP_DIR)
-        self.request.upload_storage_failed = True
+        self.request.upload_storage_failed = True  # type: ignore[union-attr]  # read by the views
         raise StopUpload(connection_reset=False)
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
-        uploaded.measurement = self.measure.result()
+        uploaded.measurement = self.measure.result()  # type: ignore[union-attr]  # read by storage
         return uploaded
 
 
-def upload_too_large(request) -> bool:
+def upload_too_large(request: HttpRequest) -> bool:
     return getattr(request, "upload_too_large", False)
 
 
-def upload_storage_failed(request) -> bool:
+def upload_storage_failed(request: HttpRequest) -> bool:
     return getattr(request, "upload_storage_failed", False)
 
 

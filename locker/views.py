@@ -1,11 +1,14 @@
 import dataclasses
 import uuid
+from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +23,7 @@ from locker.uploads import upload_storage_failed, upload_too_large
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
 
 
-def _table(request, view: str, **context):
+def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     """The list contract of locker/listing.py, read from the page's parameter names.
 
     Parameters that break it are named in a message (and the answer is 400), and the list is
@@ -49,12 +52,12 @@ def _table(request, view: str, **context):
 
 
 @login_required
-def my_files(request):
+def my_files(request: HttpRequest) -> HttpResponse:
     return _table(request, "mine")
 
 
 @login_required
-def all_files(request):
+def all_files(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404
     owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
@@ -65,7 +68,7 @@ def all_files(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and "uploaded" in request.GET:
         return _uploaded_directly(request, request.GET["uploaded"])
     # A POST stays a bound form even when the size limit stopped the body before any field arrived.
@@ -92,7 +95,7 @@ def upload(request):
     return render(request, "locker/upload.html", context, status=status)
 
 
-def _uploaded_directly(request, pk: str):
+def _uploaded_directly(request: HttpRequest, pk: str) -> HttpResponse:
     """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
     try:
         uploaded = StoredFile.objects.visible_to(request.user).filter(pk=uuid.UUID(pk)).first()
@@ -104,7 +107,7 @@ def _uploaded_directly(request, pk: str):
 
 
 @login_required
-def download(request, pk):
+def download(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     stored = StoredFile.objects.get_for(request.user, pk)
     try:
         return download_response(stored)
@@ -114,7 +117,7 @@ def download(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def replace(request, pk):
+def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     bound = request.method == "POST"
     form = FileForm(
@@ -140,7 +143,7 @@ def replace(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request, pk):
+def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     if request.method == "POST":
         stored.delete_by(request.user)  # StoredFile.DoesNotExist: deleted meanwhile, a 404
@@ -149,9 +152,9 @@ def delete(request, pk):
     return render(request, "locker/delete.html", {"file": stored})
 
 
-def _back(request) -> str:
+def _back(request: HttpRequest) -> str:
     return "all-files" if request.POST.get("back") == "all" and request.user.is_staff else "files"
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("files" if request.user.is_authenticated else "login")
