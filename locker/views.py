@@ -1,5 +1,4 @@
 import dataclasses
-import uuid
 from typing import Any
 from uuid import UUID
 
@@ -98,7 +97,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _uploaded_directly(request: HttpRequest, pk: str) -> HttpResponse:
     """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
     try:
-        uploaded = StoredFile.objects.visible_to(request.user).filter(pk=uuid.UUID(pk)).first()
+        uploaded = StoredFile.objects.visible_to(request.user).filter(pk=UUID(pk)).first()
     except ValueError:
         uploaded = None
     if uploaded is not None:
