@@ -60,7 +60,9 @@ class FileListView(generics.ListCreateAPIView):
         return listing.files(self.request.user, query.validated_data)
 
     @extend_schema(
-        parameters=[FileListQuerySerializer], responses={200: FileSerializer(many=True), **ERRORS}
+        parameters=[FileListQuerySerializer],
+        responses={200: FileSerializer(many=True), **ERRORS},
+        description=listing.__doc__,  # the contract, written once
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
