@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load without loss: many API clients upload, list, download, replace and delete at once.
 
-Starts a real Skylocker (bin/serve: gunicorn and the worker) on a free port with a fresh data
+Starts a real Skylocker (bin/serve: the web server and the worker) on a free port with a fresh data
 folder, runs N clients for S seconds, then proves nothing was lost: every surviving file
 downloads with the SHA-256 its client recorded, each client's list matches what it kept,
 every deletion's alert was delivered, and `manage.py reconcile --verify --grace 0` is clean.
@@ -208,7 +208,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--web-concurrency", default="2", help="gunicorn workers (bin/serve)")
+    parser.add_argument("--web-concurrency", default="2", help="web server processes (bin/serve)")
     args = parser.parse_args()
 
     data, port, env = fresh_install("soak", SKYLOCKER_ADMIN_EMAILS="ops@skylocker.example",
