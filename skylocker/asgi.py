@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import json
 import sys
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -19,12 +21,20 @@ from skylocker.bodies import (
     BodyStalled,
     BodyTooLarge,
     ClientGone,
+    Receive,
+    Scope,
     body_limit,
     declared_length,
     has_header,
     receive_body,
 )
 from skylocker.wsgi import application as wsgi_application
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+
+Send = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+Message = dict[str, Any]
 
 # How long a refused request's remaining body is read and dropped before the connection closes.
 LINGER = 2
@@ -45,7 +55,7 @@ def refusal_text(status: int) -> str:
     )
 
 
-async def refuse(scope, receive, send, status: int) -> None:
+async def refuse(scope: Scope, receive: Receive, send: Send, status: int) -> None:
     """Answer without reading the body, then close: the client is told why at once."""
     text = refusal_text(status)
     if scope["path"].startswith("/api/"):
@@ -68,7 +78,7 @@ async def refuse(scope, receive, send, status: int) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-def build_environ(scope, body) -> dict:
+def build_environ(scope: Scope, body: IO[bytes]) -> dict[str, Any]:
     """PEP 3333's environ from the ASGI scope: the path as raw bytes, headers as HTTP_*."""
     server, port = scope.get("server") or ("localhost", 80)
     environ = {
@@ -102,14 +112,14 @@ def build_environ(scope, body) -> dict:
 class FileWrapper:
     """`wsgi.file_wrapper`: a download read in large blocks instead of Django's 4 KiB ones."""
 
-    def __init__(self, filelike, block_size=FILE_BLOCK):
+    def __init__(self, filelike: IO[bytes], block_size: int = FILE_BLOCK):
         self.filelike = filelike
 
-    def __iter__(self):
+    def __iter__(self) -> Iterable[bytes]:
         while block := self.filelike.read(FILE_BLOCK):
             yield block
 
-    def close(self):
+    def close(self) -> None:
         self.filelike.close()
 
 
@@ -122,26 +132,36 @@ class Response:
     on that thread too: Django closes the request's database connections there.
     """
 
-    def __init__(self, loop, send, client_gone: asyncio.Event, *, close: bool):
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        send: Send,
+        client_gone: asyncio.Event,
+        *,
+        close: bool,
+    ):
         self.loop = loop
         self.send = send
         self.client_gone = client_gone
         self.close = close
-        self.start = None
+        self.start: Message = {}
 
-    def start_response(self, status, headers, exc_info=None):
-        headers = [(k.lower().encode("latin1"), v.encode("latin1")) for k, v in headers]
+    def start_response(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> None:
+        raw = [(k.lower().encode("latin1"), v.encode("latin1")) for k, v in headers]
         if self.close:
-            headers.append((b"connection", b"close"))
+            raw.append((b"connection", b"close"))
         self.start = {
             "type": "http.response.start",
             "status": int(status.split(" ", 1)[0]),
-            "headers": headers,
+            "headers": raw,
         }
 
-    def run(self, environ) -> list[dict] | None:
+    def run(self, environ: dict[str, Any]) -> list[Message] | None:
         """The messages to send, or None once this thread has sent them itself."""
-        chunks = wsgi_application(environ, self.start_response)
+        # Django's handler never calls the write() that PEP 3333's start_response returns.
+        chunks = wsgi_application(environ, cast("StartResponse", self.start_response))
         try:
             iterator = iter(chunks)
             first = next(iterator, b"")
@@ -159,7 +179,7 @@ class Response:
             if hasattr(chunks, "close"):
                 chunks.close()
 
-    def hand_over(self, message):
+    def hand_over(self, message: Message) -> None:
         if self.client_gone.is_set():
             raise ClientGone()
         asyncio.run_coroutine_threadsafe(self.send(message), self.loop).result()
@@ -169,7 +189,7 @@ class Application:
     def __init__(self, threads: int):
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="web")
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self.lifespan(receive, send)
             return
@@ -192,7 +212,7 @@ class Application:
         finally:
             body.close()
 
-    async def respond(self, scope, receive, send, body):
+    async def respond(self, scope: Scope, receive: Receive, send: Send, body: IO[bytes]) -> None:
         loop = asyncio.get_running_loop()
         client_gone = asyncio.Event()
         watcher = loop.create_task(self.watch_disconnect(receive, client_gone))
@@ -210,12 +230,12 @@ class Application:
             await send(message)
 
     @staticmethod
-    async def watch_disconnect(receive, client_gone):
+    async def watch_disconnect(receive: Receive, client_gone: asyncio.Event) -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
         client_gone.set()
 
-    async def lifespan(self, receive, send):
+    async def lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":

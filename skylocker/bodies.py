@@ -9,6 +9,8 @@ without a single byte.
 
 import asyncio
 import tempfile
+from collections.abc import Awaitable, Callable
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -20,6 +22,10 @@ IN_MEMORY_BYTES = 64 * 1024
 # token, a description of at most 255 characters): the upload handler counts the file's bytes
 # exactly and answers for bodies near the limit; this layer refuses only what cannot fit.
 FORM_ALLOWANCE = 64 * 1024
+
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class BodyTooLarge(Exception):
@@ -38,7 +44,7 @@ def body_limit() -> int:
     return settings.MAX_UPLOAD_BYTES + FORM_ALLOWANCE
 
 
-def declared_length(scope) -> int | None:
+def declared_length(scope: Scope) -> int | None:
     """The Content-Length header as a number; None when absent (a chunked body, or none)."""
     for name, value in scope["headers"]:
         if name == b"content-length":
@@ -46,11 +52,11 @@ def declared_length(scope) -> int | None:
     return None
 
 
-def has_header(scope, name: bytes) -> bool:
+def has_header(scope: Scope, name: bytes) -> bool:
     return any(header == name for header, _ in scope["headers"])
 
 
-async def receive_body(scope, receive, *, limit: int, timeout: float):
+async def receive_body(scope: Scope, receive: Receive, *, limit: int, timeout: float) -> IO[bytes]:
     """The whole body as a file positioned at its start; it is the caller's to close.
 
     Only a body with a Content-Length is read: Skylocker refuses chunked bodies (the app's

@@ -5,6 +5,7 @@ tests over HTTP (tests/live.py) and the AWS instances run.
 """
 
 import argparse
+import asyncio
 
 import uvicorn
 from django.conf import settings
@@ -19,40 +20,40 @@ class HttpProtocol(HttpToolsProtocol):
     BODY_TIMEOUT seconds in all from their first byte (or from the connection, if none comes).
     """
 
-    header_timer = None
+    header_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport):
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.await_headers()
 
-    def on_message_begin(self):
+    def on_message_begin(self) -> None:
         super().on_message_begin()
         if self.header_timer is None:
             self.await_headers()
 
-    def on_headers_complete(self):
+    def on_headers_complete(self) -> None:
         self.stop_waiting()
         super().on_headers_complete()
 
-    def connection_lost(self, exc):
+    def connection_lost(self, exc: Exception | None) -> None:
         self.stop_waiting()
         super().connection_lost(exc)
 
-    def await_headers(self):
+    def await_headers(self) -> None:
         self.header_timer = self.loop.call_later(settings.BODY_TIMEOUT, self.headers_stalled)
 
-    def stop_waiting(self):
+    def stop_waiting(self) -> None:
         if self.header_timer is not None:
             self.header_timer.cancel()
             self.header_timer = None
 
-    def headers_stalled(self):
+    def headers_stalled(self) -> None:
         self.header_timer = None
         if not self.transport.is_closing():
             self.transport.close()
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -72,6 +73,9 @@ def main(argv=None):
         timeout_keep_alive=5,
         # A stop lets requests in flight finish, for at most this long (gunicorn's default).
         timeout_graceful_shutdown=30,
+        # The parent kills a web process that misses a health ping for this long; a busy machine
+        # must not make it cut off the requests in flight (uvicorn's default is 5 s).
+        timeout_worker_healthcheck=30,
     )
 
 
