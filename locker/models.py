@@ -47,6 +47,9 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
         return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
 
 
+LIST_KEYS = ["name", "description", "size", "created_at", "updated_at"]
+
+
 class StoredFile(models.Model):
     # Opaque ids: nobody learns how many files exist or guesses the next one.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -68,7 +71,17 @@ class StoredFile(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        # Every order the list contract offers (locker/listing.py, ties by id), over everyone's
+        # files (staff) and over one owner's (their own list, the owner filter): a page is read
+        # from an index, never sorted from the whole table. Sorting by owner goes through the
+        # users table and has none.
+        indexes = [
+            *(models.Index(fields=[key, "id"], name=f"locker_file_{key}") for key in LIST_KEYS),
+            *(
+                models.Index(fields=["owner", key, "id"], name=f"locker_owner_{key}")
+                for key in LIST_KEYS
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
