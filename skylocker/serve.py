@@ -73,9 +73,10 @@ def main(argv: list[str] | None = None) -> None:
         timeout_keep_alive=5,
         # A stop lets requests in flight finish, for at most this long (gunicorn's default).
         timeout_graceful_shutdown=30,
-        # The parent kills a web process that misses a health ping for this long; a busy machine
-        # must not make it cut off the requests in flight (uvicorn's default is 5 s).
-        timeout_worker_healthcheck=30,
+        # The parent kills a web process that misses a health ping for this long (uvicorn's
+        # default is 5 s): long enough that a busy machine does not cut off requests in flight,
+        # short enough that a stop, which waits for the pings under way, stays prompt.
+        timeout_worker_healthcheck=10,
     )
 
 
