@@ -27,6 +27,7 @@ from locker.downloads import ACTIVE_TYPES, content_disposition
 from locker.models import ObjectRemoval, PendingUpload, StorageUnavailable, StoredFile
 from locker.remote import object_key, s3_storage
 from locker.uploads import SNIFF_BYTES, clean_filename
+from skylocker.s3_origin import upload_client
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def start(owner, name: str, description: str = "") -> tuple[PendingUpload, dict]
         description=description,
         expires_at=timezone.now() + UPLOAD_URL_TTL,
     )
-    post = client.generate_presigned_post(
+    post = upload_client(client).generate_presigned_post(
         Bucket=bucket,
         Key=object_key(storage, pending.key),
         Fields=dict(UPLOAD_FIELDS),

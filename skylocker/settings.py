@@ -139,6 +139,19 @@ elif _engine == "django.db.backends.mysql":
 
     pymysql.install_as_MySQLdb()
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4", "isolation_level": "read committed"}
+# TLS to the database, its certificate checked against this CA bundle (and its host name).
+DB_CA_FILE = os.environ.get("SKYLOCKER_DB_CA_FILE", "")
+if DB_CA_FILE:
+    if not Path(DB_CA_FILE).is_file():
+        raise ImproperlyConfigured(f"SKYLOCKER_DB_CA_FILE={DB_CA_FILE} is not a file.")
+    if _engine == "django.db.backends.mysql":
+        DATABASES["default"]["OPTIONS"]["ssl"] = {"ca": DB_CA_FILE, "check_hostname": True}
+    elif _engine == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"sslmode": "verify-full", "sslrootcert": DB_CA_FILE}
+        )
+    else:
+        raise ImproperlyConfigured("SKYLOCKER_DB_CA_FILE needs a MySQL or PostgreSQL DATABASE_URL.")
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -222,17 +235,27 @@ if S3_BUCKET:
             "querystring_expire": DOWNLOAD_URL_TTL,
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"},
-            # S3Storage has no acceleration option of its own: it goes in botocore's Config.
+            # The servers' own S3 calls use the regional endpoint (Transfer Acceleration would
+            # only add cost there): acceleration is for the browsers' uploads, S3_UPLOAD_CONFIG.
             "client_config": BotoConfig(
                 signature_version="s3v4",
                 s3={
                     "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
-                    "use_accelerate_endpoint": S3_ACCELERATE,
+                    "use_accelerate_endpoint": False,
                 },
             ),
         },
     }
+    # The client that signs the presigned POSTs browsers upload to (locker/direct.py).
+    S3_UPLOAD_CONFIG = BotoConfig(
+        signature_version="s3v4",
+        s3={
+            "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
+            "use_accelerate_endpoint": S3_ACCELERATE,
+        },
+    )
 else:
+    S3_UPLOAD_CONFIG = None
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": DATA_DIR / "files", "base_url": None},
@@ -303,7 +326,7 @@ SESSION_COOKIE_HTTPONLY = True
 # names the bucket's upload origin (and nothing else besides 'self').
 S3_UPLOAD_ORIGIN = (
     presigned_post_origin(
-        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, _default_storage["OPTIONS"]["client_config"]
+        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, S3_UPLOAD_CONFIG
     )
     if S3_BUCKET
     else ""
