@@ -21,9 +21,18 @@ STACKS = ("Skylocker-Certificate", "Skylocker-DrFiles", "Skylocker-Primary", "Sk
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = build_app(outdir=str(outdir))
+    # The committed cdk.json holds placeholders (example.com, a placeholder image): the checks
+    # synthesize them as `make synth` does.
+    app = build_app(outdir=str(outdir), context={"skylocker:checkOnly": True})
     assembly = app.synth()
     return app, assembly, outdir
+
+
+def synth_with(outdir: Path, context: dict) -> dict[str, dict]:
+    """Another synthesis with some context changed (the placeholders still allowed): each
+    stack's template as plain JSON."""
+    build_app(outdir=str(outdir), context={"skylocker:checkOnly": True, **context}).synth()
+    return {name: json.loads((outdir / f"{name}.template.json").read_text()) for name in STACKS}
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +103,9 @@ def flatten(value) -> str:
             return flatten(value["Fn::Sub"])
         return "{" + ", ".join(f'"{k}": "{flatten(v)}"' for k, v in sorted(value.items())) + "}"
     return str(value)
+
+
+def user_data(primary_raw) -> str:
+    """The app servers' boot script, as one string."""
+    _, template = only(primary_raw, "AWS::EC2::LaunchTemplate")
+    return flatten(template["Properties"]["LaunchTemplateData"]["UserData"])
