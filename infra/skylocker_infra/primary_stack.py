@@ -759,6 +759,34 @@ class PrimaryStack(Stack):
             ),
         )
         self._add_boot_script(user_data, role, servers)
+        # Auto Scaling publishes its notifications as its service-linked role, which must be
+        # able to use the topic's key. Named by condition, not as principal: the role exists
+        # only once the account has used Auto Scaling, and a key policy naming a missing
+        # principal would fail the deploy.
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AutoScalingNotifications",
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={
+                    "ArnEquals": {
+                        "aws:PrincipalArn": f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/"
+                        "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+                    },
+                    "StringEquals": {"kms:CallerAccount": Aws.ACCOUNT_ID},
+                },
+            )
+        )
+        checkov_skip(
+            self.key,
+            (
+                "CKV_AWS_33",
+                "The one wildcard principal is narrowed by condition to this account's Auto "
+                "Scaling service-linked role (aws:PrincipalArn), which may not exist yet when the "
+                "key is created.",
+            ),
+        )
         servers.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=60)
         self.database.connections.allow_default_port_from(servers, "Skylocker app servers")
 

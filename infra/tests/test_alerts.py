@@ -158,3 +158,24 @@ def test_cloudwatch_may_use_the_topic_key(primary_raw):
         and "kms:Decrypt" in s["Action"]
         for s in statements
     )
+
+
+def test_server_launches_and_terminations_are_notified_and_may_use_the_topic_key(primary_raw):
+    topic_id, topic = only(primary_raw, "AWS::SNS::Topic")
+    _, group = only(primary_raw, "AWS::AutoScaling::AutoScalingGroup")
+    (notification,) = group["Properties"]["NotificationConfigurations"]
+    assert notification["TopicARN"] == {"Ref": topic_id}
+    assert {
+        "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+        "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+    } <= set(notification["NotificationTypes"])
+    key = primary_raw["Resources"][topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]]
+    (statement,) = [
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AutoScalingNotifications"
+    ]
+    assert flatten(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]).endswith(
+        ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
+    assert "kms:GenerateDataKey*" in statement["Action"]
