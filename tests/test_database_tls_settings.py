@@ -5,7 +5,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+INFRA_BUNDLE = (
+    Path(__file__).resolve().parent.parent / "infra/skylocker_infra/instance/rds-ca-bundle.pem"
+)
 PRINT_OPTIONS = (
     "import django, json; from django.conf import settings; django.setup(); "
     "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
@@ -74,3 +78,39 @@ def test_without_the_variable_nothing_changes(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "ssl" not in json.loads(result.stdout)
+
+
+CONNECT = (
+    "import django; django.setup(); from django.db import connection; "
+    "connection.ensure_connection(); print('connected')"
+)
+
+
+def connect(tmp_path, url: str, **env) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skylocker.settings",
+        "SKYLOCKER_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": url,
+        **env,
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter and fixed code
+        [sys.executable, "-c", CONNECT], env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_server_without_tls_is_refused_rather_than_spoken_to_in_plaintext(tmp_path):
+    # The machine's own MariaDB and PostgreSQL (see CONTRIBUTING) offer no TLS: with the CA
+    # bundle set, the app must refuse them, while the same URL without it connects.
+    ca = str(INFRA_BUNDLE)
+    for url, refusal in (
+        ("mysql://root@127.0.0.1:3306/mysql", "SSL is required but the server doesn't support it"),
+        ("postgres://postgres@127.0.0.1:5432/postgres", "server does not support SSL"),
+    ):
+        plain = connect(tmp_path, url)
+        assert plain.stdout.strip() == "connected", plain.stderr
+
+        verified = connect(tmp_path, url, SKYLOCKER_DB_CA_FILE=ca)
+
+        assert verified.returncode != 0
+        assert refusal in verified.stderr, verified.stderr[-2000:]
