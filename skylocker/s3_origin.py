@@ -1,10 +1,13 @@
 """The origin of the bucket's upload URL: the Upload page's CSP must let the browser reach it."""
 
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 
-def presigned_post_origin(bucket: str, region: str, endpoint_url: str, config) -> str:
+def presigned_post_origin(
+    bucket: str, region: str, endpoint_url: str, config: Any
+) -> str:
     """scheme://host[:port] of the URL boto3's generate_presigned_post hands out for `bucket`.
 
     Asked of boto3 itself, with the storage's region, endpoint and client config, so path style
@@ -32,7 +35,7 @@ def presigned_post_origin(bucket: str, region: str, endpoint_url: str, config) -
     return f"{url.scheme}://{url.netloc}"
 
 
-def upload_client(server_client):
+def upload_client(server_client: Any) -> Any:
     """The S3 client that signs the browsers' direct uploads (presigned POSTs).
 
     With SKYLOCKER_S3_ACCELERATE=1, a client of its own on the Transfer Acceleration endpoint:
@@ -47,7 +50,7 @@ def upload_client(server_client):
 
 
 @cache
-def _accelerated_client(region: str):
+def _accelerated_client(region: str) -> Any:
     import boto3
     from django.conf import settings
 

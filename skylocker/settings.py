@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
+    "locker.page_errors.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "skylocker.urls"
@@ -139,6 +142,8 @@ elif _engine == "django.db.backends.mysql":
 
     pymysql.install_as_MySQLdb()
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4", "isolation_level": "read committed"}
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+
 # TLS to the database, its certificate checked against this CA bundle (and its host name).
 DB_CA_FILE = os.environ.get("SKYLOCKER_DB_CA_FILE", "")
 if DB_CA_FILE:
@@ -152,7 +157,6 @@ if DB_CA_FILE:
         )
     else:
         raise ImproperlyConfigured("SKYLOCKER_DB_CA_FILE needs a MySQL or PostgreSQL DATABASE_URL.")
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -220,40 +224,54 @@ if S3_ACCELERATE and S3_ENDPOINT_URL:
         "Transfer Acceleration exists only on AWS's own endpoint."
     )
 
-if S3_BUCKET:
+
+def s3_client_config(*, endpoint_url: str = "", accelerate: bool = False) -> Any:
+    """botocore's Config for Skylocker's S3 clients (path style on a custom endpoint)."""
     from botocore.config import Config as BotoConfig
 
-    _default_storage = {
-        # django-storages' S3Storage, storing each object as an attachment with its file's name.
-        "BACKEND": "locker.remote.SkylockerS3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "region_name": AWS_REGION,
-            "endpoint_url": S3_ENDPOINT_URL or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": DOWNLOAD_URL_TTL,
-            "file_overwrite": False,
-            "object_parameters": {"ServerSideEncryption": "AES256"},
-            # The servers' own S3 calls use the regional endpoint (Transfer Acceleration would
-            # only add cost there): acceleration is for the browsers' uploads, S3_UPLOAD_CONFIG.
-            "client_config": BotoConfig(
-                signature_version="s3v4",
-                s3={
-                    "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
-                    "use_accelerate_endpoint": False,
-                },
-            ),
-        },
-    }
-    # The client that signs the presigned POSTs browsers upload to (locker/direct.py).
-    S3_UPLOAD_CONFIG = BotoConfig(
+    return BotoConfig(
         signature_version="s3v4",
         s3={
-            "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
-            "use_accelerate_endpoint": S3_ACCELERATE,
+            "addressing_style": "path" if endpoint_url else "auto",
+            "use_accelerate_endpoint": accelerate,
         },
     )
+
+
+def s3_storage_settings(
+    bucket: str,
+    *,
+    region: str,
+    endpoint_url: str = "",
+    url_ttl: int = 300,
+) -> dict:
+    """STORAGES["default"] on S3: django-storages' S3Storage, storing each object encrypted and
+    as an attachment with its file's name (locker/remote.py). The tests build theirs here too.
+
+    The servers' own S3 calls use the regional endpoint (Transfer Acceleration would only add
+    cost there): acceleration is for the browsers' uploads, S3_UPLOAD_CONFIG."""
+    return {
+        "BACKEND": "locker.remote.SkylockerS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "region_name": region,
+            "endpoint_url": endpoint_url or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_ttl,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+            "client_config": s3_client_config(endpoint_url=endpoint_url),
+        },
+    }
+
+
+if S3_BUCKET:
+    _default_storage = s3_storage_settings(
+        S3_BUCKET, region=AWS_REGION, endpoint_url=S3_ENDPOINT_URL, url_ttl=DOWNLOAD_URL_TTL
+    )
+    # The client that signs the presigned POSTs browsers upload to (locker/direct.py).
+    S3_UPLOAD_CONFIG = s3_client_config(endpoint_url=S3_ENDPOINT_URL, accelerate=S3_ACCELERATE)
 else:
     S3_UPLOAD_CONFIG = None
     _default_storage = {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.moto import Topic, aws_client, moto_url, unique  # noqa: F401 - moto_url is a fixture
+from tests.moto import Topic, aws_client, unique
 
 pytestmark = pytest.mark.s3
 
@@ -26,7 +26,7 @@ def delete_alert():
 
 
 @pytest.fixture
-def topic(moto_url, monkeypatch):  # noqa: F811
+def topic(moto_url, monkeypatch):
     topic = Topic(moto_url, unique("skylocker-deletions"))
     monkeypatch.setenv("TOPIC_ARN", topic.arn)
     return topic
@@ -215,7 +215,7 @@ def test_deletions_made_by_the_app_servers_are_left_to_the_apps_own_alert(
 
 
 @pytest.fixture
-def digest_queue(moto_url, monkeypatch):  # noqa: F811
+def digest_queue(moto_url, monkeypatch):
     sqs = aws_client("sqs", moto_url)
     url = sqs.create_queue(QueueName=unique("skylocker-lifecycle-digest"))["QueueUrl"]
     monkeypatch.setenv("DIGEST_QUEUE_URL", url)

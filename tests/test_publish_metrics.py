@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from locker.models import AlertDelivery, DeletionAlert, ObjectRemoval
-from tests.moto import aws_client, moto_url, unique  # noqa: F401 - moto_url is a fixture
+from tests.moto import aws_client, unique
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
 
 
 @pytest.fixture
-def cloudwatch(moto_url, monkeypatch):  # noqa: F811
+def cloudwatch(moto_url, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH", moto_url)
     return aws_client("cloudwatch", moto_url)
 

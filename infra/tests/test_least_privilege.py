@@ -1,6 +1,8 @@
 """The app servers' role: its own configuration, its own objects, never the versions or the
 bucket's protections."""
 
+import re
+
 from conftest import INFRA_DIR, flatten, only, resources
 
 from skylocker_infra.primary_stack import APP_PREFIXES
@@ -82,10 +84,11 @@ def test_object_permissions_cover_the_apps_prefixes_only(primary_raw):
 
 
 def test_the_prefixes_are_the_ones_the_app_writes():
-    locker = INFRA_DIR.parent / "locker"
-    assert 'return f"u/{instance.owner_id}/' in (locker / "models.py").read_text()
-    assert 'key=f"incoming/{owner.pk}/' in (locker / "direct.py").read_text()
-    assert APP_PREFIXES == ("u/", "incoming/")
+    # locker/storage.py names every object the app writes.
+    names = (INFRA_DIR.parent / "locker/storage.py").read_text()
+    assert 'return f"u/{owner_id}/' in names
+    assert 'return f"incoming/{owner_id}/' in names
+    assert set(re.findall(r'return f"([a-z]+/)\{', names)) == set(APP_PREFIXES)
 
 
 def test_parameters_are_read_under_the_apps_path_only(primary_raw):

@@ -5,9 +5,11 @@ stack's alarms watch both (a growing backlog means SMTP/SNS or S3 keeps refusing
 Every server publishes the same database-wide counts: the alarms read their maximum.
 """
 
+from typing import Any
+
 import boto3
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from locker.models import AlertDelivery, ObjectRemoval
 
@@ -24,12 +26,12 @@ def backlog() -> dict[str, int]:
 class Command(BaseCommand):
     help = "Publish the undelivered alerts and pending object removals to CloudWatch."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--namespace", default=NAMESPACE, help=f"CloudWatch namespace (default {NAMESPACE})"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         counts = backlog()
         boto3.client("cloudwatch", region_name=settings.AWS_REGION).put_metric_data(
             Namespace=options["namespace"],
