@@ -16,7 +16,7 @@ BACKUP_RETENTION_DAYS = 14
 REPLICA_LAG_ALARM_SECONDS = 300
 LOG_EXPORTS = ("error", "slowquery")
 # The CA the database's server certificate is issued by; the app servers check it against
-# instance/rds-ca-bundle.pem (SKYLOCKER_DB_CA_FILE).
+# AWS's RDS CA bundle, fetched by `make -C infra rds-ca` (SKYLOCKER_DB_CA_FILE).
 CA = rds.CaCertificate.RDS_CA_RSA2048_G1
 # Storage autoscaling up to this many times the allocated size, on the primary and the replica.
 STORAGE_GROWTH = 5

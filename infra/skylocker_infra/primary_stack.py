@@ -531,7 +531,7 @@ class PrimaryStack(Stack):
         settings = self.settings
         wheelhouse = s3_assets.Asset(self, "AppWheelhouse", path=str(settings.wheelhouse))
         ca_bundle = s3_assets.Asset(
-            self, "DatabaseCaBundle", path=str(INSTANCE_DIR / "rds-ca-bundle.pem")
+            self, "DatabaseCaBundle", path=str(settings.db_ca_bundle)
         )
         for asset in (wheelhouse, ca_bundle):
             asset.grant_read(role)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
 PLACEHOLDER_ZONE_ID = re.compile(r"^Z0123456789")
 AMI_ID = re.compile(r"^ami-[0-9a-f]{8}([0-9a-f]{9})?$")
 PLACEHOLDER_AMI = "ami-0123456789abcdef0"
+# What offline checks ship where the RDS CA bundle would be: no certificate at all, so a server
+# booted with it could never trust a database. Only synthesis with skylocker:checkOnly uses it.
+CA_STANDIN = "# No RDS CA bundle: run `make -C infra rds-ca` before a deploy.\n"
 
 
 def load_context_file() -> dict:
@@ -65,6 +69,9 @@ class Settings:
     wheelhouse: Path
     wheel: Path
     lambda_dir: Path
+    # The CA bundle the app checks the database's certificate with: AWS's own, fetched by
+    # `make -C infra rds-ca` into build/ (never committed: a trust anchor must come from AWS).
+    db_ca_bundle: Path
 
     @classmethod
     def from_node(cls, node: Node) -> Settings:
@@ -113,6 +120,7 @@ class Settings:
             wheelhouse=INFRA_DIR / get("wheelDir"),
             wheel=find_wheel(INFRA_DIR / get("wheelDir")),
             lambda_dir=(INFRA_DIR / get("lambdaDir")).resolve(),
+            db_ca_bundle=ca_bundle_or_standin(INFRA_DIR / get("dbCaBundle"), flag("checkOnly")),
         )
         settings.check()
         return settings
@@ -130,6 +138,7 @@ class Settings:
             raise ValueError(f"{self.app_ami!r} is not an AMI id (ami-0123456789abcdef0)")
         if not self.check_only:
             self.refuse_placeholders()
+            check_ca_bundle(self.db_ca_bundle, (self.primary_region, self.dr_region))
         if self.downloads_key_generation < 1:
             raise ValueError("skylocker:downloadsKeyGeneration counts from 1")
         if not (self.lambda_dir / "delete_alert.py").is_file():
@@ -164,6 +173,40 @@ class Settings:
             raise ValueError(
                 f"{self.app_ami} is the placeholder image: set skylocker:appAmis to the "
                 f"Amazon Linux 2023 image of {self.primary_region} you tested"
+            )
+
+
+def ca_bundle_or_standin(bundle: Path, check_only: bool) -> Path:
+    """The fetched bundle; for offline checks without one, a stand-in holding no certificate."""
+    if bundle.is_file() or not check_only:
+        return bundle
+    standin = INFRA_DIR / "build" / "rds-ca-standin.pem"
+    standin.parent.mkdir(parents=True, exist_ok=True)
+    standin.write_text(CA_STANDIN)
+    return standin
+
+
+def check_ca_bundle(bundle: Path, regions: tuple[str, ...]) -> None:
+    """Refuse a deploy whose servers could not verify the database of either region."""
+    if not bundle.is_file():
+        raise ValueError(
+            f"{bundle} is missing: fetch AWS's RDS CA bundle with `make -C infra rds-ca`"
+        )
+    pems = re.findall(
+        r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", bundle.read_text(), re.S
+    )
+    subjects = [
+        subprocess.run(  # noqa: S603 - openssl with fixed arguments, the certificate on stdin
+            ["openssl", "x509", "-noout", "-subject"],  # noqa: S607
+            input=pem, capture_output=True, text=True, check=True,
+        ).stdout
+        for pem in pems
+    ]
+    for region in regions:
+        if not any(f"Amazon RDS {region} Root CA RSA2048 G1" in s for s in subjects):
+            raise ValueError(
+                f"{bundle} holds no root of the RDS CA rds-ca-rsa2048-g1 for {region}: fetch "
+                "AWS's bundle again with `make -C infra rds-ca`"
             )
 
 

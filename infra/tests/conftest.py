@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -109,3 +110,28 @@ def user_data(primary_raw) -> str:
     """The app servers' boot script, as one string."""
     _, template = only(primary_raw, "AWS::EC2::LaunchTemplate")
     return flatten(template["Properties"]["LaunchTemplateData"]["UserData"])
+
+
+@pytest.fixture
+def rds_root(tmp_path):
+    """A self-signed certificate named like the RDS root of a region (made here, trusted by none)."""
+
+    def make(region: str) -> str:
+        key, cert = tmp_path / f"{region}.key", tmp_path / f"{region}.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", f"/CN=Amazon RDS {region} Root CA RSA2048 G1", "-keyout", str(key),
+             "-out", str(cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return cert.read_text()
+
+    return make
+
+
+@pytest.fixture
+def rds_bundle(tmp_path, rds_root):
+    """A CA bundle with roots for both regions, standing in for AWS's in real-deploy synthesis."""
+    bundle = tmp_path / "rds-ca-bundle.pem"
+    bundle.write_text(rds_root("eu-west-1") + rds_root("eu-central-1"))
+    return bundle

@@ -88,8 +88,9 @@ def test_a_missing_cloudfront_key_secret_stops_the_deploy_before_the_database(pr
         ("skylocker:hostedZoneId", "Z0123456789SKYLOCKER"),
     ],
 )
-def test_placeholder_zones_and_domains_are_refused(tmp_path, key, value):
+def test_placeholder_zones_and_domains_are_refused(tmp_path, key, value, rds_bundle):
     context = {
+        "skylocker:dbCaBundle": str(rds_bundle),
         "skylocker:hostedZoneName": "files.acme-corp.eu",
         "skylocker:appDomain": "app.files.acme-corp.eu",
         "skylocker:downloadsDomain": "dl.files.acme-corp.eu",
