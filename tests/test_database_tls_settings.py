@@ -5,11 +5,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-INFRA_BUNDLE = (
-    Path(__file__).resolve().parent.parent / "infra/skylocker_infra/instance/rds-ca-bundle.pem"
-)
 PRINT_OPTIONS = (
     "import django, json; from django.conf import settings; django.setup(); "
     "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
@@ -102,7 +98,12 @@ def connect(tmp_path, url: str, **env) -> subprocess.CompletedProcess:
 def test_a_server_without_tls_is_refused_rather_than_spoken_to_in_plaintext(tmp_path):
     # The machine's own MariaDB and PostgreSQL (see CONTRIBUTING) offer no TLS: with the CA
     # bundle set, the app must refuse them, while the same URL without it connects.
-    ca = str(INFRA_BUNDLE)
+    key, ca = tmp_path / "ca.key", str(tmp_path / "ca.pem")
+    subprocess.run(  # a CA of our own, valid but unknown to both servers
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=Skylocker test CA", "-keyout", str(key), "-out", ca],
+        check=True, capture_output=True,
+    )  # fmt: skip
     for url, refusal in (
         ("mysql://root@127.0.0.1:3306/mysql", "SSL is required but the server doesn't support it"),
         ("postgres://postgres@127.0.0.1:5432/postgres", "server does not support SSL"),

@@ -114,7 +114,7 @@ def user_data(primary_raw) -> str:
 
 @pytest.fixture
 def rds_root(tmp_path):
-    """A self-signed certificate named like the RDS root of a region (made here, trusted by none)."""
+    """A self-signed certificate named like a region's RDS root (made here, trusted by none)."""
 
     def make(region: str) -> str:
         key, cert = tmp_path / f"{region}.key", tmp_path / f"{region}.pem"
