@@ -1,6 +1,7 @@
 import dataclasses
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,10 +13,18 @@ from django.views.decorators.http import require_http_methods
 from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, StorageUnavailable
-from locker.forms import FileForm
+from locker.forms import FileForm, UploadForm
 from locker.models import StoredFile
 from locker.page_errors import cannot_download, page_again
-from locker.uploads import upload_storage_failed, upload_too_large
+from locker.uploads import (
+    UNAVAILABLE,
+    Refusal,
+    clean_filename,
+    summary,
+    upload_refusals,
+    upload_storage_failed,
+    upload_too_large,
+)
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
 
@@ -67,39 +76,58 @@ def all_files(request):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     if request.method == "GET" and "uploaded" in request.GET:
-        return _uploaded_directly(request, request.GET["uploaded"])
+        return _uploaded_directly(request, request.GET.getlist("uploaded"))
     # A POST stays a bound form even when the size limit stopped the body before any field arrived.
     bound = request.method == "POST"
-    form = FileForm(
+    form = UploadForm(
         request.POST if bound else None,
         request.FILES if bound else None,
-        too_large=upload_too_large(request),
+        refusals=upload_refusals(request),
     )
     if bound and upload_storage_failed(request):
         return page_again(request, StorageUnavailable(), "locker/upload.html", {"form": form})
     if request.method == "POST" and form.is_valid():
-        try:
-            stored = StoredFile.create_from_upload(
-                request.user, form.cleaned_data["file"], form.cleaned_data["description"]
-            )
-        except StorageUnavailable as exc:
-            return page_again(request, exc, "locker/upload.html", {"form": form})
-        messages.success(request, f"Uploaded {stored.name}.")
+        stored, refusals = [], form.refusals
+        for uploaded in form.cleaned_data["file"]:
+            try:
+                stored.append(
+                    StoredFile.create_from_upload(
+                        request.user, uploaded, form.cleaned_data["description"]
+                    )
+                )
+            except StorageUnavailable as exc:
+                if not stored and len(form.cleaned_data["file"]) == 1:
+                    return page_again(request, exc, "locker/upload.html", {"form": form})
+                refusals.append(Refusal(clean_filename(uploaded.name), UNAVAILABLE, exc.message))
+        _say_uploaded(request, [row.name for row in stored])
+        for refusal in refusals:
+            messages.error(request, f"Not uploaded: {refusal.name}. {refusal.reason}")
+        if refusals:
+            messages.warning(request, summary(len(stored), refusals))
         return redirect("files")
-    status = 413 if form.too_large else 400 if request.method == "POST" else 200
+    status = 413 if upload_too_large(request) else 400 if request.method == "POST" else 200
     # On S3 the page (with JavaScript) sends the bytes straight to the bucket; see upload.js.
     context = {"form": form, "direct_upload": direct.available()}
     return render(request, "locker/upload.html", context, status=status)
 
 
-def _uploaded_directly(request, pk: str):
-    """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
-    try:
-        uploaded = StoredFile.objects.visible_to(request.user).filter(pk=uuid.UUID(pk)).first()
-    except ValueError:
-        uploaded = None
-    if uploaded is not None:
-        messages.success(request, f"Uploaded {uploaded.name}.")
+def _say_uploaded(request, names: list[str]) -> None:
+    if len(names) == 1:
+        messages.success(request, f"Uploaded {names[0]}.")
+    elif names:
+        messages.success(request, f"Uploaded {len(names)} files: {', '.join(names)}.")
+
+
+def _uploaded_directly(request, pks: list[str]):
+    """Where upload.js goes once its queue is through: the list, saying what was stored."""
+    ids = []
+    for pk in pks[: settings.MAX_UPLOAD_FILES * 5]:
+        try:
+            ids.append(uuid.UUID(pk))
+        except ValueError:
+            continue
+    found = StoredFile.objects.visible_to(request.user).filter(pk__in=ids).in_bulk()
+    _say_uploaded(request, [found[pk].name for pk in ids if pk in found])
     return redirect("files")
 
 

@@ -191,6 +191,10 @@ WHITENOISE_USE_FINDERS = True
 
 # Files: only ever through STORAGES["default"]; S3 is a configuration change.
 MAX_UPLOAD_BYTES = envint("SKYLOCKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Files one upload form POST may carry (each up to MAX_UPLOAD_BYTES); the rest are refused.
+MAX_UPLOAD_FILES = envint("SKYLOCKER_MAX_UPLOAD_FILES", 20)
+# Django refuses the whole request beyond this; Skylocker's own limit above names each file.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, 2 * MAX_UPLOAD_FILES)
 FILE_UPLOAD_HANDLERS = ["locker.uploads.LockerUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 # On local disk, stored files are readable by Skylocker's own account only.

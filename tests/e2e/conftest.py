@@ -361,7 +361,7 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
 
 def upload(page, name: str, content: bytes, description: str = "") -> None:
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": name, "mimeType": "application/octet-stream", "buffer": content}
     )
     page.get_by_label("Description").fill(description)

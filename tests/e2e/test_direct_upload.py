@@ -54,7 +54,7 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
     s3_pages.check(page, "upload-direct-to-s3")
     posts = posts_of(page)
     content = os.urandom(300 * 1024)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "trajectories.dat", "mimeType": "application/octet-stream", "buffer": content}
     )
     page.get_by_label("Description").fill("Friendship 7 re-entry")
@@ -123,7 +123,7 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     page.goto("/files/upload/")
     assert page.locator("form.upload").get_attribute("data-max-bytes") is None
     posts = posts_of(page)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "census.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
     )
     page.get_by_role("button", name="Upload", exact=True).click()

@@ -40,7 +40,7 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
     )
     content = os.urandom(700 * 1024)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "compiler-notes.bin", "mimeType": "application/octet-stream", "buffer": content}
     )
     assert page.locator(".chosen").inner_text() == "compiler-notes.bin (700.0\u00a0KB)"

@@ -23,7 +23,7 @@ def test_an_over_limit_file_is_refused_before_sending_when_javascript_runs(pages
     page.on(
         "request", lambda request: posts.append(request.url) if request.method == "POST" else None
     )
-    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    page.get_by_label("Choose files to upload").set_input_files(TOO_BIG)
     alert = page.locator(".client-error")
     expected = (
         "“telescope-raw.fits” is 1.0\u00a0MB (1,048,577 bytes), larger than the 1.0\u00a0MB "
@@ -44,7 +44,7 @@ def test_an_over_limit_file_is_refused_by_the_server_when_javascript_is_off(page
     page = pages.new(java_script_enabled=False)
     log_in(page, "cecilia")
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    page.get_by_label("Choose files to upload").set_input_files(TOO_BIG)
     page.get_by_label("Description").fill("Spectra")
     with page.expect_response(lambda response: response.request.method == "POST") as answer:
         page.get_by_role("button", name="Upload", exact=True).click()
@@ -63,7 +63,7 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     sign_up(page, "mary", "Mary", "Jackson")
     pages.check(page, "files-without-javascript")
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "wind-tunnel.txt", "mimeType": "text/plain", "buffer": b"Mach 1.2\n"}
     )
     page.get_by_role("button", name="Upload", exact=True).click()
