@@ -32,7 +32,6 @@ class FileForm(forms.Form):
         return cleaned
 
 
-
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 

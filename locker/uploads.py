@@ -48,7 +48,7 @@ def refuse_chunked_bodies(get_response):
 
 
 class LockerUploadHandler(TemporaryFileUploadHandler):
-    """Counts the bytes actually received: over the limit, the file is skipped and its temp file goes.
+    """Counts the bytes actually received: a file over the limit is skipped, its temp file gone.
 
     Content-Length is never consulted; a client can lie about it or leave it out. Each file
     may have MAX_UPLOAD_BYTES; a file over it is skipped (the others of the request still
@@ -121,7 +121,10 @@ class Refusal(NamedTuple):
 
 
 def summary(stored: int, refusals: list[Refusal]) -> str:
-    """"4 uploaded, 1 refused: too large" (the page with JavaScript words it the same)."""
+    """The end of an upload in a few words; the page with JavaScript words it the same way.
+
+    For example "4 uploaded, 1 refused: too large."
+    """
     if not refusals:
         return f"{stored} uploaded."
     kinds = sorted({refusal.kind for refusal in refusals})

@@ -95,9 +95,7 @@ def test_when_every_file_is_refused_the_form_comes_back_naming_each(
     alice_client, settings, stored_objects
 ):
     settings.MAX_UPLOAD_BYTES = 100
-    response = post_files(
-        alice_client, upload_file("a.bin", b"a" * 101), upload_file("b.txt", b"")
-    )
+    response = post_files(alice_client, upload_file("a.bin", b"a" * 101), upload_file("b.txt", b""))
     assert response.status_code == 413
     page = response.content.decode()
     assert "a.bin: This file is larger than the 100\xa0bytes limit" in page

@@ -328,13 +328,18 @@ def s3_pages(browser, s3_site, axe_source, request):
     yield from _pages_on(browser, s3_site, axe_source, request)
 
 
-# Records every value the progress bar shows, also across the page swap after an upload.
+# Records every value the (first) progress bar shows, kept in sessionStorage: an upload ends
+# with a navigation to the list, which would take a window variable with it.
 WATCH_PROGRESS = """() => {
-  window.progressSeen = [];
   const bar = document.querySelector('.progress progress');
-  new MutationObserver(() => window.progressSeen.push(Number(bar.value)))
-    .observe(bar, {attributes: true, attributeFilter: ['value']});
+  new MutationObserver(() => {
+    const seen = JSON.parse(sessionStorage.getItem('progressSeen') || '[]');
+    seen.push(Number(bar.value));
+    sessionStorage.setItem('progressSeen', JSON.stringify(seen));
+  }).observe(bar, {attributes: true, attributeFilter: ['value']});
 }"""
+PROGRESS_SEEN = "() => JSON.parse(sessionStorage.getItem('progressSeen') || '[]')"
+SOME_PROGRESS = f"() => ({PROGRESS_SEEN})().some(v => v > 0 && v < 100)"
 
 
 def sign_up(page, username: str, first: str, last: str, check=None) -> None:

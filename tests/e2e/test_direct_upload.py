@@ -12,7 +12,14 @@ import os
 import httpx
 import pytest
 
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, eventually, sign_up
+from tests.e2e.conftest import (
+    MAX_UPLOAD_BYTES,
+    PROGRESS_SEEN,
+    SOME_PROGRESS,
+    WATCH_PROGRESS,
+    eventually,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,18 +31,6 @@ DROP_SIZE_CHECK = """document.addEventListener("readystatechange", () => {
     }
   }
 });"""
-
-
-# Like WATCH_PROGRESS, but kept in sessionStorage: a direct upload ends with a navigation to
-# the list, which would take window.progressSeen with it.
-WATCH_PROGRESS_KEPT = """() => {
-  const bar = document.querySelector('.progress progress');
-  new MutationObserver(() => {
-    const seen = JSON.parse(sessionStorage.getItem('progressSeen') || '[]');
-    seen.push(Number(bar.value));
-    sessionStorage.setItem('progressSeen', JSON.stringify(seen));
-  }).observe(bar, {attributes: true, attributeFilter: ['value']});
-}"""
 
 
 def posts_of(page) -> list:
@@ -65,18 +60,15 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
     )
-    page.evaluate(WATCH_PROGRESS_KEPT)
+    page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.wait_for_function(
-        "() => JSON.parse(sessionStorage.getItem('progressSeen') || '[]')"
-        ".some(v => v > 0 && v < 100)"
-    )
+    page.wait_for_function(SOME_PROGRESS)
     assert page.get_by_role("button", name="Upload", exact=True).is_disabled()
     page.get_by_text("Uploaded trajectories.dat.").wait_for()
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
              "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
     assert page.url == f"{site.url}/files/"
-    seen = json.loads(page.evaluate("sessionStorage.getItem('progressSeen')"))
+    seen = page.evaluate(PROGRESS_SEEN)
     assert any(0 < value < 100 for value in seen), seen
     assert seen == sorted(seen) and seen[-1] == 100, seen
     s3_pages.check(page, "files-after-direct-upload")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WATCH_PROGRESS, log_in, sign_up
+from tests.e2e.conftest import PROGRESS_SEEN, SOME_PROGRESS, WATCH_PROGRESS, log_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -47,13 +47,13 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     page.get_by_label("Description").fill("Notes on the A-0 compiler")
     page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.wait_for_function("() => window.progressSeen.some(v => v > 0 && v < 100)")
+    page.wait_for_function(SOME_PROGRESS)
     assert page.get_by_role("button", name="Upload", exact=True).is_disabled()
     pages.check(page, "upload-progress")
     page.get_by_text("Uploaded compiler-notes.bin.").wait_for()
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
              "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
-    seen = page.evaluate("window.progressSeen")
+    seen = page.evaluate(PROGRESS_SEEN)
     assert any(0 < value < 100 for value in seen), seen
     assert seen == sorted(seen) and seen[-1] == 100, seen
     assert page.url == f"{site.url}/files/"
