@@ -134,3 +134,34 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     assert site.rows("SELECT * FROM locker_pendingupload") == []
     assert eventually(lambda: site.objects_of("dorothy") == {})
     assert eventually(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])
+
+
+def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3_site):
+    from tests.e2e.test_upload_queue import DROP_FILES, content_of
+
+    site = s3_site
+    page = s3_pages.new()
+    sign_up(page, "annie", "Annie", "Easley")
+    page.goto("/files/upload/")
+    posts = posts_of(page)
+    files = [("centaur-1.dat", 40 * 1024), ("centaur-2.dat", 50 * 1024), ("empty.dat", 0)]
+    page.evaluate(DROP_FILES, [page.locator(".dropzone").element_handle(), files])
+    page.get_by_role("button", name="Upload", exact=True).click()
+    summary = page.locator(".queue-summary")
+    summary.wait_for()
+    assert summary.inner_text() == "2 uploaded, 1 refused: empty."
+    s3_pages.check(page, "upload-queue-direct-to-s3")
+
+    stored = {row["name"]: row for row in site.files_of("annie")}
+    assert sorted(stored) == ["centaur-1.dat", "centaur-2.dat"]
+    sent_through_skylocker = [p.url for p in posts if p.url.endswith("/api/v1/files")]
+    assert sent_through_skylocker == []
+    assert sum(p.url.split("/")[-1] == site.bucket for p in posts) == 2
+    objects = eventually(
+        lambda: (
+            (found := site.objects_of("annie"))
+            and not any(k.startswith("incoming/") for k in found)
+            and found
+        )
+    )
+    assert {stored[name]["file"]: content_of(name, size) for name, size in files[:2]} == objects

@@ -133,3 +133,53 @@ def test_five_files_dropped_at_once_arrive_with_their_own_progress_and_one_is_re
             assert row["sha256"] == hashlib.sha256(expected).hexdigest()
             assert objects[row["file"]] == expected
     assert len(objects) == 4
+
+
+def test_a_cancelled_file_is_not_kept_and_a_failed_one_arrives_on_retry(pages, site):
+    page = pages.new()
+    sign_up(page, "margaret", "Margaret", "Hamilton")
+    page.goto("/files/upload/")
+    # The first POST carrying flaky.txt is cut off, as a dropped connection would cut it.
+    cut = []
+
+    def cut_once(route):
+        if b'filename="flaky.txt"' in (route.request.post_data_buffer or b"") and not cut:
+            cut.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/files", cut_once)
+    files = [("flaky.txt", 20 * KB), ("slow.bin", 600 * KB), ("fine.txt", 10 * KB)]
+    page.evaluate(DROP_FILES, [page.locator(".dropzone").element_handle(), files])
+    throttle(page, 100 * KB)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    slow = page.locator(".queue li", has_text="slow.bin")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.queue li')].some(li => "
+        "li.textContent.includes('slow.bin') && li.querySelector('progress').value > 0)"
+    )
+    page.get_by_role("button", name="Cancel slow.bin").click()
+    assert slow.locator(".queue-state").inner_text() == "Cancelled"
+
+    summary = page.locator(".queue-summary")
+    summary.wait_for()
+    assert summary.inner_text() == "1 uploaded, 1 cancelled, 1 refused: network."
+    flaky = page.locator(".queue li", has_text="flaky.txt")
+    assert "The upload was interrupted. Check your connection and try again." in (
+        flaky.inner_text()
+    )
+    pages.check(page, "upload-queue-retry")
+    assert [row["name"] for row in site.files_of("margaret")] == ["fine.txt"]
+
+    page.get_by_role("button", name="Retry flaky.txt").click()
+    page.get_by_text("2 uploaded, 1 cancelled.").wait_for()
+    assert flaky.locator(".queue-state").inner_text() == "Uploaded"
+    assert cut == [f"{site.url}/api/v1/files"]
+    stored = sorted(row["name"] for row in site.files_of("margaret"))
+    assert stored == ["fine.txt", "flaky.txt"]
+    objects = site.objects_of("margaret")
+    assert sorted(objects.values()) == sorted(
+        [content_of("fine.txt", 10 * KB), content_of("flaky.txt", 20 * KB)]
+    )
+    assert site.temp_files() == []
