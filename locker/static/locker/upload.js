@@ -277,6 +277,9 @@
       if (running()) return;
       droppedFiles(transfer).then(function (files) {
         if (!files.length) return;
+        const shown = new DataTransfer();  // the native input names what was dropped too
+        files.forEach(function (file) { shown.items.add(file); });
+        input.files = shown.files;
         choose(files);
         input.focus();
       });
