@@ -16,6 +16,11 @@ class FileForm(forms.Form):
 
     file = forms.FileField(error_messages=FILE_ERRORS)
     description = forms.CharField(max_length=255, required=False, strip=True)
+    use_new_name = forms.BooleanField(
+        required=False,
+        label="Use the new file's name",
+        help_text="Otherwise the file keeps its name.",
+    )
 
     def __init__(
         self, *args: Any, too_large: bool = False, file_required: bool = True, **kwargs: Any
@@ -73,3 +78,13 @@ class UploadForm(forms.Form):
         if self.refusals:
             raise forms.ValidationError([f"{r.name}: {r.reason}" for r in self.refusals])
         raise forms.ValidationError(FILE_ERRORS["required"])
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(
+        max_length=255,
+        strip=True,
+        error_messages={"required": "Give the file a name."},
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        help_text="Cleaned as an upload's name is: no folders, no control characters.",
+    )

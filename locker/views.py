@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, StorageUnavailable
-from locker.forms import FileForm, UploadForm
+from locker.forms import FileForm, RenameForm, UploadForm
 from locker.models import StoredFile
 from locker.page_errors import cannot_download, page_again
 from locker.uploads import (
@@ -156,14 +156,33 @@ def replace(request, pk):
     if bound and upload_storage_failed(request):
         return page_again(request, StorageUnavailable(), "locker/replace.html", page)
     if request.method == "POST" and form.is_valid():
+        old_name = stored.name
         try:
-            stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
+            changed = stored.replace(
+                form.cleaned_data["file"],
+                form.cleaned_data["description"],
+                take_uploaded_name=form.cleaned_data["use_new_name"],
+            )
         except StorageUnavailable as exc:
             return page_again(request, exc, "locker/replace.html", page)
-        messages.success(request, f"Replaced {stored.name}.")
+        messages.success(request, stored.describe_change(changed, old_name))
         return redirect(_back(request))
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
     return render(request, "locker/replace.html", page, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rename(request, pk):
+    stored = StoredFile.objects.get_for(request.user, pk)
+    form = RenameForm(request.POST or None, initial={"name": stored.name})
+    if request.method == "POST" and form.is_valid():
+        old_name = stored.name
+        changed = stored.rename(form.cleaned_data["name"])
+        messages.success(request, stored.describe_change(changed, old_name))
+        return redirect(_back(request))
+    status = 400 if form.errors else 200
+    return render(request, "locker/rename.html", {"form": form, "file": stored}, status=status)
 
 
 @login_required

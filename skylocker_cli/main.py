@@ -54,7 +54,8 @@ progress_option = click.option(
 @click.group()
 @click.version_option(package_name="skylocker")
 def cli():
-    """Skylocker from the command line: log in once, then put, ls, get, replace and rm files."""
+    """Skylocker from the command line: log in once, then put, ls, get, replace, rename and rm
+    files."""
 
 
 @cli.command()
@@ -273,7 +274,7 @@ def progress_bar(enabled, meta) -> dict:
 @click.option("-d", "--description", default=None, help="A new description.")
 @progress_option
 def replace(file_id, file, description, progress):
-    """Replace a file's content (FILE) and/or its description (-d).
+    """Replace a file's content (FILE) and/or its description (-d); the name stays.
 
     A new FILE always goes through the Skylocker server, also when it keeps its files on S3.
     """
@@ -287,6 +288,16 @@ def replace(file_id, file, description, progress):
         fields = {} if description is None else {"description": description}
         stored = send(api, "PATCH", path, file, fields, progress)
     click.echo(f"Replaced {stored['name']} ({stored['size']} bytes).")
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+@click.argument("name")
+def rename(file_id, name):
+    """Give a file a new NAME; its content and id stay."""
+    api = Api.from_config()
+    stored = api.json("PATCH", f"/api/v1/files/{file_id}", FILE, json={"name": name})
+    click.echo(f"Renamed to {stored['name']}.")
 
 
 @cli.command()

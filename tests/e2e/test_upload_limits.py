@@ -82,11 +82,20 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     )
     page.get_by_label("Description").fill("Supersonic runs")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Replaced wind-tunnel-v2.txt.").wait_for()  # the new content's name
+    page.get_by_text(  # the name stays: the user did not ask for the new file's
+        "Replaced the content of wind-tunnel.txt. Changed the description of wind-tunnel.txt."
+    ).wait_for()
     (replaced,) = site.files_of("mary")
-    assert (replaced["name"], replaced["description"]) == ("wind-tunnel-v2.txt", "Supersonic runs")
+    assert (replaced["name"], replaced["description"]) == ("wind-tunnel.txt", "Supersonic runs")
     assert replaced["file"] != stored["file"]
     assert eventually(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
+
+    page.get_by_role("link", name="Rename wind-tunnel.txt").click()
+    page.get_by_label("Name").fill("wind-tunnel-v2.txt")
+    page.get_by_role("button", name="Rename").click()
+    page.get_by_text("Renamed wind-tunnel.txt to wind-tunnel-v2.txt.").wait_for()
+    (renamed,) = site.files_of("mary")
+    assert (renamed["id"], renamed["file"]) == (replaced["id"], replaced["file"])
 
     page.get_by_role("link", name="Delete wind-tunnel-v2.txt").click()
     page.get_by_role("button", name="Delete “wind-tunnel-v2.txt”").click()
