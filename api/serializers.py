@@ -128,8 +128,8 @@ class FileListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         error_messages={"max_length": listing.SEARCH_TOO_LONG},
-        help_text="Files whose name or description contains this text (any case), "
-        f"at most {listing.SEARCH_MAX_LENGTH} characters.",
+        help_text="Files with every word of this text in their name or description (any "
+        f"order, any case), at most {listing.SEARCH_MAX_LENGTH} characters.",
     )
     ordering = serializers.ChoiceField(
         choices=listing.ORDERINGS,

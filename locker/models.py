@@ -41,10 +41,12 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
             raise self.model.DoesNotExist from None
 
     def search(self, text: str) -> "StoredFileQuerySet":
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
+        """Files with every word of `text` in their name or description, in any order and case
+        ("invoice 2024" finds "2024-03 Invoice.pdf")."""
+        found = self
+        for word in dict.fromkeys(text.lower().split()):
+            found = found.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return found
 
 
 class StoredFile(models.Model):

@@ -1,5 +1,6 @@
 import dataclasses
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,14 +45,18 @@ def _table(request, view: str, **context):
     if view == "mine":
         query = dataclasses.replace(query, owner=request.user.get_username())
     files = listing.files(request.user, query)
+    owner = query.owner if view == "all" else ""
     page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "files": page.object_list,
         "q": request.GET.get("q", "") if status == 200 else query.search,
+        "search": query.search,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
-        "owner": query.owner if view == "all" else "",
+        "owner": owner,
         "view": view,
+        "paging": urlencode({"q": query.search, "sort": query.sort, "owner": owner}),
         **context,
     }
     return render(request, "locker/files.html", context, status=status)

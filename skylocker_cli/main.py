@@ -113,7 +113,10 @@ def whoami():
 
 @cli.command("ls")
 @click.option(
-    "-s", "--search", default="", help="Only files whose name or description contains this."
+    "-s",
+    "--search",
+    default="",
+    help="Only files with every word of this in their name or description.",
 )
 @click.option("--owner", default=None, help="Staff only: files of this username.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
