@@ -28,6 +28,21 @@ from locker.uploads import (
 )
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
+# The phone's "Sort by" menu (the table's column headers do it on wider screens).
+SORT_CHOICES = [
+    ("-updated_at", "Updated, newest first"),
+    ("updated_at", "Updated, oldest first"),
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("-size", "Size, largest first"),
+    ("size", "Size, smallest first"),
+    ("-created_at", "Uploaded, newest first"),
+    ("created_at", "Uploaded, oldest first"),
+    ("description", "Description, A to Z"),
+    ("-description", "Description, Z to A"),
+    ("owner", "Owner, A to Z"),
+    ("-owner", "Owner, Z to A"),
+]
 
 
 def _table(request, view: str, **context):
@@ -57,6 +72,9 @@ def _table(request, view: str, **context):
         "owner": owner,
         "view": view,
         "paging": urlencode({"q": query.search, "sort": query.sort, "owner": owner}),
+        "sort_choices": [
+            (key, label) for key, label in SORT_CHOICES if view == "all" or "owner" not in key
+        ],
         **context,
     }
     return render(request, "locker/files.html", context, status=status)

@@ -176,7 +176,7 @@ AXES_FAILURE_LIMIT = envint("SKYLOCKER_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SKYLOCKER_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the page says how many minutes are left
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
