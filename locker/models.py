@@ -40,6 +40,11 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
         except (ValueError, ValidationError):  # not a file id at all
             raise self.model.DoesNotExist from None
 
+    def usage(self) -> tuple[int, int]:
+        """How many files and how many bytes, in one query."""
+        totals = self.aggregate(files=models.Count("pk"), size=models.Sum("size"))
+        return totals["files"], totals["size"] or 0
+
     def search(self, text: str) -> "StoredFileQuerySet":
         """Files with every word of `text` in their name or description, in any order and case
         ("invoice 2024" finds "2024-03 Invoice.pdf")."""

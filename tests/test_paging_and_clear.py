@@ -36,9 +36,16 @@ def test_page_links_keep_the_search_and_the_sort(alice_client, alice):
 def test_the_count_shows_without_a_search_and_a_clear_link_only_with_one(alice_client, alice):
     rows(alice, 3)
     plain = alice_client.get(reverse("files")).content.decode()
-    assert '<p class="count">3 files</p>' in plain
+    assert '<p class="count">3 files · 2.9\xa0KB</p>' in plain
     assert ">Clear<" not in plain
     searched = alice_client.get(reverse("files"), {"q": "file-001", "sort": "name"})
     html = searched.content.decode()
     assert "1 file matches “file-001”" in html
     assert '<a class="button secondary" href="?sort=name">Clear' in html
+
+
+def test_my_files_says_how_many_files_and_how_much_storage_they_use(alice_client, alice, bob):
+    rows(alice, 3)  # sizes 1000, 1001, 1002
+    rows(bob, 2)
+    html = alice_client.get(reverse("files")).content.decode()
+    assert '<p class="count">3 files · 2.9\xa0KB</p>' in html
