@@ -1,4 +1,5 @@
 import math
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
@@ -6,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from accounts.forms import SignUpForm
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("files")
     form = SignUpForm(request.POST or None)
@@ -31,7 +33,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponse:
     """Staff sign in on the one log-in page (and its lockout); the admin has none of its own."""
     if request.user.is_staff:
         return redirect("admin:index")
@@ -49,7 +51,7 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         credentials = {"username": form.data.get("username", "")}
         failures = AxesProxyHandler.get_failures(self.request, credentials)
         left = settings.AXES_FAILURE_LIMIT - failures
@@ -58,14 +60,19 @@ class LoginView(auth_views.LoginView):
         return self.render_to_response(context)
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a page saying how many minutes are left.
 
     The lock lifts AXES_COOLOFF_TIME after the last failure of this username from this address.
     """
     username = (credentials or {}).get("username") or request.POST.get("username", "")
+    address = getattr(request, "axes_ip_address", None)  # set by django-axes' middleware
     last = (
-        AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address)
+        AccessAttempt.objects.filter(username=username, ip_address=address)
         .order_by("-attempt_time")
         .values_list("attempt_time", flat=True)
         .first()

@@ -16,10 +16,13 @@ The contract, for the browser page and the CLI:
    someone else's upload, or one already finalized.
 """
 
+from uuid import UUID
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -39,7 +42,8 @@ class UploadRequestSerializer(serializers.Serializer):
 class UploadTicketSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     url = serializers.URLField()
-    fields = serializers.DictField(child=serializers.CharField())
+    # The ticket's `fields`: the serializer's metaclass takes declared fields off the class.
+    fields = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
     expires_at = serializers.DateTimeField()
     max_bytes = serializers.IntegerField()
 
@@ -56,7 +60,7 @@ class UploadStartView(APIView):
     @extend_schema(
         request=UploadRequestSerializer, responses={201: UploadTicketSerializer, **ERRORS}
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         if not direct.available():
             raise DirectUploadsUnavailable()
         ask = UploadRequestSerializer(data=request.data)
@@ -81,10 +85,10 @@ class UploadFinalizeView(APIView):
         request=FinalizeSerializer,
         responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: UUID) -> Response:
         if not direct.available():
             raise DirectUploadsUnavailable()
-        pending = PendingUpload.objects.get(owner=request.user, pk=pk)
+        pending = PendingUpload.objects.get(owner_id=request.user.pk, pk=pk)
         check = FinalizeSerializer(data=request.data)
         check.is_valid(raise_exception=True)
         stored = direct.finalize(pending, check.validated_data["sha256"])

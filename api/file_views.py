@@ -1,12 +1,15 @@
 """Files through the API: one QuerySet decides visibility, the model methods change state."""
 
 from typing import Any
+from uuid import UUID
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -57,16 +60,18 @@ class FileListView(generics.ListCreateAPIView):
         return listing.files(self.request.user, query.validated_data)
 
     @extend_schema(
-        parameters=[FileListQuerySerializer], responses={200: FileSerializer(many=True), **ERRORS}
+        parameters=[FileListQuerySerializer],
+        responses={200: FileSerializer(many=True), **ERRORS},
+        description=listing.__doc__,  # the contract, written once
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": FileUploadSerializer},
         responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         upload = FileUploadSerializer(data=parsed(request))
         upload.is_valid(raise_exception=True)
         stored = StoredFile.create_from_upload(
@@ -82,7 +87,7 @@ class FileDetailView(APIView):
     parser_classes = [MultiPartParser, JSONParser, FormParser]
 
     @extend_schema(responses={200: FileSerializer, **ERRORS})
-    def get(self, request, pk):
+    def get(self, request: Request, pk: UUID) -> Response:
         return Response(FileSerializer(file_for(request, pk), context={"request": request}).data)
 
     @extend_schema(
@@ -95,7 +100,7 @@ class FileDetailView(APIView):
         },
         responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def patch(self, request, pk):
+    def patch(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
         change = FileReplaceSerializer(data=parsed(request))
         change.is_valid(raise_exception=True)
@@ -111,7 +116,7 @@ class FileDetailView(APIView):
     @extend_schema(
         responses={204: OpenApiResponse(description="Deleted; the admins are told."), **ERRORS}
     )
-    def delete(self, request, pk):
+    def delete(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
         stored.delete_by(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -120,10 +125,12 @@ class FileDetailView(APIView):
 class AnyAccept(BaseContentNegotiation):
     """The content endpoint sends bytes whatever the client accepts; errors are still JSON."""
 
-    def select_parser(self, request, parsers):
+    def select_parser(self, request: Request, parsers: Any) -> Any:
         return parsers[0] if parsers else None
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
         return renderers[0], renderers[0].media_type
 
 
@@ -142,5 +149,5 @@ class FileContentView(APIView):
             **ERRORS,
         },
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: UUID) -> HttpResponseBase:
         return download_response(file_for(request, pk))

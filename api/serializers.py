@@ -49,7 +49,7 @@ class FileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_download_url(self, stored) -> str:
+    def get_download_url(self, stored: StoredFile) -> str:
         path = reverse("api:file-content", args=[stored.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
@@ -63,7 +63,7 @@ class NonEmptyFileField(serializers.FileField):
 class StrictCharField(serializers.CharField):
     """Text only: JSON numbers or booleans are refused, not silently turned into text."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -73,7 +73,7 @@ class StrictCharField(serializers.CharField):
 class UsernameField(StrictCharField):
     """Surrounding white space is trimmed, so a name of white space alone is blank."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=150, **kwargs)
 
 
@@ -95,7 +95,7 @@ class FileUploadSerializer(serializers.Serializer):
 class FileNameField(StrictCharField):
     """A new name, cleaned as an upload's is (locker.uploads.clean_filename) by the model."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {"blank": "Give the file a name."})
         super().__init__(
             max_length=255,

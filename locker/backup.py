@@ -18,6 +18,7 @@ import sqlite3
 import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -63,7 +64,7 @@ def snapshot_database(target: Path) -> None:
     copy.close()
 
 
-def backup(path: Path) -> dict:
+def backup(path: Path) -> dict[str, Any]:
     """Write the archive to PATH (atomically: a partial archive never carries the final name)."""
     ensure_embedded()
     path = Path(path)
@@ -125,30 +126,37 @@ def _storage_name(member: tarfile.TarInfo) -> str:
     return name
 
 
-def restore(path: Path) -> dict:
+def _entry(archive: tarfile.TarFile, member: str | tarfile.TarInfo) -> IO[bytes]:
+    handle = archive.extractfile(member)
+    if handle is None:  # a folder or a link where a file belongs
+        raise BackupError(f"the archive's entry {member!s} is not a file")
+    return handle
+
+
+def restore(path: Path) -> dict[str, Any]:
     """Unpack an archive made by backup() into the (empty) data folder this install uses."""
     ensure_embedded()
     ensure_empty()
     restored = []
     try:
         with tarfile.open(path, mode="r:gz") as archive:
-            manifest = json.load(archive.extractfile(MANIFEST))
+            manifest = json.load(_entry(archive, MANIFEST))
             if manifest.get("format") != FORMAT:
                 raise BackupError(f"unknown archive format {manifest.get('format')!r}")
             for member in archive:
                 if not member.name.startswith(FILES):
                     continue
                 name = _storage_name(member)
-                saved = storage.write(name, File(archive.extractfile(member)))
+                saved = storage.write(name, File(_entry(archive, member)))
                 restored.append(saved)
                 if saved != name:
                     raise BackupError(f"could not restore {name} under its own name")
-            secret = archive.extractfile(KEY_ENTRY).read().decode()
+            secret = _entry(archive, KEY_ENTRY).read().decode()
             db = database_path()
             db.parent.mkdir(parents=True, exist_ok=True)
             partial = db.with_name(db.name + ".restoring")
             with open(partial, "wb") as out:
-                out.write(archive.extractfile(DATABASE).read())
+                out.write(_entry(archive, DATABASE).read())
     except BaseException:
         for name in restored:  # leave the folder as empty as we found it
             storage.delete(name)

@@ -59,9 +59,9 @@ class UploadForm(forms.Form):
     file = MultipleFileField(required=False, widget=MultipleFileInput(attrs={"multiple": True}))
     description = forms.CharField(max_length=255, required=False, strip=True)
 
-    def __init__(self, *args: Any, refusals: list[Refusal] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, refusals: list[Refusal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.refusals = list(refusals)
+        self.refusals = list(refusals or [])
 
     def clean_file(self) -> list[Any]:
         kept = []

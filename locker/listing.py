@@ -1,5 +1,6 @@
 """The file list: one contract for both doors, the pages (/files/, /files/all/) and the API
-(GET /api/v1/files). Neither forms nor serializers decide it; they read it from here.
+(GET /api/v1/files), decided in Skylocker's locker/listing.py rather than by a form or a
+serializer.
 
 - **Who**: the files `StoredFile.objects.visible_to(user)` allows (staff: everyone's, others:
   their own); "My files" is the owner's own on both.

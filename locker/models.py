@@ -80,6 +80,11 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def object_name(self) -> str:
+        """The storage name of this file's object (locker/storage.py names it)."""
+        return self.file.name or ""
+
     @classmethod
     def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes.
@@ -144,7 +149,7 @@ class StoredFile(models.Model):
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
-                    ObjectRemoval.schedule(current.file.name)
+                    ObjectRemoval.schedule(current.object_name)
                     current.file.name = new_name
                     metadata = upload_metadata(uploaded)
                     del metadata["name"]
@@ -189,7 +194,7 @@ class StoredFile(models.Model):
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
             DeletionAlert.record(current, actor)
-            ObjectRemoval.schedule(current.file.name)
+            ObjectRemoval.schedule(current.object_name)
             current.delete()
 
 
@@ -273,7 +278,7 @@ class DeletionAlert(models.Model):
         return f"{self.file_name} deleted by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor) -> "DeletionAlert":
+    def record(cls, stored: StoredFile, actor: Any) -> "DeletionAlert":
         alert = cls.objects.create(
             file_id=stored.pk,
             file_name=stored.name,

@@ -70,7 +70,7 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
     rows = StoredFile.objects.only("pk", "file", "size", "sha256", "object_missing_at")
     for row in rows.order_by("pk").iterator(chunk_size=500):
         report.rows += 1
-        name = row.file.name
+        name = row.object_name
         referenced.add(name)
         stored = objects.get(name)
         if stored is None and not storage.exists(name):

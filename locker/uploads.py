@@ -6,11 +6,14 @@ The bytes are measured (size, SHA-256, type) on the way in by locker/storage.py'
 import logging
 import os
 import unicodedata
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, NoReturn
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 
 from locker.errors import over_limit_message
 from locker.storage import Measure
@@ -29,14 +32,16 @@ CHUNKED_REFUSED = (
 )
 
 
-def refuse_chunked_bodies(get_response):
+def refuse_chunked_bodies(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
     """Middleware: a body without Content-Length (chunked) would reach Django empty.
 
     Django reads a request body only as far as its Content-Length, so a chunked upload would be
     refused as "no file chosen". 411 says what is really wrong.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponseBase:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
             if is_api(request):
@@ -57,14 +62,14 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     The digest and the first bytes (for the content type) are taken on the way through.
     """
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.files = 0
         self.received = 0
         if request is not None:
-            request.upload_refusals = []
+            request.upload_refusals = []  # type: ignore[attr-defined]  # read by the views
 
-    def new_file(self, field_name, file_name, *args, **kwargs):
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         self.files += 1
         self.received = 0
         self.file_name = file_name
@@ -77,11 +82,11 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             # After super(): skipping closes this handler's file, which must be this one's.
             self.refuse(TOO_MANY, too_many_files_message())
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.MAX_UPLOAD_BYTES:
             self.file.close()  # a NamedTemporaryFile: closing it removes it
-            self.request.upload_too_large = True
+            self.request.upload_too_large = True  # type: ignore[union-attr]  # read by the views
             self.refuse(TOO_LARGE, over_limit_message())
         self.measure.add(raw_data)
         try:
@@ -90,21 +95,21 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             self.file.close()
             self.storage_failed()
 
-    def refuse(self, kind: str, reason: str):
+    def refuse(self, kind: str, reason: str) -> NoReturn:
         """Skip this file (the parser reads past its bytes) and say why."""
-        refusal = Refusal(clean_filename(self.file_name), kind, reason)
-        self.request.upload_refusals.append(refusal)
+        refusal = Refusal(clean_filename(self.file_name or ""), kind, reason)
+        self.request.upload_refusals.append(refusal)  # type: ignore[union-attr]  # read by views
         raise SkipFile()
 
-    def storage_failed(self):
+    def storage_failed(self) -> NoReturn:
         """The temp folder is gone or full: stop reading, as for an over-size file."""
         log.exception("Could not write an upload's temp file in %s", settings.FILE_UPLOAD_TEMP_DIR)
-        self.request.upload_storage_failed = True
+        self.request.upload_storage_failed = True  # type: ignore[union-attr]  # read by the views
         raise StopUpload(connection_reset=False)
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
-        uploaded.measurement = self.measure.result()
+        uploaded.measurement = self.measure.result()  # type: ignore[union-attr]  # read by storage
         return uploaded
 
 
@@ -138,15 +143,15 @@ def too_many_files_message() -> str:
     )
 
 
-def upload_refusals(request) -> list[Refusal]:
+def upload_refusals(request: HttpRequest) -> list[Refusal]:
     return list(getattr(request, "upload_refusals", []))
 
 
-def upload_too_large(request) -> bool:
+def upload_too_large(request: HttpRequest) -> bool:
     return getattr(request, "upload_too_large", False)
 
 
-def upload_storage_failed(request) -> bool:
+def upload_storage_failed(request: HttpRequest) -> bool:
     return getattr(request, "upload_storage_failed", False)
 
 

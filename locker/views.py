@@ -1,13 +1,15 @@
 import dataclasses
-import uuid
+from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -45,7 +47,7 @@ SORT_CHOICES = [
 ]
 
 
-def _table(request, view: str, **context):
+def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     """The list contract of locker/listing.py, read from the page's parameter names.
 
     Parameters that break it are named in a message (and the answer is 400), and the list is
@@ -61,13 +63,14 @@ def _table(request, view: str, **context):
         query = dataclasses.replace(query, owner=request.user.get_username())
     files = listing.files(request.user, query)
     owner = query.owner if view == "all" else ""
+    own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
     page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "files": page.object_list,
         "q": request.GET.get("q", "") if status == 200 else query.search,
         "search": query.search,
-        "usage": StoredFile.objects.filter(owner=request.user).usage() if view == "mine" else None,
+        "usage": own.usage() if view == "mine" else None,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
         "owner": owner,
@@ -82,12 +85,12 @@ def _table(request, view: str, **context):
 
 
 @login_required
-def my_files(request):
+def my_files(request: HttpRequest) -> HttpResponse:
     return _table(request, "mine")
 
 
 @login_required
-def all_files(request):
+def all_files(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404
     owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
@@ -98,7 +101,7 @@ def all_files(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and "uploaded" in request.GET:
         return _uploaded_directly(request, request.GET.getlist("uploaded"))
     # A POST stays a bound form even when the size limit stopped the body before any field arrived.
@@ -135,19 +138,19 @@ def upload(request):
     return render(request, "locker/upload.html", context, status=status)
 
 
-def _say_uploaded(request, names: list[str]) -> None:
+def _say_uploaded(request: HttpRequest, names: list[str]) -> None:
     if len(names) == 1:
         messages.success(request, f"Uploaded {names[0]}.")
     elif names:
         messages.success(request, f"Uploaded {len(names)} files: {', '.join(names)}.")
 
 
-def _uploaded_directly(request, pks: list[str]):
+def _uploaded_directly(request: HttpRequest, pks: list[str]) -> HttpResponse:
     """Where upload.js goes once its queue is through: the list, saying what was stored."""
     ids = []
     for pk in pks[: settings.MAX_UPLOAD_FILES * 5]:
         try:
-            ids.append(uuid.UUID(pk))
+            ids.append(UUID(pk))
         except ValueError:
             continue
     found = StoredFile.objects.visible_to(request.user).filter(pk__in=ids).in_bulk()
@@ -156,7 +159,7 @@ def _uploaded_directly(request, pks: list[str]):
 
 
 @login_required
-def download(request, pk):
+def download(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     stored = StoredFile.objects.get_for(request.user, pk)
     try:
         return download_response(stored)
@@ -166,7 +169,7 @@ def download(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def replace(request, pk):
+def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     bound = request.method == "POST"
     form = FileForm(
@@ -197,7 +200,7 @@ def replace(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rename(request, pk):
+def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     form = RenameForm(request.POST or None, initial={"name": stored.name})
     if request.method == "POST" and form.is_valid():
@@ -211,7 +214,7 @@ def rename(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request, pk):
+def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     if request.method == "POST":
         stored.delete_by(request.user)  # StoredFile.DoesNotExist: deleted meanwhile, a 404
@@ -220,9 +223,9 @@ def delete(request, pk):
     return render(request, "locker/delete.html", {"file": stored})
 
 
-def _back(request) -> str:
+def _back(request: HttpRequest) -> str:
     return "all-files" if request.POST.get("back") == "all" and request.user.is_staff else "files"
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("files" if request.user.is_authenticated else "login")

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from locker.models import DeletionAlert, PendingUpload, StoredFile
-from tests.conftest import PASSWORD, free_port
+from tests.conftest import PASSWORD
+from tests.live import free_port
 
 SKYLOCKER = str(Path(sys.executable).with_name("skylocker"))
 

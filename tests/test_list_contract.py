@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from locker.listing import ORDERINGS, SEARCH_TOO_LONG
 from locker.models import StoredFile
-from tests.api.conftest import bearer_client
+from tests.conftest import bearer_client
 from tests.test_list import rows
 
 

@@ -17,9 +17,9 @@ from tests.e2e.conftest import (
     PROGRESS_SEEN,
     SOME_PROGRESS,
     WATCH_PROGRESS,
-    eventually,
     sign_up,
 )
+from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
     assert '"POST /api/v1/uploads HTTP/1.1" 201' in log
     assert "POST /files/upload/" not in log
     # The incoming object is removed by the worker; the kept copy has the very same bytes.
-    assert eventually(lambda: site.objects_of("katherine") == {stored["file"]: content})
+    assert wait_until(lambda: site.objects_of("katherine") == {stored["file"]: content})
 
     link = page.get_by_role("link", name="Download trajectories.dat")
     redirect = page.request.get(link.get_attribute("href"), max_redirects=0)
@@ -132,8 +132,8 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     assert [post.url.split("/")[-1] for post in posts] == ["uploads", site.bucket, "finalize"]
     assert site.files_of("dorothy") == []
     assert site.rows("SELECT * FROM locker_pendingupload") == []
-    assert eventually(lambda: site.objects_of("dorothy") == {})
-    assert eventually(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])
+    assert wait_until(lambda: site.objects_of("dorothy") == {})
+    assert wait_until(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])
 
 
 def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3_site):
@@ -157,7 +157,7 @@ def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3
     sent_through_skylocker = [p.url for p in posts if p.url.endswith("/api/v1/files")]
     assert sent_through_skylocker == []
     assert sum(p.url.split("/")[-1] == site.bucket for p in posts) == 2
-    objects = eventually(
+    objects = wait_until(
         lambda: (
             (found := site.objects_of("annie"))
             and not any(k.startswith("incoming/") for k in found)

@@ -11,29 +11,23 @@ from django.urls import reverse
 
 from locker import storage
 from locker.models import ObjectRemoval, PendingUpload, StoredFile
-from tests.api.conftest import bearer_client
-from tests.conftest import free_port, temp_files, upload_file
-from tests.moto import AWS_ENV, start_moto
-from tests.s3.conftest import bucket, s3, s3_storage, stored_objects  # noqa: F401 - fixtures
+from tests.conftest import bearer_client, temp_files, upload_file
+from tests.moto import serving_moto
 from tests.s3.test_direct_upload import finalize, send, start
 
-pytestmark = pytest.mark.s3
+pytestmark = [pytest.mark.s3, pytest.mark.usefixtures("s3_storage")]
 
 
 @pytest.fixture
-def moto_server(monkeypatch):
-    for name, value in AWS_ENV.items():
-        monkeypatch.setenv(name, value)
-    port = free_port()
-    process = start_moto(port)
-    yield process, f"http://127.0.0.1:{port}"
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
+def moto_server():
+    """A moto server of this test's own, so that the test can stop it."""
+    with serving_moto() as server:
+        yield server
 
 
 @pytest.fixture
 def moto_url(moto_server):
+    """The S3 fixtures (bucket, s3_storage, stored_objects) use this test's own server."""
     return moto_server[1]
 
 
