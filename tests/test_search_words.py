@@ -4,8 +4,7 @@ and the API agree (locker/listing.py)."""
 from django.urls import reverse
 
 from locker.models import StoredFile
-from tests.api.conftest import bearer_client
-from tests.conftest import upload_file
+from tests.conftest import bearer_client, upload_file
 
 
 def test_every_word_must_match_in_any_order_in_name_or_description(client, alice):
