@@ -141,7 +141,7 @@ def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3
 
     site = s3_site
     page = s3_pages.new()
-    sign_up(page, "annie", "Annie", "Easley")
+    sign_up(page, "easley", "Annie", "Easley")
     page.goto("/files/upload/")
     posts = posts_of(page)
     files = [("centaur-1.dat", 40 * 1024), ("centaur-2.dat", 50 * 1024), ("empty.dat", 0)]
@@ -152,14 +152,14 @@ def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3
     assert summary.inner_text() == "2 uploaded, 1 refused: empty."
     s3_pages.check(page, "upload-queue-direct-to-s3")
 
-    stored = {row["name"]: row for row in site.files_of("annie")}
+    stored = {row["name"]: row for row in site.files_of("easley")}
     assert sorted(stored) == ["centaur-1.dat", "centaur-2.dat"]
     sent_through_skylocker = [p.url for p in posts if p.url.endswith("/api/v1/files")]
     assert sent_through_skylocker == []
     assert sum(p.url.split("/")[-1] == site.bucket for p in posts) == 2
     objects = wait_until(
         lambda: (
-            (found := site.objects_of("annie"))
+            (found := site.objects_of("easley"))
             and not any(k.startswith("incoming/") for k in found)
             and found
         )

@@ -137,7 +137,7 @@ def test_five_files_dropped_at_once_arrive_with_their_own_progress_and_one_is_re
 
 def test_a_cancelled_file_is_not_kept_and_a_failed_one_arrives_on_retry(pages, site):
     page = pages.new()
-    sign_up(page, "margaret", "Margaret", "Hamilton")
+    sign_up(page, "lovelace", "Ada", "Lovelace")
     page.goto("/files/upload/")
     # The first POST carrying flaky.txt is cut off, as a dropped connection would cut it.
     cut = []
@@ -170,15 +170,15 @@ def test_a_cancelled_file_is_not_kept_and_a_failed_one_arrives_on_retry(pages, s
         flaky.inner_text()
     )
     pages.check(page, "upload-queue-retry")
-    assert [row["name"] for row in site.files_of("margaret")] == ["fine.txt"]
+    assert [row["name"] for row in site.files_of("lovelace")] == ["fine.txt"]
 
     page.get_by_role("button", name="Retry flaky.txt").click()
     page.get_by_text("2 uploaded, 1 cancelled.").wait_for()
     assert flaky.locator(".queue-state").inner_text() == "Uploaded"
     assert cut == [f"{site.url}/api/v1/files"]
-    stored = sorted(row["name"] for row in site.files_of("margaret"))
+    stored = sorted(row["name"] for row in site.files_of("lovelace"))
     assert stored == ["fine.txt", "flaky.txt"]
-    objects = site.objects_of("margaret")
+    objects = site.objects_of("lovelace")
     assert sorted(objects.values()) == sorted(
         [content_of("fine.txt", 10 * KB), content_of("flaky.txt", 20 * KB)]
     )
