@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from api.pagination import FilePagination
 from api.serializers import (
-    DescriptionSerializer,
     ErrorSerializer,
+    FileEditSerializer,
     FileListQuerySerializer,
     FileReplaceSerializer,
     FileSerializer,
@@ -91,9 +91,12 @@ class FileDetailView(APIView):
         return Response(FileSerializer(file_for(request, pk), context={"request": request}).data)
 
     @extend_schema(
+        description="Change a file: new content (multipart `file`), a new `name` (a rename) "
+        "and/or a new `description`. New content keeps the file's name unless `name` is given; "
+        "the id stays.",
         request={
             "multipart/form-data": FileReplaceSerializer,
-            "application/json": DescriptionSerializer,
+            "application/json": FileEditSerializer,
         },
         responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
@@ -103,7 +106,11 @@ class FileDetailView(APIView):
         change.is_valid(raise_exception=True)
         if not change.validated_data:  # nothing to change: answer with the file as it is
             return Response(FileSerializer(stored, context={"request": request}).data)
-        stored.replace(change.validated_data.get("file"), change.validated_data.get("description"))
+        stored.replace(
+            change.validated_data.get("file"),
+            change.validated_data.get("description"),
+            name=change.validated_data.get("name"),
+        )
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(

@@ -91,13 +91,32 @@ class FileUploadSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "string", "maxLength": 255, "pattern": r"\S"})
+class FileNameField(StrictCharField):
+    """A new name, cleaned as an upload's is (locker.uploads.clean_filename) by the model."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"blank": "Give the file a name."})
+        super().__init__(
+            max_length=255,
+            help_text="A new name; the content and id stay. Cleaned as an upload's name is.",
+            **kwargs,
+        )
+
+
 class FileReplaceSerializer(serializers.Serializer):
+    """New content keeps the file's name unless `name` is given too."""
+
     file = file_field(required=False)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
+    name = FileNameField(required=False)
 
 
-class DescriptionSerializer(serializers.Serializer):
-    description = StrictCharField(max_length=255, allow_blank=True)
+class FileEditSerializer(serializers.Serializer):
+    """A new description and/or a new name (a rename), without new content."""
+
+    description = StrictCharField(max_length=255, required=False, allow_blank=True)
+    name = FileNameField(required=False)
 
 
 class FileListQuerySerializer(serializers.Serializer):
@@ -109,8 +128,8 @@ class FileListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         error_messages={"max_length": listing.SEARCH_TOO_LONG},
-        help_text="Files whose name or description contains this text (any case), "
-        f"at most {listing.SEARCH_MAX_LENGTH} characters.",
+        help_text="Files with every word of this text in their name or description (any "
+        f"order, any case), at most {listing.SEARCH_MAX_LENGTH} characters.",
     )
     ordering = serializers.ChoiceField(
         choices=listing.ORDERINGS,

@@ -4,8 +4,9 @@ serializer.
 
 - **Who**: the files `StoredFile.objects.visible_to(user)` allows (staff: everyone's, others:
   their own); "My files" is the owner's own on both.
-- **Search** (page `q`, API `search`): the text, trimmed, found case-insensitively in the name
-  or the description. More than 200 characters is an error (`SEARCH_TOO_LONG`), never cut.
+- **Search** (page `q`, API `search`): every word of the text (split at white space) found
+  case-insensitively in the name or the description, in any order (`StoredFileQuerySet.search`).
+  More than 200 characters is an error (`SEARCH_TOO_LONG`), never cut.
 - **Owner** (page and API `owner`): a username; empty is everyone the asker may see. It never
   widens what someone sees.
 - **Sort** (page `sort`, API `ordering`): one of `SORTS` (name, description, size, owner,

@@ -40,11 +40,18 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
         except (ValueError, ValidationError):  # not a file id at all
             raise self.model.DoesNotExist from None
 
+    def usage(self) -> tuple[int, int]:
+        """How many files and how many bytes, in one query."""
+        totals = self.aggregate(files=models.Count("pk"), size=models.Sum("size"))
+        return totals["files"], totals["size"] or 0
+
     def search(self, text: str) -> "StoredFileQuerySet":
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
+        """Files with every word of `text` in their name or description, in any order and case
+        ("invoice 2024" finds "2024-03 Invoice.pdf")."""
+        found = self
+        for word in dict.fromkeys(text.lower().split()):
+            found = found.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return found
 
 
 LIST_KEYS = ["name", "description", "size", "created_at", "updated_at"]
@@ -131,33 +138,66 @@ class StoredFile(models.Model):
             content_type=measured.content_type,
         )
 
-    def replace(self, uploaded: Any = None, description: str | None = None) -> "StoredFile":
-        """New content becomes a new object; the old one is removed only after the commit.
+    def replace(
+        self,
+        uploaded: Any = None,
+        description: str | None = None,
+        name: str | None = None,
+        take_uploaded_name: bool = False,
+    ) -> list[str]:
+        """Change content, description and/or name; what changed, as CHANGES keys, in order.
 
-        Raises StoredFile.DoesNotExist when the file was deleted meanwhile, StorageUnavailable
-        when the new object cannot be written.
+        New content becomes a new object; the old one is removed only after the commit. The
+        file keeps its name unless `name` is given (cleaned as an upload's is) or
+        `take_uploaded_name` asks for the new content's. Raises StoredFile.DoesNotExist when
+        the file was deleted meanwhile, StorageUnavailable when the new object cannot be written.
         """
         new_name = None
         if uploaded is not None:
             new_name = storage.write(storage.new_name(self.owner_id), uploaded)
+        if name is None and take_uploaded_name and uploaded is not None:
+            name = uploaded.name
+        changed = []
         try:
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
                     ObjectRemoval.schedule(current.object_name)
                     current.file.name = new_name
-                    for field, value in upload_metadata(uploaded).items():
+                    metadata = upload_metadata(uploaded)
+                    del metadata["name"]
+                    for field, value in metadata.items():
                         setattr(current, field, value)
-                if description is not None:
+                    changed.append("content")
+                if name is not None and clean_filename(name) != current.name:
+                    current.name = clean_filename(name)
+                    changed.append("name")
+                if description is not None and description != current.description:
                     current.description = description
-                current.updated_at = timezone.now()
-                current.save()
+                    changed.append("description")
+                if changed:
+                    current.updated_at = timezone.now()
+                    current.save()
         except BaseException:
             if new_name is not None:
                 storage.delete(new_name)
             raise
         self.refresh_from_db()
-        return self
+        return changed
+
+    def rename(self, name: str) -> list[str]:
+        """A new name only (cleaned as an upload's is); the content and id stay."""
+        return self.replace(name=name)
+
+    def describe_change(self, changed: list[str], old_name: str) -> str:
+        """What `replace` changed, in the words both doors' messages use."""
+        words = {
+            "name": f"Renamed {old_name} to {self.name}.",
+            "content": f"Replaced the content of {self.name}.",
+            "description": f"Changed the description of {self.name}.",
+        }
+        said = [words[what] for what in words if what in changed]  # the rename first
+        return " ".join(said) or f"Nothing changed in {self.name}."
 
     def delete_by(self, actor: Any) -> None:
         """The one delete path (UI, admin, API): row, alert and object removal commit together.

@@ -7,14 +7,15 @@ import logging
 import os
 import unicodedata
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 
+from locker.errors import over_limit_message
 from locker.storage import Measure
 from skylocker.error_views import is_api
 
@@ -52,37 +53,53 @@ def refuse_chunked_bodies(
 
 
 class LockerUploadHandler(TemporaryFileUploadHandler):
-    """Counts the bytes actually received: over the limit, the upload stops and its temp file goes.
+    """Counts the bytes actually received: a file over the limit is skipped, its temp file gone.
 
-    Content-Length is never consulted; a client can lie about it or leave it out. The count
-    runs over every file part of the request: Skylocker takes one file per upload, and extra
-    parts must not each bring another limit's worth of temp file.
+    Content-Length is never consulted; a client can lie about it or leave it out. Each file
+    may have MAX_UPLOAD_BYTES; a file over it is skipped (the others of the request still
+    arrive) and named in `upload_refusals(request)`. At most MAX_UPLOAD_FILES files are taken
+    from one request, so extra parts cannot each bring another limit's worth of temp file.
     The digest and the first bytes (for the content type) are taken on the way through.
     """
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
+        self.files = 0
         self.received = 0
+        if request is not None:
+            request.upload_refusals = []  # type: ignore[attr-defined]  # read by the views
 
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
+        self.files += 1
+        self.received = 0
+        self.file_name = file_name
         try:
-            super().new_file(*args, **kwargs)
+            super().new_file(field_name, file_name, *args, **kwargs)
         except OSError:
             self.storage_failed()
         self.measure = Measure()
+        if self.files > settings.MAX_UPLOAD_FILES:
+            # After super(): skipping closes this handler's file, which must be this one's.
+            self.refuse(TOO_MANY, too_many_files_message())
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.MAX_UPLOAD_BYTES:
             self.file.close()  # a NamedTemporaryFile: closing it removes it
             self.request.upload_too_large = True  # type: ignore[union-attr]  # read by the views
-            raise StopUpload(connection_reset=False)
+            self.refuse(TOO_LARGE, over_limit_message())
         self.measure.add(raw_data)
         try:
             return super().receive_data_chunk(raw_data, start)
         except OSError:
             self.file.close()
             self.storage_failed()
+
+    def refuse(self, kind: str, reason: str) -> NoReturn:
+        """Skip this file (the parser reads past its bytes) and say why."""
+        refusal = Refusal(clean_filename(self.file_name or ""), kind, reason)
+        self.request.upload_refusals.append(refusal)  # type: ignore[union-attr]  # read by views
+        raise SkipFile()
 
     def storage_failed(self) -> NoReturn:
         """The temp folder is gone or full: stop reading, as for an over-size file."""
@@ -94,6 +111,40 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
         uploaded = super().file_complete(file_size)
         uploaded.measurement = self.measure.result()  # type: ignore[union-attr]  # read by storage
         return uploaded
+
+
+# Why a file of an upload was not stored, in the summary's short words.
+TOO_LARGE, EMPTY, TOO_MANY, UNAVAILABLE = "too large", "empty", "too many files", "storage down"
+
+
+class Refusal(NamedTuple):
+    """One file of an upload that was not stored: its name, the short kind and the full reason."""
+
+    name: str
+    kind: str
+    reason: str
+
+
+def summary(stored: int, refusals: list[Refusal]) -> str:
+    """The end of an upload in a few words; the page with JavaScript words it the same way.
+
+    For example "4 uploaded, 1 refused: too large."
+    """
+    if not refusals:
+        return f"{stored} uploaded."
+    kinds = sorted({refusal.kind for refusal in refusals})
+    return f"{stored} uploaded, {len(refusals)} refused: {', '.join(kinds)}."
+
+
+def too_many_files_message() -> str:
+    return (
+        f"Skylocker takes at most {settings.MAX_UPLOAD_FILES} files at a time; "
+        "this one was not sent. Upload it again on its own."
+    )
+
+
+def upload_refusals(request: HttpRequest) -> list[Refusal]:
+    return list(getattr(request, "upload_refusals", []))
 
 
 def upload_too_large(request: HttpRequest) -> bool:

@@ -8,5 +8,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<uuid:pk>/download/", views.download, name="download"),
     path("<uuid:pk>/replace/", views.replace, name="replace"),
+    path("<uuid:pk>/rename/", views.rename, name="rename"),
     path("<uuid:pk>/delete/", views.delete, name="delete"),
 ]

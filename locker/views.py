@@ -1,7 +1,9 @@
 import dataclasses
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,12 +16,35 @@ from django.views.decorators.http import require_http_methods
 from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, StorageUnavailable
-from locker.forms import FileForm
+from locker.forms import FileForm, RenameForm, UploadForm
 from locker.models import StoredFile
 from locker.page_errors import cannot_download, page_again
-from locker.uploads import upload_storage_failed, upload_too_large
+from locker.uploads import (
+    UNAVAILABLE,
+    Refusal,
+    clean_filename,
+    summary,
+    upload_refusals,
+    upload_storage_failed,
+    upload_too_large,
+)
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
+# The phone's "Sort by" menu (the table's column headers do it on wider screens).
+SORT_CHOICES = [
+    ("-updated_at", "Updated, newest first"),
+    ("updated_at", "Updated, oldest first"),
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("-size", "Size, largest first"),
+    ("size", "Size, smallest first"),
+    ("-created_at", "Uploaded, newest first"),
+    ("created_at", "Uploaded, oldest first"),
+    ("description", "Description, A to Z"),
+    ("-description", "Description, Z to A"),
+    ("owner", "Owner, A to Z"),
+    ("-owner", "Owner, Z to A"),
+]
 
 
 def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
@@ -37,14 +62,23 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     if view == "mine":
         query = dataclasses.replace(query, owner=request.user.get_username())
     files = listing.files(request.user, query)
+    owner = query.owner if view == "all" else ""
+    own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
     page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "files": page.object_list,
         "q": request.GET.get("q", "") if status == 200 else query.search,
+        "search": query.search,
+        "usage": own.usage() if view == "mine" else None,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
-        "owner": query.owner if view == "all" else "",
+        "owner": owner,
         "view": view,
+        "paging": urlencode({"q": query.search, "sort": query.sort, "owner": owner}),
+        "sort_choices": [
+            (key, label) for key, label in SORT_CHOICES if view == "all" or "owner" not in key
+        ],
         **context,
     }
     return render(request, "locker/files.html", context, status=status)
@@ -69,39 +103,58 @@ def all_files(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and "uploaded" in request.GET:
-        return _uploaded_directly(request, request.GET["uploaded"])
+        return _uploaded_directly(request, request.GET.getlist("uploaded"))
     # A POST stays a bound form even when the size limit stopped the body before any field arrived.
     bound = request.method == "POST"
-    form = FileForm(
+    form = UploadForm(
         request.POST if bound else None,
         request.FILES if bound else None,
-        too_large=upload_too_large(request),
+        refusals=upload_refusals(request),
     )
     if bound and upload_storage_failed(request):
         return page_again(request, StorageUnavailable(), "locker/upload.html", {"form": form})
     if request.method == "POST" and form.is_valid():
-        try:
-            stored = StoredFile.create_from_upload(
-                request.user, form.cleaned_data["file"], form.cleaned_data["description"]
-            )
-        except StorageUnavailable as exc:
-            return page_again(request, exc, "locker/upload.html", {"form": form})
-        messages.success(request, f"Uploaded {stored.name}.")
+        stored, refusals = [], form.refusals
+        for uploaded in form.cleaned_data["file"]:
+            try:
+                stored.append(
+                    StoredFile.create_from_upload(
+                        request.user, uploaded, form.cleaned_data["description"]
+                    )
+                )
+            except StorageUnavailable as exc:
+                if not stored and len(form.cleaned_data["file"]) == 1:
+                    return page_again(request, exc, "locker/upload.html", {"form": form})
+                refusals.append(Refusal(clean_filename(uploaded.name), UNAVAILABLE, exc.message))
+        _say_uploaded(request, [row.name for row in stored])
+        for refusal in refusals:
+            messages.error(request, f"Not uploaded: {refusal.name}. {refusal.reason}")
+        if refusals:
+            messages.warning(request, summary(len(stored), refusals))
         return redirect("files")
-    status = 413 if form.too_large else 400 if request.method == "POST" else 200
+    status = 413 if upload_too_large(request) else 400 if request.method == "POST" else 200
     # On S3 the page (with JavaScript) sends the bytes straight to the bucket; see upload.js.
     context = {"form": form, "direct_upload": direct.available()}
     return render(request, "locker/upload.html", context, status=status)
 
 
-def _uploaded_directly(request: HttpRequest, pk: str) -> HttpResponse:
-    """Where upload.js goes after a direct upload's finalize: the list, saying what was stored."""
-    try:
-        uploaded = StoredFile.objects.visible_to(request.user).filter(pk=UUID(pk)).first()
-    except ValueError:
-        uploaded = None
-    if uploaded is not None:
-        messages.success(request, f"Uploaded {uploaded.name}.")
+def _say_uploaded(request: HttpRequest, names: list[str]) -> None:
+    if len(names) == 1:
+        messages.success(request, f"Uploaded {names[0]}.")
+    elif names:
+        messages.success(request, f"Uploaded {len(names)} files: {', '.join(names)}.")
+
+
+def _uploaded_directly(request: HttpRequest, pks: list[str]) -> HttpResponse:
+    """Where upload.js goes once its queue is through: the list, saying what was stored."""
+    ids = []
+    for pk in pks[: settings.MAX_UPLOAD_FILES * 5]:
+        try:
+            ids.append(UUID(pk))
+        except ValueError:
+            continue
+    found = StoredFile.objects.visible_to(request.user).filter(pk__in=ids).in_bulk()
+    _say_uploaded(request, [found[pk].name for pk in ids if pk in found])
     return redirect("files")
 
 
@@ -130,14 +183,33 @@ def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
     if bound and upload_storage_failed(request):
         return page_again(request, StorageUnavailable(), "locker/replace.html", page)
     if request.method == "POST" and form.is_valid():
+        old_name = stored.name
         try:
-            stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
+            changed = stored.replace(
+                form.cleaned_data["file"],
+                form.cleaned_data["description"],
+                take_uploaded_name=form.cleaned_data["use_new_name"],
+            )
         except StorageUnavailable as exc:
             return page_again(request, exc, "locker/replace.html", page)
-        messages.success(request, f"Replaced {stored.name}.")
+        messages.success(request, stored.describe_change(changed, old_name))
         return redirect(_back(request))
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
     return render(request, "locker/replace.html", page, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
+    stored = StoredFile.objects.get_for(request.user, pk)
+    form = RenameForm(request.POST or None, initial={"name": stored.name})
+    if request.method == "POST" and form.is_valid():
+        old_name = stored.name
+        changed = stored.rename(form.cleaned_data["name"])
+        messages.success(request, stored.describe_change(changed, old_name))
+        return redirect(_back(request))
+    status = 400 if form.errors else 200
+    return render(request, "locker/rename.html", {"form": form, "file": stored}, status=status)
 
 
 @login_required

@@ -191,7 +191,7 @@ AXES_FAILURE_LIMIT = envint("SKYLOCKER_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SKYLOCKER_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the page says how many minutes are left
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
@@ -206,6 +206,10 @@ WHITENOISE_USE_FINDERS = True
 
 # Files: only ever through STORAGES["default"]; S3 is a configuration change.
 MAX_UPLOAD_BYTES = envint("SKYLOCKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Files one upload form POST may carry (each up to MAX_UPLOAD_BYTES); the rest are refused.
+MAX_UPLOAD_FILES = envint("SKYLOCKER_MAX_UPLOAD_FILES", 20)
+# Django refuses the whole request beyond this; Skylocker's own limit above names each file.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, 2 * MAX_UPLOAD_FILES)
 FILE_UPLOAD_HANDLERS = ["locker.uploads.LockerUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 # On local disk, stored files are readable by Skylocker's own account only.

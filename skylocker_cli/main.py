@@ -1,9 +1,11 @@
 """`skylocker`: the command-line client. It talks only to the API (/api/v1/…)."""
 
+import glob
 import hashlib
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import click
@@ -28,8 +30,8 @@ from skylocker_cli.client import (
 FILE_ID = click.UUID
 
 
-def progress(enabled: bool | None, total: int, label: str) -> dict:
-    # Shown when asked, or when a person is watching the terminal.
+def progress(enabled: bool | None, total: int, label: str, position: int | None = None) -> dict:
+    # Shown when asked, or when a person is watching the terminal; several files, several lines.
     show = sys.stderr.isatty() if enabled is None else enabled
     return {
         "total": total,
@@ -39,6 +41,8 @@ def progress(enabled: bool | None, total: int, label: str) -> dict:
         "unit_divisor": 1024,
         "disable": not show,
         "file": sys.stderr,
+        "position": position,
+        "leave": True,
     }
 
 
@@ -50,7 +54,8 @@ progress_option = click.option(
 @click.group()
 @click.version_option(package_name="skylocker")
 def cli():
-    """Skylocker from the command line: log in once, then put, ls, get, replace and rm files."""
+    """Skylocker from the command line: log in once, then put, ls, get, replace, rename and rm
+    files."""
 
 
 @cli.command()
@@ -108,7 +113,10 @@ def whoami():
 
 @cli.command("ls")
 @click.option(
-    "-s", "--search", default="", help="Only files whose name or description contains this."
+    "-s",
+    "--search",
+    default="",
+    help="Only files with every word of this in their name or description.",
 )
 @click.option("--owner", default=None, help="Staff only: files of this username.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
@@ -136,25 +144,72 @@ def list_files(search, owner, as_json):
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
 @click.option("-d", "--description", default="", help="A short description (up to 255 characters).")
 @click.option(
     "--through-app",
     is_flag=True,
     help="Send the bytes through the Skylocker server even when it stores files on S3.",
 )
+@click.option(
+    "-j", "--jobs", default=3, show_default=True, type=click.IntRange(1, 8),
+    help="How many files travel at a time.",
+)  # fmt: skip
 @progress_option
-def put(file, description, through_app, progress):
-    """Upload FILE; prints the new file's id.
+def put(files, description, through_app, jobs, progress):
+    """Upload each FILE (names or quoted globs such as '*.pdf'); prints each new file's id.
 
-    When the server keeps its files on S3, the bytes go straight to the bucket and the server
-    then checks them against the SHA-256 computed here; otherwise they go through the server.
+    Several files go a few at a time, each with its own progress bar; one that fails does not
+    stop the others, and the exit code is that of the first failure. When the server keeps
+    its files on S3, the bytes go straight to the bucket and the server then checks them
+    against the SHA-256 computed here; otherwise they go through the server.
     """
+    paths = expand(files)
     api = Api.from_config()
-    stored = None if through_app else send_direct(api, file, description, progress)
-    if stored is None:
-        stored = send(api, "POST", "/api/v1/files", file, {"description": description}, progress)
-    click.echo(stored["id"])
+
+    def put_one(numbered: tuple[int, Path]) -> dict:
+        position, file = numbered
+        show = {"show": progress, "position": position if len(paths) > 1 else None}
+        stored = None if through_app else send_direct(api, file, description, **show)
+        if stored is None:
+            stored = send(api, "POST", "/api/v1/files", file, {"description": description}, **show)
+        return stored
+
+    if len(paths) == 1:
+        click.echo(put_one((0, paths[0]))["id"])
+        return
+    failures = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(put_one, numbered) for numbered in enumerate(paths)]
+        for file, future in zip(paths, futures, strict=True):
+            try:
+                stored = future.result()
+            except Failure as exc:
+                failures.append(exc)
+                click.echo(f"{file}: {exc.message}", err=True)
+            else:
+                click.echo(f"{stored['id']}  {file}")
+    if failures:
+        raise Failure(
+            f"{len(paths) - len(failures)} uploaded, {len(failures)} refused.",
+            failures[0].exit_code,
+        )
+
+
+def expand(arguments: tuple[str, ...]) -> list[Path]:
+    """The files named, with globs the shell left alone (quoted, or on Windows) expanded."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        matches = [path] if path.exists() else [Path(m) for m in sorted(glob.glob(argument))]
+        if not matches:
+            raise click.BadParameter(f"no file matches {argument}", param_hint="FILE")
+        for match in matches:
+            if not match.is_file():
+                raise click.BadParameter(f"{match} is not a file", param_hint="FILE")
+            if match not in found:
+                found.append(match)
+    return found
 
 
 @cli.command()
@@ -222,7 +277,7 @@ def progress_bar(enabled, meta) -> dict:
 @click.option("-d", "--description", default=None, help="A new description.")
 @progress_option
 def replace(file_id, file, description, progress):
-    """Replace a file's content (FILE) and/or its description (-d).
+    """Replace a file's content (FILE) and/or its description (-d); the name stays.
 
     A new FILE always goes through the Skylocker server, also when it keeps its files on S3.
     """
@@ -240,6 +295,16 @@ def replace(file_id, file, description, progress):
 
 @cli.command()
 @click.argument("file_id", metavar="ID", type=FILE_ID)
+@click.argument("name")
+def rename(file_id, name):
+    """Give a file a new NAME; its content and id stay."""
+    api = Api.from_config()
+    stored = api.json("PATCH", f"/api/v1/files/{file_id}", FILE, json={"name": name})
+    click.echo(f"Renamed to {stored['name']}.")
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
 def rm(file_id):
     """Delete a file (the administrators are told)."""
     api = Api.from_config()
@@ -247,18 +312,18 @@ def rm(file_id):
     click.echo(f"Deleted {file_id}.")
 
 
-def send(api: Api, method: str, path: str, file: Path, fields: dict, show) -> dict:
+def send(api: Api, method: str, path: str, file: Path, fields: dict, show, position=None) -> dict:
     """A multipart upload streamed from disk with a known length (the server needs one)."""
     size = file.stat().st_size
     with (
         open(file, "rb") as raw,
-        tqdm.wrapattr(raw, "read", **progress(show, size, file.name)) as f,
+        tqdm.wrapattr(raw, "read", **progress(show, size, file.name, position)) as f,
     ):
         files = {"file": (file.name, f, "application/octet-stream")}
         return api.json(method, path, FILE, data=fields, files=files)
 
 
-def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
+def send_direct(api: Api, file: Path, description: str, show, position=None) -> dict | None:
     """Straight to S3: a ticket, the bytes to the bucket, then finalize with the SHA-256.
 
     None when the server keeps its files on local disk (it answers 409): send through it then.
@@ -277,7 +342,7 @@ def send_direct(api: Api, file: Path, description: str, show) -> dict | None:
     checksum = sha256_of(file)
     with (
         open(file, "rb") as raw,
-        tqdm.wrapattr(raw, "read", **progress(show, size, file.name)) as f,
+        tqdm.wrapattr(raw, "read", **progress(show, size, file.name, position)) as f,
     ):
         post_to_storage(
             ticket["url"], ticket["fields"], {"file": (file.name, f, "application/octet-stream")}

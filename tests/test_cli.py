@@ -95,8 +95,8 @@ def test_the_cli_does_the_whole_cycle(sky, live_server, alice):
     (sky.work / "v2.raw").write_bytes(b"second version")
     replaced = sky("replace", stored.pk, "v2.raw", "-d", "edited")
     assert replaced.returncode == 0, replaced.stderr
-    stored.refresh_from_db()
-    assert (stored.name, stored.size, stored.description) == ("v2.raw", 14, "edited")
+    stored.refresh_from_db()  # new content; the name stays
+    assert (stored.name, stored.size, stored.description) == ("photo.raw", 14, "edited")
     assert sky("get", stored.pk, "-o", "copy.raw").returncode != 0  # never overwrites silently
     assert sky("get", stored.pk, "-o", "copy.raw", "--force").returncode == 0
     assert (sky.work / "copy.raw").read_bytes() == b"second version"

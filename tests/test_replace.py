@@ -32,7 +32,7 @@ def test_new_content_is_a_new_object_and_the_old_one_goes_after_commit(
     assert stored_objects() == [alice_file.file.name]
     assert alice_file.file.name != old_name
     assert ObjectRemoval.objects.count() == 0
-    assert alice_file.name == "v2.txt"
+    assert alice_file.name == "alice.txt"  # new content keeps the name unless asked
     assert alice_file.description == "second"
     assert alice_file.size == len(b"version two\n")
     assert alice_file.sha256 == hashlib.sha256(b"version two\n").hexdigest()

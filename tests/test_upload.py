@@ -130,22 +130,6 @@ def test_an_upload_over_the_limit_through_the_raw_body_is_refused(
     assert temp_files(data_dir) == []
 
 
-def test_extra_file_parts_count_towards_the_same_limit(
-    alice_client, settings, stored_objects, data_dir
-):
-    settings.MAX_UPLOAD_BYTES = 1000
-    extra = (
-        b'Content-Disposition: form-data; name="extra"; filename="more.bin"\r\n'
-        b"Content-Type: application/octet-stream\r\n\r\n"
-    ) + b"y" * 600 + f"\r\n--{BOUNDARY}--\r\n".encode()
-    body = multipart("half.bin", b"x" * 600).removesuffix(b"--\r\n") + b"\r\n" + extra
-    response = post_raw(alice_client, body)
-    assert response.status_code == 413
-    assert StoredFile.objects.count() == 0
-    assert stored_objects() == []
-    assert temp_files(data_dir) == []
-
-
 def test_an_empty_file_is_refused_with_a_clear_error(alice_client, stored_objects, data_dir):
     response = alice_client.post(
         reverse("upload"), {"file": upload_file("empty.txt", b""), "description": "x"}

@@ -284,7 +284,7 @@ def test_staff_may_download_anyones_file(admin_api, bob_file):
 # Replacing
 
 
-def test_patch_with_a_file_replaces_the_content_and_removes_the_old_object(
+def test_patch_with_a_file_replaces_the_content_keeps_the_name_and_removes_the_old_object(
     alice_api, alice_file, stored_objects, django_capture_on_commit_callbacks
 ):
     old_object = alice_file.file.name
@@ -294,7 +294,7 @@ def test_patch_with_a_file_replaces_the_content_and_removes_the_old_object(
         )
     assert response.status_code == 200
     alice_file.refresh_from_db()
-    assert (alice_file.name, alice_file.size, alice_file.description) == ("v2.txt", 14, "mine")
+    assert (alice_file.name, alice_file.size, alice_file.description) == ("alice.txt", 14, "mine")
     assert response.json()["sha256"] == hashlib.sha256(b"second version").hexdigest()
     assert stored_objects() == [alice_file.file.name] != [old_object]
 

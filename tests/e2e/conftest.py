@@ -310,13 +310,18 @@ def s3_pages(browser, s3_site, axe_source, request):
     yield from _pages_on(browser, s3_site, axe_source, request)
 
 
-# Records every value the progress bar shows, also across the page swap after an upload.
+# Records every value the (first) progress bar shows, kept in sessionStorage: an upload ends
+# with a navigation to the list, which would take a window variable with it.
 WATCH_PROGRESS = """() => {
-  window.progressSeen = [];
   const bar = document.querySelector('.progress progress');
-  new MutationObserver(() => window.progressSeen.push(Number(bar.value)))
-    .observe(bar, {attributes: true, attributeFilter: ['value']});
+  new MutationObserver(() => {
+    const seen = JSON.parse(sessionStorage.getItem('progressSeen') || '[]');
+    seen.push(Number(bar.value));
+    sessionStorage.setItem('progressSeen', JSON.stringify(seen));
+  }).observe(bar, {attributes: true, attributeFilter: ['value']});
 }"""
+PROGRESS_SEEN = "() => JSON.parse(sessionStorage.getItem('progressSeen') || '[]')"
+SOME_PROGRESS = f"() => ({PROGRESS_SEEN})().some(v => v > 0 && v < 100)"
 
 
 def sign_up(page, username: str, first: str, last: str, check=None) -> None:
@@ -343,7 +348,7 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
 
 def upload(page, name: str, content: bytes, description: str = "") -> None:
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": name, "mimeType": "application/octet-stream", "buffer": content}
     )
     page.get_by_label("Description").fill(description)

@@ -12,7 +12,13 @@ import os
 import httpx
 import pytest
 
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, sign_up
+from tests.e2e.conftest import (
+    MAX_UPLOAD_BYTES,
+    PROGRESS_SEEN,
+    SOME_PROGRESS,
+    WATCH_PROGRESS,
+    sign_up,
+)
 from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -25,18 +31,6 @@ DROP_SIZE_CHECK = """document.addEventListener("readystatechange", () => {
     }
   }
 });"""
-
-
-# Like WATCH_PROGRESS, but kept in sessionStorage: a direct upload ends with a navigation to
-# the list, which would take window.progressSeen with it.
-WATCH_PROGRESS_KEPT = """() => {
-  const bar = document.querySelector('.progress progress');
-  new MutationObserver(() => {
-    const seen = JSON.parse(sessionStorage.getItem('progressSeen') || '[]');
-    seen.push(Number(bar.value));
-    sessionStorage.setItem('progressSeen', JSON.stringify(seen));
-  }).observe(bar, {attributes: true, attributeFilter: ['value']});
-}"""
 
 
 def posts_of(page) -> list:
@@ -55,7 +49,7 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
     s3_pages.check(page, "upload-direct-to-s3")
     posts = posts_of(page)
     content = os.urandom(300 * 1024)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "trajectories.dat", "mimeType": "application/octet-stream", "buffer": content}
     )
     page.get_by_label("Description").fill("Friendship 7 re-entry")
@@ -66,18 +60,15 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
     )
-    page.evaluate(WATCH_PROGRESS_KEPT)
+    page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.wait_for_function(
-        "() => JSON.parse(sessionStorage.getItem('progressSeen') || '[]')"
-        ".some(v => v > 0 && v < 100)"
-    )
+    page.wait_for_function(SOME_PROGRESS)
     assert page.get_by_role("button", name="Upload", exact=True).is_disabled()
     page.get_by_text("Uploaded trajectories.dat.").wait_for()
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
              "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
     assert page.url == f"{site.url}/files/"
-    seen = json.loads(page.evaluate("sessionStorage.getItem('progressSeen')"))
+    seen = page.evaluate(PROGRESS_SEEN)
     assert any(0 < value < 100 for value in seen), seen
     assert seen == sorted(seen) and seen[-1] == 100, seen
     s3_pages.check(page, "files-after-direct-upload")
@@ -124,7 +115,7 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     page.goto("/files/upload/")
     assert page.locator("form.upload").get_attribute("data-max-bytes") is None
     posts = posts_of(page)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "census.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
     )
     page.get_by_role("button", name="Upload", exact=True).click()
@@ -143,3 +134,34 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     assert site.rows("SELECT * FROM locker_pendingupload") == []
     assert wait_until(lambda: site.objects_of("dorothy") == {})
     assert wait_until(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])
+
+
+def test_several_files_dropped_on_s3_each_go_straight_to_the_bucket(s3_pages, s3_site):
+    from tests.e2e.test_upload_queue import DROP_FILES, content_of
+
+    site = s3_site
+    page = s3_pages.new()
+    sign_up(page, "easley", "Annie", "Easley")
+    page.goto("/files/upload/")
+    posts = posts_of(page)
+    files = [("centaur-1.dat", 40 * 1024), ("centaur-2.dat", 50 * 1024), ("empty.dat", 0)]
+    page.evaluate(DROP_FILES, [page.locator(".dropzone").element_handle(), files])
+    page.get_by_role("button", name="Upload", exact=True).click()
+    summary = page.locator(".queue-summary")
+    summary.wait_for()
+    assert summary.inner_text() == "2 uploaded, 1 refused: empty."
+    s3_pages.check(page, "upload-queue-direct-to-s3")
+
+    stored = {row["name"]: row for row in site.files_of("easley")}
+    assert sorted(stored) == ["centaur-1.dat", "centaur-2.dat"]
+    sent_through_skylocker = [p.url for p in posts if p.url.endswith("/api/v1/files")]
+    assert sent_through_skylocker == []
+    assert sum(p.url.split("/")[-1] == site.bucket for p in posts) == 2
+    objects = wait_until(
+        lambda: (
+            (found := site.objects_of("easley"))
+            and not any(k.startswith("incoming/") for k in found)
+            and found
+        )
+    )
+    assert {stored[name]["file"]: content_of(name, size) for name, size in files[:2]} == objects

@@ -63,7 +63,7 @@ def test_a_keyboard_alone_uploads_and_deletes_a_file(pages, site):
     tab_to(page, "Upload a file")
     page.keyboard.press("Enter")
     page.wait_for_url("**/files/upload/")
-    tab_to(page, "Choose a file to upload")
+    tab_to(page, "Choose files to upload")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(

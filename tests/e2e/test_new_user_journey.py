@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WATCH_PROGRESS, log_in, sign_up
+from tests.e2e.conftest import PROGRESS_SEEN, SOME_PROGRESS, WATCH_PROGRESS, log_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -40,20 +40,20 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
     )
     content = os.urandom(700 * 1024)
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "compiler-notes.bin", "mimeType": "application/octet-stream", "buffer": content}
     )
     assert page.locator(".chosen").inner_text() == "compiler-notes.bin (700.0\u00a0KB)"
     page.get_by_label("Description").fill("Notes on the A-0 compiler")
     page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.wait_for_function("() => window.progressSeen.some(v => v > 0 && v < 100)")
+    page.wait_for_function(SOME_PROGRESS)
     assert page.get_by_role("button", name="Upload", exact=True).is_disabled()
     pages.check(page, "upload-progress")
     page.get_by_text("Uploaded compiler-notes.bin.").wait_for()
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
              "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
-    seen = page.evaluate("window.progressSeen")
+    seen = page.evaluate(PROGRESS_SEEN)
     assert any(0 < value < 100 for value in seen), seen
     assert seen == sorted(seen) and seen[-1] == 100, seen
     assert page.url == f"{site.url}/files/"
@@ -67,13 +67,8 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
 
     row = row_of(page, "compiler-notes.bin")
     cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
-    assert cells[:4] == [
-        "compiler-notes.bin",
-        "Notes on the A-0 compiler",
-        "700.0\u00a0KB",
-        "Grace Hopper",
-    ]
-    assert cells[4] == cells[5] == "now"
+    assert cells[:3] == ["compiler-notes.bin", "Notes on the A-0 compiler", "700.0\u00a0KB"]
+    assert cells[3] == cells[4] == "now"  # no Owner column on My files: it is always you
     uploaded = row.locator("td[data-label=Uploaded] time").get_attribute("datetime")
     updated = row.locator("td[data-label=Updated] time").get_attribute("datetime")
     pages.check(page, "files")
@@ -89,9 +84,13 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     page.get_by_label("Choose new content").set_input_files(
         {"name": "compiler-notes.txt", "mimeType": "text/plain", "buffer": new_content}
     )
+    page.get_by_label("Use the new file's name").check()
     page.get_by_label("Description").fill("Notes, revised")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Replaced compiler-notes.txt.").wait_for()
+    page.get_by_text(
+        "Renamed compiler-notes.bin to compiler-notes.txt. Replaced the content of "
+        "compiler-notes.txt. Changed the description of compiler-notes.txt."
+    ).wait_for()
     row = row_of(page, "compiler-notes.txt")
     assert row.locator("td[data-label=Description]").inner_text() == "Notes, revised"
     assert row.locator("td[data-label=Uploaded] time").get_attribute("datetime") == uploaded
@@ -100,17 +99,31 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     assert (replaced["id"], replaced["size"]) == (stored["id"], len(new_content))
     assert site.objects_of("grace") == {replaced["file"]: new_content}
 
-    row.get_by_role("link", name="Delete compiler-notes.txt").click()
-    page.get_by_role("heading", name="Delete “compiler-notes.txt”?").wait_for()
+    row.get_by_role("link", name="Rename compiler-notes.txt").click()
+    name = page.get_by_label("Name")
+    assert name.evaluate("e => e === document.activeElement")  # ready to type
+    pages.check(page, "rename")
+    name.fill("a0-notes.txt")
+    page.get_by_role("button", name="Rename").click()
+    page.get_by_text("Renamed compiler-notes.txt to a0-notes.txt.").wait_for()
+    (renamed,) = site.files_of("grace")
+    assert (renamed["id"], renamed["name"], renamed["file"]) == (
+        stored["id"], "a0-notes.txt", replaced["file"]
+    )  # fmt: skip
+    assert site.objects_of("grace") == {replaced["file"]: new_content}
+
+    row = row_of(page, "a0-notes.txt")
+    row.get_by_role("link", name="Delete a0-notes.txt").click()
+    page.get_by_role("heading", name="Delete “a0-notes.txt”?").wait_for()
     pages.check(page, "delete")
     assert site.files_of("grace") != []  # asking is not deleting
-    page.get_by_role("button", name="Delete “compiler-notes.txt”").click()
-    page.get_by_text("Deleted compiler-notes.txt.").wait_for()
+    page.get_by_role("button", name="Delete “a0-notes.txt”").click()
+    page.get_by_text("Deleted a0-notes.txt.").wait_for()
     assert page.get_by_text("You have no files yet.").is_visible()
     assert site.files_of("grace") == []
     assert site.objects_of("grace") == {}
     alerts = site.rows("SELECT file_name FROM locker_deletionalert WHERE file_name = ?",
-                       "compiler-notes.txt")  # fmt: skip
+                       "a0-notes.txt")  # fmt: skip
     assert len(alerts) == 1
 
     page.get_by_role("button", name="Log out").click()

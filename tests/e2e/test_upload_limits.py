@@ -24,7 +24,7 @@ def test_an_over_limit_file_is_refused_before_sending_when_javascript_runs(pages
     page.on(
         "request", lambda request: posts.append(request.url) if request.method == "POST" else None
     )
-    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    page.get_by_label("Choose files to upload").set_input_files(TOO_BIG)
     alert = page.locator(".client-error")
     expected = (
         "“telescope-raw.fits” is 1.0\u00a0MB (1,048,577 bytes), larger than the 1.0\u00a0MB "
@@ -45,7 +45,7 @@ def test_an_over_limit_file_is_refused_by_the_server_when_javascript_is_off(page
     page = pages.new(java_script_enabled=False)
     log_in(page, "cecilia")
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(TOO_BIG)
+    page.get_by_label("Choose files to upload").set_input_files(TOO_BIG)
     page.get_by_label("Description").fill("Spectra")
     with page.expect_response(lambda response: response.request.method == "POST") as answer:
         page.get_by_role("button", name="Upload", exact=True).click()
@@ -64,7 +64,7 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     sign_up(page, "mary", "Mary", "Jackson")
     pages.check(page, "files-without-javascript")
     page.goto("/files/upload/")
-    page.get_by_label("Choose a file to upload").set_input_files(
+    page.get_by_label("Choose files to upload").set_input_files(
         {"name": "wind-tunnel.txt", "mimeType": "text/plain", "buffer": b"Mach 1.2\n"}
     )
     page.get_by_role("button", name="Upload", exact=True).click()
@@ -83,11 +83,20 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     )
     page.get_by_label("Description").fill("Supersonic runs")
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Replaced wind-tunnel-v2.txt.").wait_for()  # the new content's name
+    page.get_by_text(  # the name stays: the user did not ask for the new file's
+        "Replaced the content of wind-tunnel.txt. Changed the description of wind-tunnel.txt."
+    ).wait_for()
     (replaced,) = site.files_of("mary")
-    assert (replaced["name"], replaced["description"]) == ("wind-tunnel-v2.txt", "Supersonic runs")
+    assert (replaced["name"], replaced["description"]) == ("wind-tunnel.txt", "Supersonic runs")
     assert replaced["file"] != stored["file"]
     assert wait_until(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
+
+    page.get_by_role("link", name="Rename wind-tunnel.txt").click()
+    page.get_by_label("Name").fill("wind-tunnel-v2.txt")
+    page.get_by_role("button", name="Rename").click()
+    page.get_by_text("Renamed wind-tunnel.txt to wind-tunnel-v2.txt.").wait_for()
+    (renamed,) = site.files_of("mary")
+    assert (renamed["id"], renamed["file"]) == (replaced["id"], replaced["file"])
 
     page.get_by_role("link", name="Delete wind-tunnel-v2.txt").click()
     page.get_by_role("button", name="Delete “wind-tunnel-v2.txt”").click()

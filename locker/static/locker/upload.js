@@ -1,9 +1,11 @@
-// Skylocker's upload and replace forms, made friendlier when JavaScript runs:
-// a drop area, a size check before sending, and a progress bar while the bytes travel.
+// Skylocker's upload and replace forms, made friendlier when JavaScript runs.
+// Replace (one file): a drop area, a size check before sending, a progress bar, then the page.
+// Upload (data-queue): many files (picked, dropped, or a dropped folder), each with its own row,
+// progress bar, error, and Cancel or Retry; a few travel at a time and the rest carry on when
+// one fails; leaving the page while they run asks first; a summary at the end. Each file is its
+// own POST to the API (data-queue), or, when Skylocker stores files on S3 (data-direct), goes
+// straight to the bucket (a ticket from the API, the bytes to S3, then finalize).
 // Without JavaScript the same forms post normally and the server says what went wrong.
-// When Skylocker stores files on S3 the Upload form carries data-direct: the file then goes
-// straight to the bucket (a ticket from the API, the bytes to S3, then finalize), never through
-// Skylocker. Replace has no data-direct and always posts through Skylocker.
 "use strict";
 
 (function () {
@@ -25,6 +27,50 @@
     return bytes.toLocaleString("en-US") + (bytes === 1 ? " byte" : " bytes");
   }
 
+  // Why a file cannot be sent, as {kind, message}, or null when it may go.
+  function refusal(file, maxBytes) {
+    if (maxBytes && file.size > maxBytes) {
+      // Exact bytes too, as the server says them: rounded, 1 byte over reads "1.0 MB, larger
+      // than the 1.0 MB limit".
+      return {
+        kind: "too large",
+        message:
+          "“" + file.name + "” is " + humanSize(file.size) + " (" + exactBytes(file.size) +
+          "), larger than the " + humanSize(maxBytes) + " limit (" + exactBytes(maxBytes) +
+          "). Choose a smaller file; nothing was sent.",
+      };
+    }
+    if (file.size === 0) {
+      return {
+        kind: "empty",
+        message: "“" + file.name + "” is empty. Skylocker keeps files with content only.",
+      };
+    }
+    return null;
+  }
+
+  // The drop area: highlights while something is dragged over it, hands dropped items on.
+  function dropArea(zone, dropped) {
+    zone.classList.add("enhanced");
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("over");
+      });
+    });
+    ["dragleave", "dragend"].forEach(function (name) {
+      zone.addEventListener(name, function () {
+        zone.classList.remove("over");
+      });
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("over");
+      if (event.dataTransfer) dropped(event.dataTransfer);
+    });
+  }
+
+  // The replace form: one file, one bar, then the server's page.
   function setup(form) {
     const input = form.querySelector("input[type=file]");
     const zone = form.querySelector(".dropzone");
@@ -35,7 +81,6 @@
     const percent = meter && meter.querySelector(".percent");
     const submit = form.querySelector("button[type=submit]");
     const maxBytes = Number(form.dataset.maxBytes || 0);
-    const direct = form.dataset.direct && window.fetch && window.Promise;
     if (!input || !zone) return;
 
     function say(message) {
@@ -53,46 +98,18 @@
         return !input.required;
       }
       chosen.textContent = file.name + " (" + humanSize(file.size) + ")";
-      if (maxBytes && file.size > maxBytes) {
-        // Exact bytes too, as the server says them: rounded, 1 byte over reads "1.0 MB, larger
-        // than the 1.0 MB limit".
-        say(
-          "“" + file.name + "” is " + humanSize(file.size) + " (" + exactBytes(file.size) +
-            "), larger than the " + humanSize(maxBytes) + " limit (" + exactBytes(maxBytes) +
-            "). Choose a smaller file; nothing was sent."
-        );
-        return false;
-      }
-      if (file.size === 0) {
-        say("“" + file.name + "” is empty. Skylocker keeps files with content only.");
-        return false;
-      }
-      say("");
-      return true;
+      const refused = refusal(file, maxBytes);
+      say(refused ? refused.message : "");
+      return !refused;
     }
 
     input.addEventListener("change", check);
 
-    zone.classList.add("enhanced");
-    ["dragenter", "dragover"].forEach(function (name) {
-      zone.addEventListener(name, function (event) {
-        event.preventDefault();
-        zone.classList.add("over");
-      });
-    });
-    ["dragleave", "dragend"].forEach(function (name) {
-      zone.addEventListener(name, function () {
-        zone.classList.remove("over");
-      });
-    });
-    zone.addEventListener("drop", function (event) {
-      event.preventDefault();
-      zone.classList.remove("over");
-      const files = event.dataTransfer && event.dataTransfer.files;
-      if (!files || !files.length) return;
-      const transfer = new DataTransfer();
-      transfer.items.add(files[0]);
-      input.files = transfer.files;
+    dropArea(zone, function (transfer) {
+      if (!transfer.files.length) return;
+      const one = new DataTransfer();
+      one.items.add(transfer.files[0]);
+      input.files = one.files;
       check();
       input.focus();
     });
@@ -106,8 +123,7 @@
       }
       if (!window.XMLHttpRequest || !window.FormData || !bar) return; // let the browser post it
       event.preventDefault();
-      if (direct) sendDirect();
-      else send();
+      send();
     });
 
     function send() {
@@ -134,92 +150,6 @@
       xhr.send(new FormData(form));
     }
 
-    // Straight to S3: ask Skylocker for a ticket, POST the file to the bucket with the ticket's
-    // fields, then ask Skylocker to check it and keep it. Any refusal shows the answer's own words.
-    function sendDirect() {
-      const file = input.files[0];
-      const description = form.elements.description ? form.elements.description.value : "";
-      submit.disabled = true;
-      meter.hidden = false;
-      meter.dataset.state = "sending";
-      show(0);
-      const checksum = sha256(file);
-      askSkylocker(form.dataset.direct, { name: file.name, description: description })
-        .then(function (ticket) {
-          return toBucket(ticket, file).then(function () {
-            percent.textContent = "Sent, checking…";
-            return checksum;
-          }).then(function (digest) {
-            const finalize = form.dataset.directFinalize.replace(
-              "00000000-0000-0000-0000-000000000000", ticket.id
-            );
-            return askSkylocker(finalize, { sha256: digest });
-          });
-        })
-        .then(function (stored) {
-          meter.dataset.state = "done";
-          window.location.assign(
-            form.dataset.directDone + "?uploaded=" + encodeURIComponent(stored.id)
-          );
-        })
-        .catch(function (problem) {
-          failed(problem.message);
-        });
-    }
-
-    // A JSON POST to Skylocker's API as the signed-in user (session cookie and CSRF token).
-    function askSkylocker(url, body) {
-      return fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
-        },
-        body: JSON.stringify(body),
-      }).then(
-        function (response) {
-          return response.json().then(
-            function (answer) {
-              if (response.ok) return answer;
-              throw new Error(apiMessage(answer, response.status));
-            },
-            function () {
-              throw new Error("Skylocker answered " + response.status + ". Nothing was stored.");
-            }
-          );
-        },
-        function () {
-          throw new Error("Skylocker could not be reached. Check your connection and try again.");
-        }
-      );
-    }
-
-    // The ticket's fields first, the file last (named "file"), as S3's POST upload wants them.
-    function toBucket(ticket, file) {
-      return new Promise(function (resolve, reject) {
-        const body = new FormData();
-        Object.keys(ticket.fields).forEach(function (name) {
-          body.append(name, ticket.fields[name]);
-        });
-        body.append("file", file);
-        const xhr = new XMLHttpRequest();
-        xhr.open("POST", ticket.url);
-        xhr.upload.addEventListener("progress", function (event) {
-          if (event.lengthComputable) show(Math.floor((event.loaded / event.total) * 100));
-        });
-        xhr.addEventListener("load", function () {
-          if (xhr.status >= 200 && xhr.status < 300) resolve();
-          else reject(new Error(storageMessage(xhr)));
-        });
-        xhr.addEventListener("error", function () {
-          reject(new Error("The upload was interrupted. Check your connection and try again."));
-        });
-        xhr.send(body);
-      });
-    }
-
     function show(value) {
       bar.value = value;
       percent.textContent = value + "%";
@@ -231,6 +161,375 @@
       submit.disabled = false;
       say(message);
     }
+  }
+
+  // The upload form's queue (see the top of this file).
+  const AT_ONCE = 3;
+  const WAITING = "waiting";
+  const SENDING = "sending";
+  const DONE = "done";
+  const FAILED = "failed";
+  const CANCELLED = "cancelled";
+
+  function setupQueue(form) {
+    const input = form.querySelector("input[type=file]");
+    const zone = form.querySelector(".dropzone");
+    const chosen = form.querySelector(".chosen");
+    const problem = form.querySelector(".client-error");
+    const list = form.querySelector(".queue");
+    const summary = form.querySelector(".queue-summary");
+    const submit = form.querySelector("button[type=submit]");
+    const maxBytes = Number(form.dataset.maxBytes || 0);
+    const token = form.elements.csrfmiddlewaretoken.value;
+    let items = [];
+    let sending = 0;
+
+    function say(message) {
+      problem.textContent = message;
+      problem.hidden = !message;
+      zone.classList.toggle("invalid", Boolean(message));
+    }
+
+    // A new choice (picked or dropped) replaces a queue that has not started.
+    function choose(files) {
+      items = files.map(item);
+      list.replaceChildren.apply(list, items.map(function (entry) { return entry.row; }));
+      list.hidden = !items.length;
+      summary.hidden = true;
+      const total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
+      chosen.textContent = files.length === 1
+        ? files[0].name + " (" + humanSize(files[0].size) + ")"
+        : files.length ? files.length + " files (" + humanSize(total) + ")" : "";
+      const sendable = items.filter(function (entry) { return entry.state === WAITING; });
+      if (items.length && !sendable.length) {
+        say(items.length === 1 ? items[0].message : "None of these files can be sent.");
+      } else {
+        say("");
+      }
+      return sendable.length > 0;
+    }
+
+    function item(file) {
+      const entry = { file: file, state: WAITING, kind: "", message: "", request: null, id: "" };
+      const row = document.createElement("li");
+      const name = document.createElement("span");
+      name.className = "queue-name";
+      name.textContent = file.name + " (" + humanSize(file.size) + ")";
+      const meter = document.createElement("span");
+      meter.className = "progress";
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", "Upload of " + file.name);
+      const percent = document.createElement("span");
+      percent.className = "percent";
+      meter.append(bar, percent);
+      const state = document.createElement("span");
+      state.className = "queue-state";
+      const action = document.createElement("button");
+      action.type = "button";
+      action.className = "link";
+      action.addEventListener("click", function () {
+        if (entry.state === FAILED) retry(entry);
+        else cancel(entry);
+      });
+      row.append(name, meter, state, action);
+      entry.row = row;
+      entry.bar = bar;
+      entry.percent = percent;
+      entry.stateText = state;
+      entry.action = action;
+      const refused = refusal(file, maxBytes);
+      if (refused) fail(entry, refused.kind, refused.message, false);
+      else show(entry, WAITING, "Waiting");
+      return entry;
+    }
+
+    // A row's state: its words, its button (Cancel while it may still go, Retry after a failure
+    // worth trying again, none once it is over) and data-state for the styles.
+    function show(entry, state, words, retryable) {
+      entry.state = state;
+      entry.row.dataset.state = state;
+      entry.stateText.textContent = words;
+      const verb = state === FAILED ? (retryable ? "Retry" : "") :
+        state === WAITING || state === SENDING ? "Cancel" : "";
+      entry.action.hidden = !verb;
+      entry.action.textContent = verb;
+      entry.action.setAttribute("aria-label", verb + " " + entry.file.name);
+    }
+
+    function progress(entry, value) {
+      entry.bar.value = value;
+      entry.percent.textContent = value + "%";
+    }
+
+    function fail(entry, kind, message, retryable) {
+      entry.kind = kind;
+      entry.message = message;
+      show(entry, FAILED, "Not uploaded: " + message, retryable);
+    }
+
+    input.addEventListener("change", function () {
+      if (!running()) choose(Array.from(input.files));
+    });
+
+    dropArea(zone, function (transfer) {
+      if (running()) return;
+      droppedFiles(transfer).then(function (files) {
+        if (!files.length) return;
+        const shown = new DataTransfer();  // the native input names what was dropped too
+        files.forEach(function (file) { shown.items.add(file); });
+        input.files = shown.files;
+        choose(files);
+        input.focus();
+      });
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (running()) return;
+      if (!items.length) {
+        say("Choose a file to upload.");
+        input.focus();
+        return;
+      }
+      if (!items.some(function (entry) { return entry.state === WAITING; })) {
+        input.focus();
+        return;
+      }
+      submit.disabled = true;
+      summary.hidden = true;
+      pump();
+    });
+
+    window.addEventListener("beforeunload", function (event) {
+      if (!running()) return;
+      event.preventDefault();
+      event.returnValue = "";  // older browsers need a value to ask
+    });
+
+    function running() {
+      return items.some(function (entry) { return entry.state === SENDING; }) ||
+        (submit.disabled && items.some(function (entry) { return entry.state === WAITING; }));
+    }
+
+    // Starts waiting files while fewer than AT_ONCE travel; the summary once none is left.
+    function pump() {
+      while (sending < AT_ONCE) {
+        const next = items.find(function (entry) { return entry.state === WAITING; });
+        if (!next) break;
+        start(next);
+      }
+      if (!sending) finish();
+    }
+
+    function start(entry) {
+      sending += 1;
+      show(entry, SENDING, "Uploading");
+      progress(entry, 0);
+      const sent = form.dataset.direct ? sendDirect(entry) : sendThroughSkylocker(entry);
+      sent.then(
+        function (stored) {
+          entry.id = stored.id;
+          progress(entry, 100);
+          show(entry, DONE, "Uploaded");
+        },
+        function (problem) {
+          if (entry.state === CANCELLED) return;
+          fail(entry, problem.kind || "refused", problem.message, problem.kind !== "too large");
+        }
+      ).then(function () {
+        entry.request = null;
+        sending -= 1;
+        pump();
+      });
+    }
+
+    function cancel(entry) {
+      const wasSending = entry.state === SENDING;
+      show(entry, CANCELLED, "Cancelled");
+      if (wasSending && entry.request) entry.request.abort();  // its start() then moves on
+    }
+
+    function retry(entry) {
+      show(entry, WAITING, "Waiting");
+      progress(entry, 0);
+      submit.disabled = true;
+      summary.hidden = true;
+      pump();
+    }
+
+    // All are through: to the list when every file arrived, else the summary here.
+    function finish() {
+      submit.disabled = false;
+      const done = items.filter(function (entry) { return entry.state === DONE; });
+      const failed = items.filter(function (entry) { return entry.state === FAILED; });
+      const cancelled = items.length - done.length - failed.length;
+      if (done.length === items.length) {
+        window.location.assign(
+          form.dataset.done + "?" + done.map(function (entry) {
+            return "uploaded=" + encodeURIComponent(entry.id);
+          }).join("&")
+        );
+        return;
+      }
+      const kinds = Array.from(new Set(failed.map(function (entry) { return entry.kind; }))).sort();
+      let words = done.length + " uploaded";
+      if (cancelled) words += ", " + cancelled + " cancelled";
+      if (failed.length) words += ", " + failed.length + " refused: " + kinds.join(", ");
+      summary.textContent = words + ".";
+      summary.hidden = false;
+      if (items.length === 1 && failed.length) say(failed[0].message);
+    }
+
+    // Through Skylocker: the file as its own POST to the API, as the signed-in user.
+    function sendThroughSkylocker(entry) {
+      const body = new FormData();
+      body.append("file", entry.file);
+      body.append("description", form.elements.description.value);
+      return xhrPost(entry, form.dataset.queue, body, { "X-CSRFToken": token, Accept: "application/json" })
+        .then(function (xhr) {
+          let answer = null;
+          try {
+            answer = JSON.parse(xhr.responseText);
+          } catch (ignored) {
+            answer = null;
+          }
+          if (xhr.status === 201 && answer) return answer;
+          throw refusedBy(xhr.status, answer
+            ? apiMessage(answer, xhr.status)
+            : "Skylocker answered " + xhr.status + ". Nothing was stored.");
+        });
+    }
+
+    // Straight to S3: a ticket from Skylocker, the bytes to the bucket with the ticket's
+    // fields, then Skylocker checks the object and keeps it.
+    function sendDirect(entry) {
+      const description = form.elements.description.value;
+      const checksum = sha256(entry.file);
+      return askSkylocker(form.dataset.direct, { name: entry.file.name, description: description })
+        .then(function (ticket) {
+          const body = new FormData();
+          Object.keys(ticket.fields).forEach(function (name) {
+            body.append(name, ticket.fields[name]);
+          });
+          body.append("file", entry.file);  // last, as S3's POST upload wants it
+          return xhrPost(entry, ticket.url, body, {}).then(function (xhr) {
+            if (xhr.status < 200 || xhr.status >= 300) {
+              throw refusedBy(xhr.status, storageMessage(xhr));
+            }
+            entry.percent.textContent = "Checking…";
+            return checksum;
+          }).then(function (digest) {
+            const finalize = form.dataset.directFinalize.replace(
+              "00000000-0000-0000-0000-000000000000", ticket.id
+            );
+            return askSkylocker(finalize, { sha256: digest });
+          });
+        });
+    }
+
+    // A JSON POST to Skylocker's API as the signed-in user (session cookie and CSRF token).
+    function askSkylocker(url, body) {
+      return fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+        body: JSON.stringify(body),
+      }).then(
+        function (response) {
+          return response.json().then(
+            function (answer) {
+              if (response.ok) return answer;
+              throw refusedBy(response.status, apiMessage(answer, response.status));
+            },
+            function () {
+              throw refusedBy(response.status, "Skylocker answered " + response.status + ". Nothing was stored.");
+            }
+          );
+        },
+        function () {
+          throw interrupted();
+        }
+      );
+    }
+
+    // An XMLHttpRequest POST (fetch cannot report upload progress): the row's bar follows it.
+    function xhrPost(entry, url, body, headers) {
+      return new Promise(function (resolve, reject) {
+        const xhr = new XMLHttpRequest();
+        entry.request = xhr;
+        xhr.open("POST", url);
+        Object.keys(headers).forEach(function (name) {
+          xhr.setRequestHeader(name, headers[name]);
+        });
+        xhr.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) progress(entry, Math.floor((event.loaded / event.total) * 100));
+        });
+        xhr.addEventListener("load", function () {
+          resolve(xhr);
+        });
+        xhr.addEventListener("error", function () {
+          reject(interrupted());
+        });
+        xhr.addEventListener("abort", function () {
+          reject(new Error("Cancelled."));
+        });
+        xhr.send(body);
+      });
+    }
+  }
+
+  // A refusal with its short kind for the summary, read from the status code.
+  function refusedBy(status, message) {
+    const problem = new Error(message);
+    problem.kind = status === 413 ? "too large" : status === 503 ? "storage down" : "refused";
+    return problem;
+  }
+
+  function interrupted() {
+    const problem = new Error("The upload was interrupted. Check your connection and try again.");
+    problem.kind = "network";
+    return problem;
+  }
+
+  // The dropped files, with the files inside dropped folders (where the browser can list them).
+  function droppedFiles(transfer) {
+    const entries = Array.from(transfer.items || [])
+      .map(function (dropped) { return dropped.webkitGetAsEntry && dropped.webkitGetAsEntry(); })
+      .filter(Boolean);
+    if (!entries.length || !entries.some(function (entry) { return entry.isDirectory; })) {
+      return Promise.resolve(Array.from(transfer.files || []));
+    }
+    return Promise.all(entries.map(filesOf)).then(function (lists) {
+      return [].concat.apply([], lists);
+    });
+  }
+
+  function filesOf(entry) {
+    if (entry.isFile) {
+      return new Promise(function (resolve) {
+        entry.file(function (file) { resolve([file]); }, function () { resolve([]); });
+      });
+    }
+    const reader = entry.createReader();
+    const found = [];
+    // readEntries answers in batches until it answers an empty one.
+    return new Promise(function (resolve) {
+      function more() {
+        reader.readEntries(function (batch) {
+          if (!batch.length) {
+            resolve(Promise.all(found.map(filesOf)).then(function (lists) {
+              return [].concat.apply([], lists);
+            }));
+            return;
+          }
+          found.push.apply(found, batch);
+          more();
+        }, function () { resolve([]); });
+      }
+      more();
+    });
   }
 
   // Skylocker's API error: its human "detail", then any field's own messages.
@@ -295,7 +594,11 @@
   }
 
   function init() {
-    document.querySelectorAll("form.upload").forEach(setup);
+    document.querySelectorAll("form.upload").forEach(function (form) {
+      const queue = form.dataset.queue && window.fetch && window.Promise && window.FormData;
+      if (queue) setupQueue(form);
+      else setup(form);
+    });
   }
 
   // A page swapped in by swapPage has a new address: going back reloads it for real.
