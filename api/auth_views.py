@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -36,6 +37,9 @@ class AuthThrottled:
 class RegisterView(AuthThrottled, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    # JSON only: a browser sends JSON cross-site only after a CORS preflight, which Skylocker
+    # never grants, so another site's hidden form cannot sign people up (it gets a 415).
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]

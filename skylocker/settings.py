@@ -127,6 +127,8 @@ DATABASES = {
 }
 _engine = DATABASES["default"]["ENGINE"]
 if _engine == "django.db.backends.sqlite3":
+    # Django's backend, creating the database file 0600 (see skylocker/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "skylocker.sqlite3"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server and the worker share the file; IMMEDIATE avoids lock upgrades.
