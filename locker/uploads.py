@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 8192
+TEMP_EXTENSION_CHARS = 16
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
 }
@@ -55,11 +56,16 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
         super().__init__(request)
         self.received = 0
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        # Django names the temp file after the upload's extension: a very long one (any user
+        # can send 400 characters) would be longer than the filesystem allows, which is no
+        # storage failure. The temp file gets a short extension; the upload keeps its name.
+        stem, ext = os.path.splitext(file_name)
         try:
-            super().new_file(*args, **kwargs)
+            super().new_file(field_name, stem + ext[:TEMP_EXTENSION_CHARS], *args, **kwargs)
         except OSError:
             self.storage_failed()
+        self.file_name = self.file.name = file_name
         self.digest = hashlib.sha256()
         self.head = b""
 
