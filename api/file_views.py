@@ -108,7 +108,9 @@ class FileDetailView(APIView):
             return Response(FileSerializer(stored, context={"request": request}).data)
         try:
             stored.replace(
-                change.validated_data.get("file"), change.validated_data.get("description")
+                change.validated_data.get("file"),
+                change.validated_data.get("description"),
+                actor=request.user,
             )
         except StoredFile.DoesNotExist:
             raise NotFound(NO_SUCH_FILE) from None

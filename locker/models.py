@@ -15,6 +15,7 @@ from locker.backup_lock import removals_allowed
 log = logging.getLogger(__name__)
 
 REMOVAL_HOLD_RETRY = timedelta(seconds=10)
+MANAGE_ALL_FILES = "locker.manage_all_files"
 
 
 def storage_name(instance: "StoredFile", filename: str) -> str:
@@ -24,10 +25,12 @@ def storage_name(instance: "StoredFile", filename: str) -> str:
 
 class StoredFileQuerySet(models.QuerySet):
     def visible_to(self, user) -> "StoredFileQuerySet":
-        """The one place that decides who may see a file: staff see all, owners their own."""
+        """The one place that decides who may see a file: owners their own, and only those
+        granted locker.manage_all_files (superusers have it) everyone's. Being staff (an admin
+        log-in) is not enough."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_staff:
+        if user.has_perm(MANAGE_ALL_FILES):
             return self
         return self.filter(owner=user)
 
@@ -60,6 +63,7 @@ class StoredFile(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["owner", "-updated_at"])]
+        permissions = [("manage_all_files", "Can see, replace and delete every user's files")]
 
     def __str__(self) -> str:
         return self.name
@@ -77,10 +81,12 @@ class StoredFile(models.Model):
             raise
         return row
 
-    def replace(self, uploaded=None, description: str | None = None) -> "StoredFile":
+    def replace(self, uploaded=None, description: str | None = None, actor=None) -> "StoredFile":
         """New content becomes a new object; the old one is removed only after the commit.
 
-        Raises StoredFile.DoesNotExist when the file was deleted meanwhile.
+        When the actor is not the owner (someone managing all files), the change is recorded
+        and the owner told, in the same transaction. Raises StoredFile.DoesNotExist when the
+        file was deleted meanwhile.
         """
         new_name = None
         if uploaded is not None:
@@ -97,6 +103,8 @@ class StoredFile(models.Model):
                     current.description = description
                 current.updated_at = timezone.now()
                 current.save()
+                if actor is not None and actor.pk != current.owner_id:
+                    DeletionAlert.record(current, actor, action=DeletionAlert.REPLACED)
         except BaseException:
             if new_name is not None:
                 default_storage.delete(new_name)
@@ -205,10 +213,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 class DeletionAlert(models.Model):
-    """The admins' notice of one deletion, written in the deleting transaction (an outbox).
+    """The notice of one deletion, or of a replacement by someone not the owner, written in
+    the same transaction as the change (an outbox).
 
-    It keeps its own copy of the facts, since the file row is gone once it commits.
+    It keeps its own copy of the facts, since the file row is gone once a deletion commits.
+    The admins hear of every deletion; an owner hears when someone else deleted or replaced
+    their file.
     """
+
+    DELETED, REPLACED = "deleted", "replaced"
 
     file_id = models.UUIDField()
     file_name = models.CharField(max_length=255)
@@ -220,16 +233,22 @@ class DeletionAlert(models.Model):
     actor_name = models.CharField(max_length=301)
     actor_is_staff = models.BooleanField()
     deleted_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(
+        max_length=10, choices=[(DELETED, "deleted"), (REPLACED, "replaced")], default=DELETED
+    )
+    owner_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["-deleted_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} deleted by {self.actor_username}"
+        return f"{self.file_name} {self.action} by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor) -> "DeletionAlert":
+    def record(cls, stored: StoredFile, actor, action: str = DELETED) -> "DeletionAlert":
         alert = cls.objects.create(
+            action=action,
+            owner_email=stored.owner.email,
             file_id=stored.pk,
             file_name=stored.name,
             size=stored.size,
@@ -240,10 +259,16 @@ class DeletionAlert(models.Model):
             actor_name=actor.get_full_name(),
             actor_is_staff=actor.is_staff,
         )
+        channels = list(settings.ALERT_CHANNELS) if action == cls.DELETED else []
+        if actor.pk != stored.owner_id and stored.owner.email:
+            channels.append(OWNER_CHANNEL)
         AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=alert, channel=channel) for channel in settings.ALERT_CHANNELS
+            AlertDelivery(alert=alert, channel=channel) for channel in channels
         )
         return alert
+
+
+OWNER_CHANNEL = "owner"  # an email to the file's owner
 
 
 class AlertDeliveryQuerySet(models.QuerySet):
@@ -255,7 +280,7 @@ class AlertDeliveryQuerySet(models.QuerySet):
 
 
 class AlertDelivery(models.Model):
-    """One alert on one channel (email, sns), retried with backoff until it goes out."""
+    """One alert on one channel (email and sns to the admins, owner), retried with backoff."""
 
     alert = models.ForeignKey(DeletionAlert, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=20)

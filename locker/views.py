@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from locker import direct
 from locker.downloads import ContentUnavailable, download_response
 from locker.forms import FileForm
-from locker.models import StorageUnavailable, StoredFile
+from locker.models import MANAGE_ALL_FILES, StorageUnavailable, StoredFile
 from locker.uploads import upload_storage_failed, upload_too_large
 
 PAGE_SIZE = 50
@@ -54,7 +54,7 @@ def my_files(request):
 
 @login_required
 def all_files(request):
-    if not request.user.is_staff:
+    if not request.user.has_perm(MANAGE_ALL_FILES):
         raise Http404
     files = StoredFile.objects.visible_to(request.user)
     owner = request.GET.get("owner", "")
@@ -136,7 +136,9 @@ def replace(request, pk):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
+            stored.replace(
+                form.cleaned_data["file"], form.cleaned_data["description"], actor=request.user
+            )
         except StoredFile.DoesNotExist:
             raise Http404 from None
         except StorageUnavailable as exc:
@@ -168,7 +170,8 @@ def _storage_failed(request, template, form, exc, **context):
 
 
 def _back(request) -> str:
-    return "all-files" if request.POST.get("back") == "all" and request.user.is_staff else "files"
+    to_all = request.POST.get("back") == "all" and request.user.has_perm(MANAGE_ALL_FILES)
+    return "all-files" if to_all else "files"
 
 
 def home(request):
