@@ -1,18 +1,32 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SignUpForm
+from accounts.limits import address_locked_out, signup_allowed
+
+
+class SkylockerLoginView(LoginView):
+    """Django's log-in page, which also refuses an address that failed too often (any user)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if address_locked_out(request):
+            return render(request, "registration/locked_out.html", {"address": True}, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("files")
+    if request.method == "POST" and not signup_allowed(request):
+        return render(request, "registration/signup_throttled.html", status=429)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (user := form.create_user()):
         # Signed in straight away: a new user's next wish is to upload,

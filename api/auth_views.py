@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from accounts.forms import SignUpForm
 from api.authentication import BearerTokenAuthentication
-from api.errors import LockedOut
+from accounts.limits import SignupThrottle, address_locked_out
+from api.errors import AddressLockedOut, LockedOut
 from api.models import ApiToken
 from api.serializers import (
     ErrorSerializer,
@@ -40,6 +41,8 @@ class RegisterView(AuthThrottled, APIView):
     # JSON only: a browser sends JSON cross-site only after a CORS preflight, which Skylocker
     # never grants, so another site's hidden form cannot sign people up (it gets a 415).
     parser_classes = [JSONParser]
+    # The sign-up page's per-address rate too, counted together with it.
+    throttle_classes = [*AuthThrottled.throttle_classes, SignupThrottle]
 
     @extend_schema(
         request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
@@ -86,6 +89,8 @@ class TokenView(AuthThrottled, APIView):
         shape = TokenRequestSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         django_request = request._request
+        if address_locked_out(django_request):
+            raise AddressLockedOut()
         # Through django-axes: failures count; a locked-out pair stays out even when right.
         user = authenticate(request=django_request, **shape.validated_data)
         if getattr(django_request, "axes_locked_out", False):

@@ -30,6 +30,10 @@ class LockedOut(exceptions.APIException):
     default_detail = "Too many failed log-ins for this username from your address. Try again later."
 
 
+class AddressLockedOut(LockedOut):
+    default_detail = "Too many failed log-ins from your address. Try again later."
+
+
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:

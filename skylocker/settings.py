@@ -178,6 +178,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Failed log-ins from one address, over all usernames, before that address must wait out the
+# cool-off too (accounts/limits.py): one address cannot try a password on every account.
+LOGIN_ADDRESS_LIMIT = envint("SKYLOCKER_LOGIN_ADDRESS_LIMIT", 30)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -342,7 +345,11 @@ REST_FRAMEWORK = {
     # JSON for every caller, a browser's Accept: text/html included (people read /api/docs).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute"),
+        # Sign-ups per address, the page and the API counted together.
+        "signup": os.environ.get("SKYLOCKER_SIGNUP_RATE", "10/hour"),
+    },
     "NUM_PROXIES": PROXIES,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
