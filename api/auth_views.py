@@ -12,8 +12,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.forms import SignUpForm
-from api.authentication import BearerTokenAuthentication
 from accounts.limits import SignupThrottle, address_locked_out
+from api.authentication import BearerTokenAuthentication
 from api.errors import AddressLockedOut, LockedOut
 from api.models import ApiToken
 from api.serializers import (
