@@ -45,3 +45,7 @@ class SignupThrottle(AddressThrottle):
 def signup_allowed(request) -> bool:
     """Counts one sign-up attempt from this address; False once its rate is spent."""
     return SignupThrottle().allow_request(request, None)
+
+
+class PasswordResetThrottle(AddressThrottle):
+    scope = "password_reset"

@@ -1,16 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignUpForm
-from accounts.limits import address_locked_out, signup_allowed
+from accounts.limits import PasswordResetThrottle, address_locked_out, signup_allowed
+from accounts.models import UserSession, sign_out_everywhere
+from api.models import ApiToken
 
 
-class SkylockerLoginView(LoginView):
+class SkylockerLoginView(auth_views.LoginView):
     """Django's log-in page, which also refuses an address that failed too often (any user)."""
 
     redirect_authenticated_user = True
@@ -19,6 +23,11 @@ class SkylockerLoginView(LoginView):
         if address_locked_out(request):
             return render(request, "registration/locked_out.html", {"address": True}, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        UserSession.record(self.request, form.get_user())
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,6 +41,7 @@ def signup(request):
         # Signed in straight away: a new user's next wish is to upload,
         # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        UserSession.record(request, user)
         messages.success(request, f"Welcome to Skylocker, {user.first_name}.")
         return redirect("files")
     status = 400 if form.errors else 200
@@ -45,3 +55,86 @@ def admin_login(request):
     if request.user.is_authenticated:
         raise Http404("The admin is for staff.")  # as All files is: nothing here for them
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+@login_required
+def account(request):
+    sessions = UserSession.objects.active().filter(user=request.user)
+    tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
+    context = {
+        "sessions": sessions,
+        "tokens": tokens,
+        "current_session": request.session.session_key,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def end_session(request, pk):
+    row = get_object_or_404(UserSession, pk=pk, user=request.user)
+    row.end()
+    if row.session_key == request.session.session_key:
+        return redirect("login")
+    messages.success(request, "That browser is signed out.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
+    messages.success(request, "The API token no longer works.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def sign_out_all(request):
+    sign_out_everywhere(request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere, and every API token is revoked.")
+    return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; every other browser and every API token is then signed out."""
+
+    success_url = reverse_lazy("account")
+    template_name = "accounts/password_change_form.html"  # not the admin's, of the same name
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this browser signed in, under a new key
+        new_key = self.request.session.session_key
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        sign_out_everywhere(self.request.user, keep_session_key=new_key)
+        messages.success(
+            self.request,
+            "Password changed. Other browsers are signed out and your API tokens revoked.",
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Answers the same whether or not the address belongs to an account (Django's own rule)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "emails/password-reset-body.txt"
+    subject_template_name = "emails/password-reset-subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        if not PasswordResetThrottle().allow_request(request, None):
+            return render(request, "accounts/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password from the emailed link; every session and API token is then ended."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_out_everywhere(form.user)
+        return response

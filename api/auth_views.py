@@ -24,6 +24,7 @@ from api.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
 # The form's two password fields are one `password` in the API.
@@ -99,7 +100,7 @@ class TokenView(AuthThrottled, APIView):
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
-        token, raw = ApiToken.issue(user)
+        token, raw = ApiToken.issue(user, client_address(django_request))
         return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
 
     @extend_schema(

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.touch_user_session",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -349,6 +350,7 @@ REST_FRAMEWORK = {
         "auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute"),
         # Sign-ups per address, the page and the API counted together.
         "signup": os.environ.get("SKYLOCKER_SIGNUP_RATE", "10/hour"),
+        "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
     },
     "NUM_PROXIES": PROXIES,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
