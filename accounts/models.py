@@ -56,6 +56,8 @@ class UserSession(models.Model):
         """Called right after a log-in, once the session has its new key."""
         if not request.session.session_key:
             request.session.save()
+        # Rows of this user's expired or ended sessions go here, so they never pile up.
+        cls.objects.filter(user=user).exclude(pk__in=cls.objects.active().values("pk")).delete()
         now = timezone.now()
         row, _ = cls.objects.update_or_create(
             session_key=request.session.session_key,
