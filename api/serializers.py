@@ -110,8 +110,8 @@ class FileListQuerySerializer(serializers.Serializer):
         max_length=150,
         required=False,
         allow_blank=True,
-        help_text="Staff only: files of this username (empty: everyone's); others always see "
-        "their own files only.",
+        help_text="With the locker.manage_all_files permission (superusers have it): files of "
+        "this username (empty: everyone's); without it, a user always sees their own files only.",
     )
 
 
