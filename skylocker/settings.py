@@ -63,6 +63,8 @@ if "*" in ALLOWED_HOSTS and HTTPS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*', in production.")
 
 INSTALLED_APPS = [
+    # First: its changepassword command replaces django.contrib.auth's (it also signs out).
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,7 +78,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "locker",
-    "accounts",
     "api",
 ]
 
