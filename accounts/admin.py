@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -11,7 +13,7 @@ admin.site.unregister(get_user_model())
 class SignOutPasswordChangeForm(AdminPasswordChangeForm):
     """An admin setting someone's password also signs them out and revokes their API tokens."""
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Any:
         user = super().save(commit=commit)
         if commit:
             sign_out_everywhere(user)

@@ -7,9 +7,12 @@ failures over all usernames (axes' own records, within its cool-off) and refuses
 log-ins from it until they expire. Sign-ups are rate-limited per address in the cache.
 """
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -23,7 +26,7 @@ def address_failures(address: str) -> int:
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
-def address_locked_out(request) -> bool:
+def address_locked_out(request: HttpRequest) -> bool:
     """Too many failed log-ins from this address, whatever usernames they named."""
     return address_failures(client_address(request)) >= settings.LOGIN_ADDRESS_LIMIT
 
@@ -31,10 +34,12 @@ def address_locked_out(request) -> bool:
 class AddressThrottle(SimpleRateThrottle):
     """A rate per client address, counted in the shared cache (every worker and instance)."""
 
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read now: settings may change
+    scope: str
 
-    def get_cache_key(self, request, view):
+    def get_rate(self) -> str | None:
+        return str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])  # read now: settings change
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -42,9 +47,16 @@ class SignupThrottle(AddressThrottle):
     scope = "signup"
 
 
-def signup_allowed(request) -> bool:
-    """Counts one sign-up attempt from this address; False once its rate is spent."""
-    return SignupThrottle().allow_request(request, None)
+def allowed(throttle: AddressThrottle, request: HttpRequest) -> bool:
+    """Counts one attempt from this address; False once the throttle's rate is spent.
+
+    The pages are no DRF views: the throttle reads only the request's address.
+    """
+    return throttle.allow_request(request, None)  # type: ignore[arg-type]
+
+
+def signup_allowed(request: HttpRequest) -> bool:
+    return allowed(SignupThrottle(), request)
 
 
 class PasswordResetThrottle(AddressThrottle):

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from skylocker.client import client_address
@@ -52,7 +55,7 @@ class UserSession(models.Model):
         return f"{self.user} from {self.address}"
 
     @classmethod
-    def record(cls, request, user) -> "UserSession":
+    def record(cls, request: HttpRequest, user: Any) -> "UserSession":
         """Called right after a log-in, once the session has its new key."""
         if not request.session.session_key:
             request.session.save()
@@ -77,7 +80,7 @@ class UserSession(models.Model):
         self.delete()
 
 
-def sign_out_everywhere(user, keep_session_key: str | None = None) -> None:
+def sign_out_everywhere(user: Any, keep_session_key: str | None = None) -> None:
     """End every browser session and revoke every API token of this user, but the one session
     in use. Called on a password change or reset and by "sign out everywhere": whoever knew
     the old password, or holds a leaked token, is out."""

@@ -1,15 +1,17 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignUpForm
-from accounts.limits import PasswordResetThrottle, address_locked_out, signup_allowed
+from accounts.limits import PasswordResetThrottle, address_locked_out, allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
 
@@ -19,19 +21,19 @@ class SkylockerLoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if address_locked_out(request):
             return render(request, "registration/locked_out.html", {"address": True}, status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         UserSession.record(self.request, form.get_user())
         return response
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("files")
     if request.method == "POST" and not signup_allowed(request):
@@ -48,7 +50,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponse:
     """Staff sign in on the one log-in page (and its lockout); the admin has none of its own."""
     if request.user.is_staff:
         return redirect("admin:index")
@@ -58,7 +60,7 @@ def admin_login(request):
 
 
 @login_required
-def account(request):
+def account(request: HttpRequest) -> HttpResponse:
     sessions = UserSession.objects.active().filter(user=request.user)
     tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
     context = {
@@ -71,7 +73,7 @@ def account(request):
 
 @login_required
 @require_POST
-def end_session(request, pk):
+def end_session(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(UserSession, pk=pk, user=request.user)
     row.end()
     if row.session_key == request.session.session_key:
@@ -82,7 +84,7 @@ def end_session(request, pk):
 
 @login_required
 @require_POST
-def revoke_token(request, pk):
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
     messages.success(request, "The API token no longer works.")
     return redirect("account")
@@ -90,7 +92,7 @@ def revoke_token(request, pk):
 
 @login_required
 @require_POST
-def sign_out_all(request):
+def sign_out_all(request: HttpRequest) -> HttpResponse:
     sign_out_everywhere(request.user)
     logout(request)
     messages.success(request, "You are signed out everywhere, and every API token is revoked.")
@@ -103,7 +105,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("account")
     template_name = "accounts/password_change_form.html"  # not the admin's, of the same name
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         old_key = self.request.session.session_key
         response = super().form_valid(form)  # keeps this browser signed in, under a new key
         new_key = self.request.session.session_key
@@ -123,8 +125,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "emails/password-reset-body.txt"
     subject_template_name = "emails/password-reset-subject.txt"
 
-    def post(self, request, *args, **kwargs):
-        if not PasswordResetThrottle().allow_request(request, None):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not allowed(PasswordResetThrottle(), request):
             return render(request, "accounts/password_reset_throttled.html", status=429)
         return super().post(request, *args, **kwargs)
 
@@ -134,7 +136,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     template_name = "accounts/password_reset_confirm.html"
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         sign_out_everywhere(form.user)
         return response

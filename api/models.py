@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -37,7 +38,7 @@ class ApiToken(models.Model):
         return f"API token of {self.user} until {self.expires_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user, address: str | None = None) -> tuple["ApiToken", str]:
+    def issue(cls, user: Any, address: str | None = None) -> tuple["ApiToken", str]:
         raw = "sky_" + secrets.token_urlsafe(32)
         now = timezone.now()
         token = cls.objects.create(

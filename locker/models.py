@@ -1,16 +1,17 @@
 import logging
-import secrets
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import APIException
 
+from locker import storage
 from locker.backup_lock import removals_allowed
+from locker.uploads import clean_filename
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +20,12 @@ MANAGE_ALL_FILES = "locker.manage_all_files"
 
 
 def storage_name(instance: "StoredFile", filename: str) -> str:
-    """Storage names are generated: the owner's prefix and a random id, never the user's name."""
-    return f"u/{instance.owner_id}/{secrets.token_hex(16)}"
+    """FileField's upload_to (named in migrations): the name locker/storage.py gives objects."""
+    return storage.new_name(instance.owner_id)
 
 
-class StoredFileQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "StoredFileQuerySet":
+class StoredFileQuerySet(models.QuerySet["StoredFile"]):
+    def visible_to(self, user: Any) -> "StoredFileQuerySet":
         """The one place that decides who may see a file: owners their own, and only those
         granted locker.manage_all_files (superusers have it) everyone's. Being staff (an admin
         log-in) is not enough."""
@@ -33,6 +34,14 @@ class StoredFileQuerySet(models.QuerySet):
         if user.has_perm(MANAGE_ALL_FILES):
             return self
         return self.filter(owner=user)
+
+    def get_for(self, user: Any, pk: Any) -> "StoredFile":
+        """The file if this user may see it, else StoredFile.DoesNotExist, so nobody learns
+        what others keep: both doors answer that as 404."""
+        try:
+            return self.visible_to(user).select_related("owner").get(pk=pk)
+        except (ValueError, ValidationError):  # not a file id at all
+            raise self.model.DoesNotExist from None
 
     def search(self, text: str) -> "StoredFileQuerySet":
         text = text.strip()
@@ -68,34 +77,68 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def object_name(self) -> str:
+        """The storage name of this file's object (locker/storage.py names it)."""
+        return self.file.name or ""
+
     @classmethod
-    def create_from_upload(cls, owner, uploaded, description: str = "") -> "StoredFile":
-        """Write the object first, then the row; if the row cannot be written, the object goes."""
+    def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
+        """Write the object first, then the row; if the row cannot be written, the object goes.
+
+        Raises StorageUnavailable when the object cannot be written (nothing is kept).
+        """
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
-        row.file = write_object(storage_name(row, row.name), uploaded)
+        row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
         except BaseException:
-            default_storage.delete(row.file.name)
+            storage.delete(row.file.name)
             raise
         return row
 
-    def replace(self, uploaded=None, description: str | None = None, actor=None) -> "StoredFile":
+    @classmethod
+    def create_from_object(
+        cls,
+        owner_id: int,
+        object_name: str,
+        measured: storage.Measurement,
+        name: str,
+        description: str = "",
+    ) -> "StoredFile":
+        """The row for an object already stored and measured (a checked direct upload).
+
+        Its facts are the measured ones, recorded exactly as an upload through the app
+        records them, whichever way the bytes arrived.
+        """
+        return cls.objects.create(
+            owner_id=owner_id,
+            file=object_name,
+            name=name,
+            description=description,
+            size=measured.size,
+            sha256=measured.sha256,
+            content_type=measured.content_type,
+        )
+
+    def replace(
+        self, uploaded: Any = None, description: str | None = None, actor: Any = None
+    ) -> "StoredFile":
         """New content becomes a new object; the old one is removed only after the commit.
 
         When the actor is not the owner (someone managing all files), the change is recorded
         and the owner told, in the same transaction. Raises StoredFile.DoesNotExist when the
-        file was deleted meanwhile.
+        file was deleted meanwhile, StorageUnavailable when the new object cannot be written.
         """
         new_name = None
         if uploaded is not None:
-            new_name = write_object(storage_name(self, ""), uploaded)
+            new_name = storage.write(storage.new_name(self.owner_id), uploaded)
         try:
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
-                    ObjectRemoval.schedule(current.file.name)
+                    ObjectRemoval.schedule(current.object_name)
                     current.file.name = new_name
                     for field, value in upload_metadata(uploaded).items():
                         setattr(current, field, value)
@@ -107,12 +150,12 @@ class StoredFile(models.Model):
                     DeletionAlert.record(current, actor, action=DeletionAlert.REPLACED)
         except BaseException:
             if new_name is not None:
-                default_storage.delete(new_name)
+                storage.delete(new_name)
             raise
         self.refresh_from_db()
         return self
 
-    def delete_by(self, actor) -> None:
+    def delete_by(self, actor: Any) -> None:
         """The one delete path (UI, admin, API): row, alert and object removal commit together.
 
         Raises StoredFile.DoesNotExist when someone else deleted it first.
@@ -120,49 +163,17 @@ class StoredFile(models.Model):
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
             DeletionAlert.record(current, actor)
-            ObjectRemoval.schedule(current.file.name)
+            ObjectRemoval.schedule(current.object_name)
             current.delete()
 
 
-class StorageUnavailable(APIException):
-    """The object store refused a write (disk full or gone, S3 unreachable); nothing was kept.
-
-    An APIException so the API answers 503 with this message; the pages catch it themselves.
-    """
-
-    status_code = 503
-    default_code = "storage_unavailable"
-    default_detail = (
-        "The file could not be stored: storage is unavailable right now. "
-        "Nothing was saved; please try again later."
-    )
-
-
-def write_object(name: str, content) -> str:
-    """Save a new object; on any failure remove what part of it was written.
-
-    A disk that fills up mid-write leaves a partial file behind (Django does not remove it),
-    and that would be an orphan no row points to.
-    """
-    try:
-        return default_storage.save(name, content)
-    except Exception as exc:
-        log.exception("Could not store %s", name)
-        try:
-            default_storage.delete(name)  # a fresh random name: only our own partial write
-        except Exception:  # noqa: BLE001 - storage is down; reconcile finds any leftover
-            log.warning("Could not remove the partial object %s", name)
-        raise StorageUnavailable() from exc
-
-
-def upload_metadata(uploaded) -> dict:
-    from locker.uploads import clean_filename, sniff_content_type, streamed_sha256
-
+def upload_metadata(uploaded: Any) -> dict[str, Any]:
+    measured = storage.measure_upload(uploaded)
     return {
         "name": clean_filename(uploaded.name),
-        "size": uploaded.size,
-        "sha256": streamed_sha256(uploaded),
-        "content_type": sniff_content_type(uploaded),
+        "size": measured.size,
+        "sha256": measured.sha256,
+        "content_type": measured.content_type,
     }
 
 
@@ -194,7 +205,7 @@ class ObjectRemoval(models.Model):
             self.save(update_fields=["next_attempt_at"])
             return False
         try:
-            default_storage.delete(self.name)
+            storage.delete(self.name)
         except Exception as exc:  # noqa: BLE001 - any storage failure is retried later
             log.warning("Could not remove %s yet: %s", self.name, exc)
             self.attempts += 1
@@ -245,7 +256,7 @@ class DeletionAlert(models.Model):
         return f"{self.file_name} {self.action} by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor, action: str = DELETED) -> "DeletionAlert":
+    def record(cls, stored: StoredFile, actor: Any, action: str = DELETED) -> "DeletionAlert":
         alert = cls.objects.create(
             action=action,
             owner_email=stored.owner.email,

@@ -6,13 +6,14 @@ import stat
 
 import pytest
 
-from tests.test_backup import manage
+from tests.live import manage
+from tests.test_backup import env_for
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     data = tmp_path_factory.mktemp("partial") / "live"
-    manage(data, "migrate", "--verbosity", "0")
+    manage(env_for(data), "migrate", "--verbosity", "0")
     return data
 
 
@@ -22,7 +23,7 @@ def test_a_planted_partial_file_is_refused_and_left_unread_and_unchanged(live, t
     planted.write_text("someone else's file")
     planted.chmod(0o644)
 
-    result = manage(live, "backup", str(archive), check=False)
+    result = manage(env_for(live), "backup", str(archive), check=False)
 
     assert result.returncode != 0
     assert "already exists" in result.stderr
@@ -37,7 +38,7 @@ def test_a_planted_partial_symlink_is_refused_and_never_followed(live, tmp_path)
     elsewhere.parent.mkdir()
     (tmp_path / "locker.tar.gz.partial").symlink_to(elsewhere)
 
-    result = manage(live, "backup", str(archive), check=False)
+    result = manage(env_for(live), "backup", str(archive), check=False)
 
     assert result.returncode != 0
     assert "already exists" in result.stderr
@@ -49,7 +50,7 @@ def test_a_planted_partial_symlink_is_refused_and_never_followed(live, tmp_path)
 def test_a_backup_makes_its_partial_itself_and_leaves_only_the_archive(live, tmp_path):
     archive = tmp_path / "locker.tar.gz"
 
-    manage(live, "backup", str(archive))
+    manage(env_for(live), "backup", str(archive))
 
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert not (tmp_path / "locker.tar.gz.partial").exists()

@@ -5,7 +5,8 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.test_backup import ROOT, env_for, manage
+from tests.live import ROOT, manage
+from tests.test_backup import env_for
 
 SEED = """
 from django.contrib.auth.models import User
@@ -25,8 +26,8 @@ def tokens(data) -> list[str]:
 
 def test_changepassword_revokes_the_users_api_tokens(tmp_path):
     data = tmp_path / "data"
-    manage(data, "migrate", "--verbosity", "0")
-    manage(data, "shell", "-c", SEED)
+    manage(env_for(data), "migrate", "--verbosity", "0")
+    manage(env_for(data), "shell", "-c", SEED)
     assert tokens(data) == ["alice", "bob"]
 
     result = subprocess.run(
@@ -42,8 +43,8 @@ def test_changepassword_revokes_the_users_api_tokens(tmp_path):
 
 def test_a_refused_password_changes_nothing_and_keeps_the_tokens(tmp_path):
     data = tmp_path / "data"
-    manage(data, "migrate", "--verbosity", "0")
-    manage(data, "shell", "-c", SEED)
+    manage(env_for(data), "migrate", "--verbosity", "0")
+    manage(env_for(data), "shell", "-c", SEED)
 
     result = subprocess.run(
         [sys.executable, "manage.py", "changepassword", "alice"],

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from locker.models import DeletionAlert, PendingUpload, StoredFile
-from tests.conftest import PASSWORD, free_port
+from tests.conftest import PASSWORD
+from tests.live import free_port
 
 SKYLOCKER = str(Path(sys.executable).with_name("skylocker"))
 
@@ -365,7 +366,7 @@ def test_an_over_limit_file_is_exit_5_and_nothing_is_stored(logged_in, settings,
 def test_an_unknown_id_is_exit_4(logged_in):
     result = logged_in("get", uuid.uuid4())
     assert result.returncode == 4
-    assert "There is no file with this id." in result.stderr
+    assert "There is no file or upload with this id." in result.stderr
     assert list(logged_in.work.iterdir()) == []
 
 

@@ -7,17 +7,18 @@ the database file's mode, so they follow.
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.db.backends.sqlite3 import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_new_connection(self, conn_params):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         private_file(conn_params["database"])
         return super().get_new_connection(conn_params)
 
 
-def private_file(name) -> None:
+def private_file(name: str | Path) -> None:
     path = Path(name)
     if str(name).startswith(("file:", ":memory:")) or not path.parent.is_dir():
         return  # in memory, or a missing folder that the connection itself reports

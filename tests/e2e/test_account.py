@@ -6,7 +6,8 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, eventually, log_in, sign_up
+from tests.e2e.conftest import PASSWORD, log_in, sign_up
+from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
 NEW = "a-fresh-browser-passphrase-77"
@@ -31,7 +32,7 @@ def mail_to(inbox, address):
         with inbox.lock:
             return [m for to, m in inbox.messages if to == [address]]
 
-    return eventually(find)
+    return wait_until(find)
 
 
 def test_a_user_resets_a_forgotten_password_from_the_emailed_link(pages, site, inbox):

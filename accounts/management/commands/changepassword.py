@@ -5,6 +5,8 @@ end the user's browser sessions and revoke their API tokens, as on the pages and
 accounts comes before django.contrib.auth in INSTALLED_APPS so that this command is the one run.
 """
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import changepassword
 
@@ -14,7 +16,7 @@ from accounts.models import sign_out_everywhere
 class Command(changepassword.Command):
     help = changepassword.Command.help + " Signs the user out everywhere and revokes API tokens."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> str:
         done = super().handle(*args, **options)  # raises CommandError when nothing changed
         users = get_user_model()._default_manager.using(options["database"])
         user = users.get(**{get_user_model().USERNAME_FIELD: options["username"]})
