@@ -7,15 +7,12 @@ failures over all usernames (axes' own records, within its cool-off) and refuses
 log-ins from it until they expire. Sign-ups are rate-limited per address in the cache.
 """
 
-from typing import Any
-
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from skylocker.client import client_address
 
@@ -31,33 +28,32 @@ def address_locked_out(request: HttpRequest) -> bool:
     return address_failures(client_address(request)) >= settings.LOGIN_ADDRESS_LIMIT
 
 
-class AddressThrottle(SimpleRateThrottle):
-    """A rate per client address, counted in the shared cache (every worker and instance)."""
-
-    scope: str
-
-    def get_rate(self) -> str | None:
-        return str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])  # read now: settings change
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
-class SignupThrottle(AddressThrottle):
-    scope = "signup"
+def parse_rate(rate: str) -> tuple[int, int]:
+    """"10/hour" as (10, 3600): how many in how many seconds."""
+    count, unit = rate.split("/")
+    return int(count), UNITS[unit.strip().removesuffix("s")]
 
 
-def allowed(throttle: AddressThrottle, request: HttpRequest) -> bool:
-    """Counts one attempt from this address; False once the throttle's rate is spent.
-
-    The pages are no DRF views: the throttle reads only the request's address.
-    """
-    return throttle.allow_request(request, None)  # type: ignore[arg-type]
+def take(scope: str, request: HttpRequest) -> bool:
+    """Counts one attempt from this address against settings.ADDRESS_RATES[scope], in the
+    shared cache (every worker and instance count together); False once the rate is spent."""
+    allowed, seconds = parse_rate(settings.ADDRESS_RATES[scope])
+    key = f"address-rate:{scope}:{client_address(request)}"
+    cache.add(key, 0, seconds)  # the window starts with the first attempt
+    try:
+        spent = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds)
+        spent = 1
+    return spent <= allowed
 
 
 def signup_allowed(request: HttpRequest) -> bool:
-    return allowed(SignupThrottle(), request)
+    return take("signup", request)
 
 
-class PasswordResetThrottle(AddressThrottle):
-    scope = "password_reset"
+def password_reset_allowed(request: HttpRequest) -> bool:
+    return take("password_reset", request)

@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignUpForm
-from accounts.limits import PasswordResetThrottle, address_locked_out, allowed, signup_allowed
+from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
 
@@ -126,7 +126,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password-reset-subject.txt"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not allowed(PasswordResetThrottle(), request):
+        if not password_reset_allowed(request):
             return render(request, "accounts/password_reset_throttled.html", status=429)
         return super().post(request, *args, **kwargs)
 

@@ -16,7 +16,7 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.forms import SignUpForm
-from accounts.limits import SignupThrottle, address_locked_out
+from accounts.limits import address_locked_out, signup_allowed
 from api.authentication import BearerTokenAuthentication
 from api.errors import AddressLockedOut, LockedOut
 from api.models import ApiToken
@@ -33,6 +33,13 @@ from skylocker.client import client_address
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
 # The form's two password fields are one `password` in the API.
 FORM_TO_API = {"password1": "password", "password2": "password", "__all__": "non_field_errors"}
+
+
+class SignupThrottle(BaseThrottle):
+    """The sign-up page's per-address rate (accounts/limits.py), counted together with it."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        return signup_allowed(request._request)
 
 
 class AuthThrottled:

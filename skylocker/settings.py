@@ -133,6 +133,8 @@ _engine = DATABASES["default"]["ENGINE"]
 if _engine == "django.db.backends.sqlite3":
     # Django's backend, creating the database file 0600 (see skylocker/sqlite3/base.py).
     DATABASES["default"]["ENGINE"] = "skylocker.sqlite3"
+    # Tests in memory, as Django does for its own SQLite engine (test runners only know that one).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server and the worker share the file; IMMEDIATE avoids lock upgrades.
@@ -185,6 +187,12 @@ AXES_VERBOSE = False
 # Failed log-ins from one address, over all usernames, before that address must wait out the
 # cool-off too (accounts/limits.py): one address cannot try a password on every account.
 LOGIN_ADDRESS_LIMIT = envint("SKYLOCKER_LOGIN_ADDRESS_LIMIT", 30)
+# Per address, in the cache (accounts/limits.py): sign-ups (the page and the API counted
+# together) and password-reset requests.
+ADDRESS_RATES = {
+    "signup": os.environ.get("SKYLOCKER_SIGNUP_RATE", "10/hour"),
+    "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -368,12 +376,7 @@ REST_FRAMEWORK = {
     # JSON for every caller, a browser's Accept: text/html included (people read /api/docs).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute"),
-        # Sign-ups per address, the page and the API counted together.
-        "signup": os.environ.get("SKYLOCKER_SIGNUP_RATE", "10/hour"),
-        "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
-    },
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("SKYLOCKER_AUTH_RATE", "20/minute")},
     "NUM_PROXIES": PROXIES,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

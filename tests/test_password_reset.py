@@ -62,13 +62,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, alice, smtp
 
 def test_password_resets_are_limited_per_address(client, alice, smtp, settings):
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "password_reset": "2/hour",
-        },
-    }
+    settings.ADDRESS_RATES = {**settings.ADDRESS_RATES, "password_reset": "2/hour"}
     answers = [ask(Client(), "alice@example.com").status_code for _ in range(3)]
     assert answers == [302, 302, 429]
     assert len(smtp.wait_for(3, timeout=2)) == 2

@@ -13,13 +13,7 @@ ADDRESS = "198.51.100.77"
 
 @pytest.fixture(autouse=True)
 def three_an_hour(db, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "signup": "3/hour",
-        },
-    }
+    settings.ADDRESS_RATES = {**settings.ADDRESS_RATES, "signup": "3/hour"}
     cache.clear()
     yield
     cache.clear()
