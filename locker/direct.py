@@ -34,6 +34,7 @@ from locker.errors import (
 )
 from locker.models import ObjectRemoval, PendingUpload, StoredFile
 from locker.uploads import clean_filename
+from skylocker.s3_origin import upload_client
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def start(owner: Any, name: str, description: str = "") -> tuple[PendingUpload, 
         description=description,
         expires_at=timezone.now() + UPLOAD_URL_TTL,
     )
-    post: dict[str, Any] = s3.connection.meta.client.generate_presigned_post(
+    post: dict[str, Any] = upload_client(s3.connection.meta.client).generate_presigned_post(
         Bucket=s3.bucket_name,
         Key=storage.object_key(s3, pending.key),
         Fields=dict(UPLOAD_FIELDS),

@@ -1,5 +1,6 @@
 """The origin of the bucket's upload URL: the Upload page's CSP must let the browser reach it."""
 
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,3 +33,27 @@ def presigned_post_origin(
         # upload tickets either: the page gets no extra origin and stays on 'self'.
         return ""
     return f"{url.scheme}://{url.netloc}"
+
+
+def upload_client(server_client: Any) -> Any:
+    """The S3 client that signs the browsers' direct uploads (presigned POSTs).
+
+    With SKYLOCKER_S3_ACCELERATE=1, a client of its own on the Transfer Acceleration endpoint:
+    acceleration speeds up far-away browsers, while the servers' own calls (the storage's
+    client) stay on the regional endpoint. Otherwise the storage's client itself.
+    """
+    from django.conf import settings
+
+    if not settings.S3_ACCELERATE:
+        return server_client
+    return _accelerated_client(settings.AWS_REGION)
+
+
+@cache
+def _accelerated_client(region: str) -> Any:
+    import boto3
+    from django.conf import settings
+
+    return boto3.session.Session().client(
+        "s3", region_name=region, config=settings.S3_UPLOAD_CONFIG
+    )

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -149,6 +150,20 @@ elif _engine == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4", "isolation_level": "read committed"}
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
+# TLS to the database, its certificate checked against this CA bundle (and its host name).
+DB_CA_FILE = os.environ.get("SKYLOCKER_DB_CA_FILE", "")
+if DB_CA_FILE:
+    if not Path(DB_CA_FILE).is_file():
+        raise ImproperlyConfigured(f"SKYLOCKER_DB_CA_FILE={DB_CA_FILE} is not a file.")
+    if _engine == "django.db.backends.mysql":
+        DATABASES["default"]["OPTIONS"]["ssl"] = {"ca": DB_CA_FILE, "check_hostname": True}
+    elif _engine == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"sslmode": "verify-full", "sslrootcert": DB_CA_FILE}
+        )
+    else:
+        raise ImproperlyConfigured("SKYLOCKER_DB_CA_FILE needs a MySQL or PostgreSQL DATABASE_URL.")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -225,18 +240,31 @@ if S3_ACCELERATE and S3_ENDPOINT_URL:
     )
 
 
+def s3_client_config(*, endpoint_url: str = "", accelerate: bool = False) -> Any:
+    """botocore's Config for Skylocker's S3 clients (path style on a custom endpoint)."""
+    from botocore.config import Config as BotoConfig
+
+    return BotoConfig(
+        signature_version="s3v4",
+        s3={
+            "addressing_style": "path" if endpoint_url else "auto",
+            "use_accelerate_endpoint": accelerate,
+        },
+    )
+
+
 def s3_storage_settings(
     bucket: str,
     *,
     region: str,
     endpoint_url: str = "",
-    accelerate: bool = False,
     url_ttl: int = 300,
 ) -> dict:
     """STORAGES["default"] on S3: django-storages' S3Storage, storing each object encrypted and
-    as an attachment with its file's name (locker/remote.py). The tests build theirs here too."""
-    from botocore.config import Config as BotoConfig
+    as an attachment with its file's name (locker/remote.py). The tests build theirs here too.
 
+    The servers' own S3 calls use the regional endpoint (Transfer Acceleration would only add
+    cost there): acceleration is for the browsers' uploads, S3_UPLOAD_CONFIG."""
     return {
         "BACKEND": "locker.remote.SkylockerS3Storage",
         "OPTIONS": {
@@ -248,27 +276,19 @@ def s3_storage_settings(
             "querystring_expire": url_ttl,
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"},
-            # S3Storage has no acceleration option of its own: it goes in botocore's Config.
-            "client_config": BotoConfig(
-                signature_version="s3v4",
-                s3={
-                    "addressing_style": "path" if endpoint_url else "auto",
-                    "use_accelerate_endpoint": accelerate,
-                },
-            ),
+            "client_config": s3_client_config(endpoint_url=endpoint_url),
         },
     }
 
 
 if S3_BUCKET:
     _default_storage = s3_storage_settings(
-        S3_BUCKET,
-        region=AWS_REGION,
-        endpoint_url=S3_ENDPOINT_URL,
-        accelerate=S3_ACCELERATE,
-        url_ttl=DOWNLOAD_URL_TTL,
+        S3_BUCKET, region=AWS_REGION, endpoint_url=S3_ENDPOINT_URL, url_ttl=DOWNLOAD_URL_TTL
     )
+    # The client that signs the presigned POSTs browsers upload to (locker/direct.py).
+    S3_UPLOAD_CONFIG = s3_client_config(endpoint_url=S3_ENDPOINT_URL, accelerate=S3_ACCELERATE)
 else:
+    S3_UPLOAD_CONFIG = None
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": DATA_DIR / "files", "base_url": None},
@@ -339,7 +359,7 @@ SESSION_COOKIE_HTTPONLY = True
 # names the bucket's upload origin (and nothing else besides 'self').
 S3_UPLOAD_ORIGIN = (
     presigned_post_origin(
-        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, _default_storage["OPTIONS"]["client_config"]
+        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, S3_UPLOAD_CONFIG
     )
     if S3_BUCKET
     else ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.moto import Topic, unique
+from tests.moto import Topic, aws_client, unique
 
 pytestmark = pytest.mark.s3
 
@@ -55,7 +55,7 @@ def record(key: str, event: str = "ObjectRemoved:Delete", **obj) -> dict:
 def test_one_deletion_publishes_one_readable_message(delete_alert, topic):
     result = delete_alert.handler({"Records": [record("u/7/0a1b2c")]}, None)
 
-    assert result == {"published": 1, "skipped": 0}
+    assert result == {"published": 1, "skipped": 0, "queued": 0}
     [message] = topic.messages(expect=1)
     assert message["TopicArn"] == topic.arn
     assert message["Subject"] == "Skylocker: a stored object was deleted from S3"
@@ -73,7 +73,7 @@ def test_a_batch_publishes_one_message_per_record(delete_alert, topic):
 
     result = delete_alert.handler({"Records": [record(key) for key in keys]}, None)
 
-    assert result == {"published": 5, "skipped": 0}
+    assert result == {"published": 5, "skipped": 0, "queued": 0}
     messages = topic.messages(expect=5)
     assert len(messages) == 5
     assert sorted(
@@ -91,7 +91,7 @@ def test_url_encoded_keys_are_decoded(delete_alert, topic):
 def test_a_delete_marker_on_a_versioned_bucket_is_reported_as_such(delete_alert, topic):
     event = record("u/2/ff00", "ObjectRemoved:DeleteMarkerCreated", versionId="3HL4kqtJlcpXroDTDmJ")
 
-    assert delete_alert.handler({"Records": [event]}) == {"published": 1, "skipped": 0}
+    assert delete_alert.handler({"Records": [event]}) == {"published": 1, "skipped": 0, "queued": 0}
     [message] = topic.messages(expect=1)
     assert "hidden behind a delete marker (versioned bucket)" in message["Message"]
     assert "Version id:  3HL4kqtJlcpXroDTDmJ" in message["Message"]
@@ -118,10 +118,10 @@ def test_garbage_is_logged_and_skipped_while_good_records_still_go_out(delete_al
         results = [delete_alert.handler(event) for event in events]
 
     assert results == [
-        {"published": 1, "skipped": 3},
-        {"published": 0, "skipped": 0},
-        {"published": 0, "skipped": 0},
-        {"published": 0, "skipped": 0},
+        {"published": 1, "skipped": 3, "queued": 0},
+        {"published": 0, "skipped": 0, "queued": 0},
+        {"published": 0, "skipped": 0, "queued": 0},
+        {"published": 0, "skipped": 0, "queued": 0},
     ]
     messages = topic.messages(expect=1)
     assert [m["Message"].splitlines()[2] for m in messages] == ["Object key:  u/3/cc"]
@@ -153,7 +153,7 @@ def lifecycle_message_lines(topic) -> list[str]:
 def test_a_version_expired_by_a_lifecycle_rule_is_reported_as_the_rules_doing(delete_alert, topic):
     event = lifecycle_record("u/4/0c0d", "LifecycleExpiration:Delete", versionId="Vx.9eZ1")
 
-    assert delete_alert.handler({"Records": [event]}) == {"published": 1, "skipped": 0}
+    assert delete_alert.handler({"Records": [event]}) == {"published": 1, "skipped": 0, "queued": 0}
     lines = lifecycle_message_lines(topic)
     assert lines[0] == (
         "An object was permanently deleted by a lifecycle rule of the bucket "
@@ -174,7 +174,7 @@ def test_a_delete_marker_made_by_a_lifecycle_rule_is_reported_and_transitions_ar
 
     result = delete_alert.handler({"Records": [transition, marker]})
 
-    assert result == {"published": 1, "skipped": 1}
+    assert result == {"published": 1, "skipped": 1, "queued": 0}
     lines = lifecycle_message_lines(topic)
     assert lines[0].startswith(
         "An object was hidden behind a delete marker by a lifecycle rule of the bucket"
@@ -184,3 +184,85 @@ def test_a_delete_marker_made_by_a_lifecycle_rule_is_reported_and_transitions_ar
         "Event:       LifecycleExpiration:DeleteMarkerCreated",
         "By:          s3.amazonaws.com",
     } <= set(lines)
+
+
+APP_ROLE_ID = "AROAEXAMPLEAPPSERVERS"
+
+
+def by(principal: str, entry: dict) -> dict:
+    entry["userIdentity"] = {"principalId": principal}
+    return entry
+
+
+def test_deletions_made_by_the_app_servers_are_left_to_the_apps_own_alert(
+    delete_alert, topic, monkeypatch
+):
+    monkeypatch.setenv("APP_ROLE_ID", APP_ROLE_ID)
+    by_app = by(f"AWS:{APP_ROLE_ID}:i-0abc123", record("u/8/aa"))
+    by_app_marker = by(
+        f"AWS:{APP_ROLE_ID}:i-0def456", record("u/8/bb", "ObjectRemoved:DeleteMarkerCreated")
+    )
+    # Another role whose id merely starts like the app's is someone else.
+    by_lookalike = by(f"AWS:{APP_ROLE_ID}X:session", record("u/8/cc"))
+    by_person = by("AWS:AIDAOPERATOR", record("u/8/dd"))
+
+    result = delete_alert.handler({"Records": [by_app, by_app_marker, by_lookalike, by_person]})
+
+    assert result == {"published": 2, "skipped": 2, "queued": 0}
+    keys = sorted(m["Message"].splitlines()[2] for m in topic.messages(expect=2))
+    assert keys == ["Object key:  u/8/cc", "Object key:  u/8/dd"]
+    assert topic.messages(expect=1, timeout=1) == []
+
+
+@pytest.fixture
+def digest_queue(moto_url, monkeypatch):
+    sqs = aws_client("sqs", moto_url)
+    url = sqs.create_queue(QueueName=unique("skylocker-lifecycle-digest"))["QueueUrl"]
+    monkeypatch.setenv("DIGEST_QUEUE_URL", url)
+    return sqs, url
+
+
+SCHEDULED = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+
+
+def test_lifecycle_expirations_wait_for_one_daily_digest(delete_alert, topic, digest_queue):
+    sqs, url = digest_queue
+    expired = [
+        lifecycle_record(f"u/9/{n:04x}", "LifecycleExpiration:Delete", versionId=f"v{n}")
+        for n in range(3)
+    ]
+    removed_by_someone = record("u/9/ffff")
+
+    result = delete_alert.handler({"Records": [*expired, removed_by_someone]})
+
+    # The person's deletion goes out at once; the expirations wait on the queue.
+    assert result == {"published": 1, "skipped": 0, "queued": 3}
+    [alert] = topic.messages(expect=1)
+    assert "Object key:  u/9/ffff" in alert["Message"]
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "3"
+
+    assert delete_alert.handler(SCHEDULED) == {"published": 1, "skipped": 0, "queued": 0}
+
+    [digest] = topic.messages(expect=1)
+    assert digest["Subject"] == "Skylocker: daily digest of versions removed by lifecycle rules"
+    lines = digest["Message"].splitlines()
+    assert lines[0].startswith("S3 lifecycle rules removed 3 stored object version(s)")
+    assert [line.split("  ", 1)[1] for line in lines[2:]] == [
+        f"LifecycleExpiration:Delete  u/9/{n:04x}  (version v{n})" for n in range(3)
+    ]
+    # Drained: the next day's digest has nothing to say, and says nothing.
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []) == []
+    assert delete_alert.handler(SCHEDULED) == {"published": 0, "skipped": 0, "queued": 0}
+    assert topic.messages(expect=1, timeout=1) == []
+
+
+def test_a_digest_line_is_one_line_even_for_odd_keys(delete_alert):
+    expired = lifecycle_record("u/1/a%0Ab+c", "LifecycleExpiration:Delete")
+
+    line = delete_alert.digest_line(expired)
+
+    assert "\n" not in line
+    assert line.endswith("LifecycleExpiration:Delete  u/1/a\\nb c")

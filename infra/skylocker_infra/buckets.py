@@ -4,17 +4,18 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .common import checkov_skip, logs_bucket_name
+from .common import checkov_skip
 
 ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 NONCURRENT_VERSION_DAYS = 30
 
 
-def logs_bucket(scope: Construct, region: str) -> s3.Bucket:
+def logs_bucket(scope: Construct) -> s3.Bucket:
+    """Retained with the logs it holds; its name is generated, so a retained bucket of a failed
+    first deploy never collides with the retry's (the guide says how to remove it)."""
     bucket = s3.Bucket(
         scope,
         "LogsBucket",
-        bucket_name=logs_bucket_name(region),
         # Load balancer access logs only go to SSE-S3 buckets; CloudFront's standard logs need ACLs.
         encryption=s3.BucketEncryption.S3_MANAGED,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
@@ -35,6 +36,13 @@ def logs_bucket(scope: Construct, region: str) -> s3.Bucket:
         bucket, ("CKV_AWS_18", "This is the log bucket: logging it into itself would loop.")
     )
     return bucket
+
+
+# The uploads buckets have fixed names (the primary replicates into the DR bucket by name) and
+# DESTROY: S3 refuses to delete a bucket that holds any object or version, so a bucket with
+# files survives a stack deletion (which then stops on it), while the empty bucket of a failed
+# first deploy is deleted by the rollback and its name is free for the retry.
+FILES_REMOVAL_POLICY = RemovalPolicy.DESTROY
 
 
 def files_lifecycle_rules() -> list[s3.LifecycleRule]:

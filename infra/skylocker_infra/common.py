@@ -19,10 +19,6 @@ def files_bucket_name(region: str) -> str:
     return f"{PREFIX}-files-{Aws.ACCOUNT_ID}-{region}"
 
 
-def logs_bucket_name(region: str) -> str:
-    return f"{PREFIX}-logs-{Aws.ACCOUNT_ID}-{region}"
-
-
 def database_arn(region: str, identifier: str = DATABASE_ID) -> str:
     return f"arn:{Aws.PARTITION}:rds:{region}:{Aws.ACCOUNT_ID}:db:{identifier}"
 

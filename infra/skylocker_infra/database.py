@@ -1,5 +1,5 @@
-"""RDS MySQL 8 in the primary region: Multi-AZ, encrypted, backed up, credentials in Secrets
-Manager (replicated to the DR region)."""
+"""RDS MySQL 8 in the primary region: Multi-AZ, encrypted, backed up, TLS only, credentials in
+Secrets Manager (replicated to the DR region)."""
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
@@ -15,12 +15,22 @@ ENGINE = rds.DatabaseInstanceEngine.mysql(version=rds.MysqlEngineVersion.VER_8_4
 BACKUP_RETENTION_DAYS = 14
 REPLICA_LAG_ALARM_SECONDS = 300
 LOG_EXPORTS = ("error", "slowquery")
+# The CA the database's server certificate is issued by; the app servers check it against
+# AWS's RDS CA bundle, fetched by `make -C infra rds-ca` (SKYLOCKER_DB_CA_FILE).
+CA = rds.CaCertificate.RDS_CA_RSA2048_G1
+# Storage autoscaling up to this many times the allocated size, on the primary and the replica.
+STORAGE_GROWTH = 5
 
 
 def database_log_groups(
     scope: Construct, identifier: str, key: kms.IKey
 ) -> dict[str, logs.LogGroup]:
-    """RDS writes its exported logs into these (made here for retention and encryption)."""
+    """RDS writes its exported logs into these (made here for retention and encryption).
+
+    RDS picks their names, so they are fixed: DESTROY lets a failed first deploy roll back and
+    be retried (a retained group of that name would fail the retry with "already exists").
+    The database itself keeps a final snapshot.
+    """
     return {
         kind: logs.LogGroup(
             scope,
@@ -28,10 +38,21 @@ def database_log_groups(
             log_group_name=f"/aws/rds/instance/{identifier}/{kind}",
             encryption_key=key,
             retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         for kind in LOG_EXPORTS
     }
+
+
+def tls_only_parameters(scope: Construct, construct_id: str) -> rds.ParameterGroup:
+    """MySQL refuses connections that do not use TLS."""
+    return rds.ParameterGroup(
+        scope,
+        construct_id,
+        engine=ENGINE,
+        description="Skylocker: connections over TLS only",
+        parameters={"require_secure_transport": "1"},
+    )
 
 
 def primary_database(
@@ -42,6 +63,7 @@ def primary_database(
     instance_type: str,
     storage_gib: int,
     dr_region: str,
+    deletion_protection: bool,
 ) -> rds.DatabaseInstance:
     log_groups = database_log_groups(scope, DATABASE_ID, key)
     database = rds.DatabaseInstance(
@@ -57,7 +79,9 @@ def primary_database(
         storage_encryption_key=key,
         storage_type=rds.StorageType.GP3,
         allocated_storage=storage_gib,
-        max_allocated_storage=storage_gib * 5,
+        max_allocated_storage=storage_gib * STORAGE_GROWTH,
+        parameter_group=tls_only_parameters(scope, "DatabaseParameters"),
+        ca_certificate=CA,
         database_name=DATABASE_NAME,
         credentials=rds.Credentials.from_generated_secret(
             "skylocker",
@@ -71,7 +95,8 @@ def primary_database(
         preferred_backup_window="02:00-03:00",
         preferred_maintenance_window="sun:03:30-sun:04:30",
         copy_tags_to_snapshot=True,
-        deletion_protection=True,
+        deletion_protection=deletion_protection,
+        # A final snapshot on deletion, and on the rollback of a failed first deploy too.
         removal_policy=RemovalPolicy.SNAPSHOT,
         auto_minor_version_upgrade=True,
         iam_authentication=True,

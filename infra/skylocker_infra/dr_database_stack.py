@@ -14,7 +14,15 @@ from constructs import Construct
 
 from .alerts import AlertsTopic, admin_email_parameter
 from .common import DATABASE_ID, DATABASE_REPLICA_ID, checkov_skip, database_arn
-from .database import ENGINE, REPLICA_LAG_ALARM_SECONDS, database_log_groups
+from .database import (
+    CA,
+    ENGINE,
+    REPLICA_LAG_ALARM_SECONDS,
+    STORAGE_GROWTH,
+    database_log_groups,
+    tls_only_parameters,
+)
+from .nag import acknowledge_database
 from .network import allow_logs, data_key, vpc
 from .settings import Settings
 
@@ -62,17 +70,26 @@ class DrDatabaseStack(Stack):
             storage_encrypted=True,
             storage_encryption_key=key,
             storage_type=rds.StorageType.GP3,
-            deletion_protection=True,
+            # The replica grows its storage as the primary does (replication stops when full).
+            max_allocated_storage=settings.database_storage_gib * STORAGE_GROWTH,
+            parameter_group=tls_only_parameters(self, "ReplicaParameters"),
+            ca_certificate=CA,
+            deletion_protection=settings.deletion_protection,
             auto_minor_version_upgrade=True,
             iam_authentication=True,
             monitoring_interval=Duration.seconds(60),
             cloudwatch_logs_exports=list(log_groups),
             publicly_accessible=False,
-            # RDS takes no snapshot of a read replica at deletion; promoting it makes it a primary.
-            removal_policy=RemovalPolicy.RETAIN,
+            # A replica is a copy of the primary: a failed first deploy deletes it, so that the
+            # retry can create it again under its fixed identifier. Once the deploy succeeded,
+            # skylocker:deletionProtection guards it (and, after a failover, the new primary).
+            removal_policy=RemovalPolicy.DESTROY,
         )
         for group in log_groups.values():
             self.replica.node.add_dependency(group)
+        acknowledge_database(
+            self.replica, replica=True, deletion_protection=settings.deletion_protection
+        )
         # No app servers run here until a failover; then the runbook launches them in this VPC
         # (in subnets it adds), so MySQL is open to the VPC's own range and nothing else.
         self.replica.connections.allow_from(
@@ -114,4 +131,25 @@ class DrDatabaseStack(Stack):
             description=f"The DR read replica is more than {REPLICA_LAG_ALARM_SECONDS} s "
             "behind the primary.",
             missing=cloudwatch.TreatMissingData.BREACHING,
+        )
+        gte = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        alerts.alarm(
+            self,
+            "ReplicaCpuAlarm",
+            metric=self.replica.metric_cpu_utilization(period=Duration.minutes(5)),
+            threshold=80,
+            comparison=gte,
+            description="DR read replica CPU at 80 % or more for 15 minutes (it may fall behind).",
+        )
+        alerts.alarm(
+            self,
+            "ReplicaFreeStorageAlarm",
+            metric=self.replica.metric_free_storage_space(
+                period=Duration.minutes(5), statistic="Minimum"
+            ),
+            threshold=2 * 1024**3,
+            comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            description="Less than 2 GiB of storage left on the DR read replica (storage "
+            "autoscaling stuck or at its maximum): replication stops when it is full.",
         )

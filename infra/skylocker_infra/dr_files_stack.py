@@ -1,10 +1,10 @@
 """Disaster-recovery region, deployed first: the versioned bucket the uploads replicate into."""
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .buckets import direct_upload_cors, files_lifecycle_rules, logs_bucket
+from .buckets import FILES_REMOVAL_POLICY, direct_upload_cors, files_lifecycle_rules, logs_bucket
 from .common import files_bucket_name
 from .settings import Settings
 
@@ -14,7 +14,7 @@ class DrFilesStack(Stack):
         self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        logs = logs_bucket(self, settings.dr_region)
+        logs = logs_bucket(self)
         self.replica_bucket = s3.Bucket(
             self,
             "FilesReplica",
@@ -29,5 +29,5 @@ class DrFilesStack(Stack):
             lifecycle_rules=files_lifecycle_rules(),
             server_access_logs_bucket=logs,
             server_access_logs_prefix="s3/files-replica/",
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=FILES_REMOVAL_POLICY,
         )

@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,9 +22,18 @@ STACKS = ("Skylocker-Certificate", "Skylocker-DrFiles", "Skylocker-Primary", "Sk
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = build_app(outdir=str(outdir))
+    # The committed cdk.json holds placeholders (example.com, a placeholder image): the checks
+    # synthesize them as `make synth` does.
+    app = build_app(outdir=str(outdir), context={"skylocker:checkOnly": True})
     assembly = app.synth()
     return app, assembly, outdir
+
+
+def synth_with(outdir: Path, context: dict) -> dict[str, dict]:
+    """Another synthesis with some context changed (the placeholders still allowed): each
+    stack's template as plain JSON."""
+    build_app(outdir=str(outdir), context={"skylocker:checkOnly": True, **context}).synth()
+    return {name: json.loads((outdir / f"{name}.template.json").read_text()) for name in STACKS}
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +104,34 @@ def flatten(value) -> str:
             return flatten(value["Fn::Sub"])
         return "{" + ", ".join(f'"{k}": "{flatten(v)}"' for k, v in sorted(value.items())) + "}"
     return str(value)
+
+
+def user_data(primary_raw) -> str:
+    """The app servers' boot script, as one string."""
+    _, template = only(primary_raw, "AWS::EC2::LaunchTemplate")
+    return flatten(template["Properties"]["LaunchTemplateData"]["UserData"])
+
+
+@pytest.fixture
+def rds_root(tmp_path):
+    """A self-signed certificate named like a region's RDS root (made here, trusted by none)."""
+
+    def make(region: str) -> str:
+        key, cert = tmp_path / f"{region}.key", tmp_path / f"{region}.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", f"/CN=Amazon RDS {region} Root CA RSA2048 G1", "-keyout", str(key),
+             "-out", str(cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return cert.read_text()
+
+    return make
+
+
+@pytest.fixture
+def rds_bundle(tmp_path, rds_root):
+    """A CA bundle with roots for both regions, standing in for AWS's in real-deploy synthesis."""
+    bundle = tmp_path / "rds-ca-bundle.pem"
+    bundle.write_text(rds_root("eu-west-1") + rds_root("eu-central-1"))
+    return bundle

@@ -4,7 +4,7 @@ from aws_cdk.assertions import Match
 from conftest import flatten, only, resources
 
 
-def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_deletion_protection(
+def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_a_final_snapshot(
     primary, primary_raw
 ):
     lid, database = only(primary_raw, "AWS::RDS::DBInstance")
@@ -15,7 +15,9 @@ def test_database_is_multi_az_encrypted_mysql_8_with_backups_and_deletion_protec
     assert props["StorageEncrypted"] is True
     assert "KmsKeyId" in props
     assert props["BackupRetentionPeriod"] >= 7
-    assert props["DeletionProtection"] is True
+    # Off in the committed context: a failed first deploy must be able to delete it (with a
+    # final snapshot); test_rollback.py checks the flag that switches it on.
+    assert props["DeletionProtection"] is False
     assert props["PubliclyAccessible"] is False
     assert props["DBInstanceIdentifier"] == "skylocker-db"
     assert database["DeletionPolicy"] == "Snapshot"
@@ -60,8 +62,19 @@ def test_read_replica_in_the_dr_region_has_the_primary_database_as_its_source(ra
     assert settings.primary_region != settings.dr_region
     key = props["KmsKeyId"]["Fn::GetAtt"][0]
     assert template["Resources"][key]["Type"] == "AWS::KMS::Key"
-    assert props["DeletionProtection"] is True
+    assert props["DeletionProtection"] is False
     assert "MasterUserPassword" not in props and "DBName" not in props
+
+
+def test_the_replica_grows_its_storage_as_the_primary_does(raw, primary_raw):
+    _, primary = only(primary_raw, "AWS::RDS::DBInstance")
+    _, replica = only(raw["Skylocker-DrDatabase"], "AWS::RDS::DBInstance")
+    assert int(primary["Properties"]["MaxAllocatedStorage"]) > int(
+        primary["Properties"]["AllocatedStorage"]
+    )
+    assert (
+        replica["Properties"]["MaxAllocatedStorage"] == primary["Properties"]["MaxAllocatedStorage"]
+    )
 
 
 def test_replica_lag_is_alarmed_in_the_dr_region(templates, raw):

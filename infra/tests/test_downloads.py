@@ -1,10 +1,7 @@
 """Downloads: CloudFront in front of the bucket through OAC, signed URLs only, HTTPS only."""
 
-import json
 
-from conftest import flatten, only, resources
-
-from skylocker_infra.app import build_app
+from conftest import flatten, only, resources, synth_with
 
 
 def test_distribution_reads_the_bucket_through_origin_access_control(primary_raw):
@@ -74,9 +71,7 @@ def test_a_new_key_generation_replaces_the_signing_key_resource_for_a_rotation(
 ):
     # CloudFront cannot change a public key's PEM in place (CloudFormation fails the update),
     # so rotating the key (a new DownloadsPublicKey) must come with a new key resource.
-    app = build_app(outdir=str(tmp_path), context={"skylocker:downloadsKeyGeneration": 2})
-    app.synth()
-    rotated = json.loads((tmp_path / "Skylocker-Primary.template.json").read_text())
+    rotated = synth_with(tmp_path, {"skylocker:downloadsKeyGeneration": 2})["Skylocker-Primary"]
 
     old_id, old_key = only(primary_raw, "AWS::CloudFront::PublicKey")
     new_id, new_key = only(rotated, "AWS::CloudFront::PublicKey")

@@ -30,7 +30,9 @@ def test_uploads_bucket_is_private_versioned_encrypted_and_accelerated(primary_r
         flatten(props["BucketName"])
         == f"skylocker-files-${{AWS::AccountId}}-{settings.primary_region}"
     )
-    assert bucket["DeletionPolicy"] == "Retain"
+    # S3 never deletes a bucket that holds a version: a stack deletion stops on it, while a
+    # failed first deploy's empty bucket goes with the rollback and frees the name.
+    assert bucket["DeletionPolicy"] == "Delete"
 
 
 def test_uploads_bucket_lifecycle_aborts_incomplete_multipart_uploads(primary_raw):
@@ -91,13 +93,27 @@ def test_lambda_from_the_repo_hears_of_removals_and_lifecycle_expirations_and_te
     assert props["Handler"] == "delete_alert.handler"
     assert props["Runtime"].startswith("python3.")
     topic_id, _ = only(primary_raw, "AWS::SNS::Topic")
-    assert props["Environment"]["Variables"] == {"TOPIC_ARN": {"Ref": topic_id}}
+    role_id = next(
+        k for k in resources(primary_raw, "AWS::IAM::Role") if k.startswith("InstanceRole")
+    )
+    digest_id = next(
+        k for k in resources(primary_raw, "AWS::SQS::Queue") if k.startswith("LifecycleDigest")
+    )
+    assert props["Environment"]["Variables"] == {
+        "TOPIC_ARN": {"Ref": topic_id},
+        "APP_ROLE_ID": {"Fn::GetAtt": [role_id, "RoleId"]},
+        "DIGEST_QUEUE_URL": {"Ref": digest_id},
+    }
     asset = outdir / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
     assert (asset / "delete_alert.py").read_text() == (
         settings.lambda_dir / "delete_alert.py"
     ).read_text()
 
-    permission_id, permission = only(primary_raw, "AWS::Lambda::Permission")
+    permission_id, permission = next(
+        (k, r)
+        for k, r in resources(primary_raw, "AWS::Lambda::Permission").items()
+        if r["Properties"]["Principal"] == "s3.amazonaws.com"
+    )
     assert permission["Properties"]["Principal"] == "s3.amazonaws.com"
     assert flatten(
         permission["Properties"]["SourceArn"]
@@ -110,6 +126,24 @@ def test_lambda_from_the_repo_hears_of_removals_and_lifecycle_expirations_and_te
         if k.startswith("DeleteAlert")
     ]
     assert any("sns:Publish" in p and "${" + topic_id + "}" in p for p in role_policy)
+    assert any("sqs:SendMessage" in p and "sqs:DeleteMessage" in p for p in role_policy)
+
+
+def test_the_lifecycle_digest_is_sent_once_a_day(primary_raw):
+    function_id = next(
+        k for k in resources(primary_raw, "AWS::Lambda::Function") if k.startswith("DeleteAlert")
+    )
+    (rule,) = resources(primary_raw, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "cron(0 7 * * ? *)"
+    assert [t["Arn"] for t in rule["Properties"]["Targets"]] == [
+        {"Fn::GetAtt": [function_id, "Arn"]}
+    ]
+
+
+def test_replication_publishes_its_metrics_for_the_failure_alarm(primary_raw):
+    _, bucket = files_bucket(primary_raw)
+    (rule,) = bucket["Properties"]["ReplicationConfiguration"]["Rules"]
+    assert rule["Destination"]["Metrics"] == {"Status": "Enabled"}
 
 
 def test_uploads_bucket_accepts_browser_posts_from_the_app_origin_only(primary_raw, settings):

@@ -69,13 +69,54 @@ def test_acceleration_with_a_custom_endpoint_refuses_to_start(tmp_path):
     assert result.stdout == ""
 
 
-def test_acceleration_alone_is_accepted(tmp_path):
+ENDPOINTS = (
+    "import django, json; from django.conf import settings; django.setup(); "
+    "from django.core.files.storage import storages; "
+    "from skylocker.s3_origin import upload_client; "
+    "server = storages['default'].connection.meta.client; "
+    "print(json.dumps({'server': server.generate_presigned_url('get_object', "
+    "Params={'Bucket': 'skylocker-files', 'Key': 'u/1/x'}).split('?')[0], "
+    "'upload': upload_client(server).generate_presigned_post('skylocker-files', 'incoming/1/x')"
+    "['url'], 'csp': settings.S3_UPLOAD_ORIGIN}))"
+)
+
+
+def test_acceleration_is_for_browser_uploads_only_the_servers_use_the_regional_endpoint(
+    tmp_path,
+):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skylocker.settings",
+        "SKYLOCKER_DATA_DIR": str(tmp_path),
+        "SKYLOCKER_S3_BUCKET": "skylocker-files",
+        "SKYLOCKER_S3_ACCELERATE": "1",
+        "AWS_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    env.pop("AWS_ENDPOINT_URL_S3", None)
+    env.pop("AWS_ENDPOINT_URL", None)
+    result = subprocess.run(  # noqa: S603 - our own interpreter and fixed code
+        [sys.executable, "-c", ENDPOINTS], env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "server": "https://skylocker-files.s3.amazonaws.com/u/1/x",
+        "upload": "https://skylocker-files.s3-accelerate.amazonaws.com/",
+        "csp": "https://skylocker-files.s3-accelerate.amazonaws.com",
+    }
+
+
+def test_acceleration_alone_is_accepted_and_leaves_the_storage_on_the_regional_endpoint(
+    tmp_path,
+):
     result = start(tmp_path, SKYLOCKER_S3_BUCKET="skylocker-files", SKYLOCKER_S3_ACCELERATE="1")
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["s3"] == {
         "addressing_style": "auto",
-        "use_accelerate_endpoint": True,
+        "use_accelerate_endpoint": False,
     }
 
 
