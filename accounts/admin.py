@@ -1,8 +1,23 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+
+from accounts.models import sign_out_everywhere
 
 admin.site.unregister(get_user_model())
+
+
+class SignOutPasswordChangeForm(AdminPasswordChangeForm):
+    """An admin setting someone's password also signs them out and revokes their API tokens."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        if commit:
+            sign_out_everywhere(user)
+        return user
 
 
 @admin.register(get_user_model())
@@ -15,4 +30,5 @@ class SkylockerUserAdmin(UserAdmin):
     """
 
     filter_horizontal = ()
+    change_password_form = SignOutPasswordChangeForm
     readonly_fields = ("last_login", "date_joined")

@@ -5,28 +5,35 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignUpForm
+from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
+from accounts.models import UserSession, sign_out_everywhere
+from api.models import ApiToken
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("files")
+    if request.method == "POST" and not signup_allowed(request):
+        return render(request, "registration/signup_throttled.html", status=429)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (user := form.create_user()):
         # Signed in straight away: a new user's next wish is to upload,
         # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        UserSession.record(request, user)
         messages.success(request, f"Welcome to Skylocker, {user.first_name}.")
         return redirect("files")
     status = 400 if form.errors else 200
@@ -47,9 +54,20 @@ WARN_AFTER_FAILURES = 3
 
 
 class LoginView(auth_views.LoginView):
-    """Django's log-in page, warning how many tries are left once a lockout (django-axes) nears."""
+    """Django's log-in page: it refuses an address that failed too often (any username), warns
+    how many tries are left once a lockout (django-axes) nears, and records the new session."""
 
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if address_locked_out(request):
+            return render(request, "registration/locked_out.html", {"address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        UserSession.record(self.request, form.get_user())
+        return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         credentials = {"username": form.data.get("username", "")}
@@ -81,3 +99,86 @@ def locked_out(
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     context = {"minutes_left": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    sessions = UserSession.objects.active().filter(user=request.user)
+    tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
+    context = {
+        "sessions": sessions,
+        "tokens": tokens,
+        "current_session": request.session.session_key,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(UserSession, pk=pk, user=request.user)
+    row.end()
+    if row.session_key == request.session.session_key:
+        return redirect("login")
+    messages.success(request, "That browser is signed out.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
+    messages.success(request, "The API token no longer works.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def sign_out_all(request: HttpRequest) -> HttpResponse:
+    sign_out_everywhere(request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere, and every API token is revoked.")
+    return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; every other browser and every API token is then signed out."""
+
+    success_url = reverse_lazy("account")
+    template_name = "accounts/password_change_form.html"  # not the admin's, of the same name
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this browser signed in, under a new key
+        new_key = self.request.session.session_key
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        sign_out_everywhere(self.request.user, keep_session_key=new_key)
+        messages.success(
+            self.request,
+            "Password changed. Other browsers are signed out and your API tokens revoked.",
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Answers the same whether or not the address belongs to an account (Django's own rule)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "emails/password-reset-body.txt"
+    subject_template_name = "emails/password-reset-subject.txt"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not password_reset_allowed(request):
+            return render(request, "accounts/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password from the emailed link; every session and API token is then ended."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sign_out_everywhere(form.user)
+        return response

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +16,9 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.forms import SignUpForm
+from accounts.limits import address_locked_out, signup_allowed
 from api.authentication import BearerTokenAuthentication
-from api.errors import LockedOut
+from api.errors import AddressLockedOut, LockedOut
 from api.models import ApiToken
 from api.serializers import (
     ErrorSerializer,
@@ -26,10 +28,18 @@ from api.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
 # The form's two password fields are one `password` in the API.
 FORM_TO_API = {"password1": "password", "password2": "password", "__all__": "non_field_errors"}
+
+
+class SignupThrottle(BaseThrottle):
+    """The sign-up page's per-address rate (accounts/limits.py), counted together with it."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        return signup_allowed(request._request)
 
 
 class AuthThrottled:
@@ -40,6 +50,11 @@ class AuthThrottled:
 class RegisterView(AuthThrottled, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    # JSON only: a browser sends JSON cross-site only after a CORS preflight, which Skylocker
+    # never grants, so another site's hidden form cannot sign people up (it gets a 415).
+    parser_classes = [JSONParser]
+    # The sign-up page's per-address rate too, counted together with it.
+    throttle_classes = [*AuthThrottled.throttle_classes, SignupThrottle]
 
     @extend_schema(
         request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
@@ -86,6 +101,8 @@ class TokenView(AuthThrottled, APIView):
         shape = TokenRequestSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         django_request = request._request
+        if address_locked_out(django_request):
+            raise AddressLockedOut()
         # Through django-axes: failures count; a locked-out pair stays out even when right.
         user = authenticate(request=django_request, **shape.validated_data)
         if getattr(django_request, "axes_locked_out", False):
@@ -94,7 +111,7 @@ class TokenView(AuthThrottled, APIView):
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
-        token, raw = ApiToken.issue(user)
+        token, raw = ApiToken.issue(user, client_address(django_request))
         return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
 
     @extend_schema(

@@ -42,6 +42,10 @@ class LockedOut(exceptions.APIException):
     default_detail = "Too many failed log-ins for this username from your address. Try again later."
 
 
+class AddressLockedOut(LockedOut):
+    default_detail = "Too many failed log-ins from your address. Try again later."
+
+
 def as_api_exception(exc: Exception) -> Exception:
     """A domain error or "not found" as the DRF exception carrying its status and words."""
     if isinstance(exc, ObjectDoesNotExist | Http404):

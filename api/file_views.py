@@ -110,6 +110,7 @@ class FileDetailView(APIView):
             change.validated_data.get("file"),
             change.validated_data.get("description"),
             name=change.validated_data.get("name"),
+            actor=request.user,
         )
         return Response(FileSerializer(stored, context={"request": request}).data)
 

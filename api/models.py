@@ -30,6 +30,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    created_from = models.GenericIPAddressField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -37,11 +38,12 @@ class ApiToken(models.Model):
         return f"API token of {self.user} until {self.expires_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: Any) -> tuple["ApiToken", str]:
+    def issue(cls, user: Any, address: str | None = None) -> tuple["ApiToken", str]:
         raw = "sky_" + secrets.token_urlsafe(32)
         now = timezone.now()
         token = cls.objects.create(
             user=user,
+            created_from=address or None,
             digest=token_digest(raw),
             created_at=now,
             expires_at=now + settings.API_TOKEN_TTL,

@@ -145,8 +145,8 @@ class FileListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         error_messages={"max_length": listing.OWNER_TOO_LONG},
-        help_text="Staff only: files of this username (empty: everyone's); others always see "
-        "their own files only.",
+        help_text="With the locker.manage_all_files permission (superusers have it): files of "
+        "this username (empty: everyone's); without it, a user always sees their own files only.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> listing.ListQuery:

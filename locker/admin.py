@@ -40,6 +40,10 @@ class StoredFileAdmin(admin.ModelAdmin):
     def human_size(self, obj: StoredFile) -> str:
         return filesizeformat(obj.size)
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The one rule here too: a staff member without locker.manage_all_files sees their own.
+        return StoredFile.objects.visible_to(request.user)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Uploads go through the upload page or the API, which count and hash the bytes.
         return False
@@ -48,7 +52,7 @@ class StoredFileAdmin(admin.ModelAdmin):
     # the row is locked and its update time moves.
     def save_model(self, request: HttpRequest, obj: StoredFile, form: Any, change: bool) -> None:
         if "description" in form.changed_data:
-            obj.replace(description=form.cleaned_data["description"])
+            obj.replace(description=form.cleaned_data["description"], actor=request.user)
 
     # Deletes from the admin take the same path as everywhere else: object removal and alert.
     def delete_model(self, request: HttpRequest, obj: StoredFile) -> None:
@@ -74,7 +78,7 @@ class AlertDeliveryInline(admin.TabularInline):
 
 @admin.register(DeletionAlert)
 class DeletionAlertAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "owner_username", "actor_username", "deleted_at"]
+    list_display = ["file_name", "action", "owner_username", "actor_username", "deleted_at"]
     search_fields = ["file_name", "owner_username", "actor_username", "sha256"]
     inlines = [AlertDeliveryInline]
 

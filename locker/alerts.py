@@ -1,4 +1,5 @@
-"""Delivering deletion alerts to the admins, by email and (on AWS) SNS.
+"""Delivering deletion alerts to the admins, by email and (on AWS) SNS, and to owners whose
+file someone else deleted or replaced, by email.
 
 Alerts are recorded by StoredFile.delete_by() in the deleting transaction; the worker
 (`manage.py run_worker`) calls deliver_due() to send them, retrying with backoff.
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from locker.models import AlertDelivery, DeletionAlert, backoff
+from locker.models import OWNER_CHANNEL, AlertDelivery, DeletionAlert, backoff
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,11 @@ def admin_recipients() -> list[str]:
     return sorted({email for email in superusers.values_list("email", flat=True) if email})
 
 
-def render(alert: DeletionAlert) -> tuple[str, str, str]:
+def render(alert: DeletionAlert, name: str = "deletion") -> tuple[str, str, str]:
     context = {"alert": alert}
-    subject = " ".join(render_to_string("emails/deletion-subject.txt", context).split())
-    body = render_to_string("emails/deletion-body.txt", context)
-    html = render_to_string("emails/deletion-body.html", context)
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    body = render_to_string(f"emails/{name}-body.txt", context)
+    html = render_to_string(f"emails/{name}-body.html", context)
     return subject, body, html
 
 
@@ -50,7 +51,16 @@ def send_email(alert: DeletionAlert) -> None:
         raise NoRecipients(
             "no admin email: set SKYLOCKER_ADMIN_EMAILS or give a superuser an email"
         )
-    subject, body, html = render(alert)
+    _send(alert, "deletion", recipients)
+
+
+def send_owner_email(alert: DeletionAlert) -> None:
+    """Tell owners when someone managing all files deleted or replaced one of theirs."""
+    _send(alert, "owner-notice", [alert.owner_email])
+
+
+def _send(alert: DeletionAlert, template: str, recipients: list[str]) -> None:
+    subject, body, html = render(alert, template)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
     message.extra_headers["X-Skylocker-Alert"] = str(alert.pk)
@@ -73,7 +83,7 @@ def send_sns(alert: DeletionAlert) -> None:
     client.publish(TopicArn=settings.SNS_TOPIC_ARN, Subject=sns_subject(subject), Message=body)
 
 
-SENDERS = {"email": send_email, "sns": send_sns}
+SENDERS = {"email": send_email, "sns": send_sns, OWNER_CHANNEL: send_owner_email}
 
 
 def claim_due(limit: int) -> list[AlertDelivery]:

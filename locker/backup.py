@@ -75,24 +75,51 @@ def backup(path: Path) -> dict[str, Any]:
         with sqlite3.connect(database) as db:
             names = [row[0] for row in db.execute("SELECT file FROM locker_storedfile ORDER BY 1")]
         db.close()
-        missing = []
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the key
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            archive.add(database, DATABASE)
-            _add_bytes(archive, KEY_ENTRY, settings.SECRET_KEY.encode())
-            for name in names:
-                try:
-                    size = storage.default().size(name)
-                    with storage.default().open(name, "rb") as handle:
-                        info = tarfile.TarInfo(FILES + name)
-                        info.size, info.mode = size, 0o600
-                        archive.addfile(info, handle)
-                except FileNotFoundError:
-                    missing.append(name)  # removed behind Skylocker's back; reconcile will say so
-            manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(),
-                        "files": len(names) - len(missing), "missing": missing}
-            _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
+        missing: list[str] = []
+        fd = _create_partial(partial)
+        try:
+            manifest = _write_archive(fd, database, names, missing)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # ours: made with O_EXCL above
+            raise
     os.replace(partial, path)
+    return manifest
+
+
+def _create_partial(partial: Path) -> int:
+    """A new file only Skylocker's account can read (the archive holds the key and database).
+
+    O_EXCL|O_NOFOLLOW: a file or symlink someone planted under this name is refused, never
+    written through, so the archive can neither be read by them nor redirected elsewhere.
+    """
+    try:
+        return os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        raise BackupError(
+            f"{partial} already exists: another backup is writing it, or one was interrupted. "
+            "Check, remove it, and run the backup again."
+        ) from None
+
+
+def _write_archive(
+    fd: int, database: Path, names: list[str], missing: list[str]
+) -> dict[str, Any]:
+    """The database snapshot, the key and every object the snapshot's rows name; the manifest."""
+    with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
+        archive.add(database, DATABASE)
+        _add_bytes(archive, KEY_ENTRY, settings.SECRET_KEY.encode())
+        for name in names:
+            try:
+                size = storage.default().size(name)
+                with storage.default().open(name, "rb") as handle:
+                    info = tarfile.TarInfo(FILES + name)
+                    info.size, info.mode = size, 0o600
+                    archive.addfile(info, handle)
+            except FileNotFoundError:
+                missing.append(name)  # removed behind Skylocker's back; reconcile will say so
+        manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(),
+                    "files": len(names) - len(missing), "missing": missing}
+        _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
     return manifest
 
 
@@ -155,7 +182,10 @@ def restore(path: Path) -> dict[str, Any]:
             db = database_path()
             db.parent.mkdir(parents=True, exist_ok=True)
             partial = db.with_name(db.name + ".restoring")
-            with open(partial, "wb") as out:
+            partial.unlink(missing_ok=True)  # a restore interrupted in this (empty) folder
+            # 0600 like the database it replaces: it holds sessions and password hashes.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as out:
                 out.write(_entry(archive, DATABASE).read())
     except BaseException:
         for name in restored:  # leave the folder as empty as we found it

@@ -1,26 +1,53 @@
+import ipaddress
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from locker import storage
+from skylocker.client import client_address
 
 
-def readiness() -> dict[str, str]:
+def readiness(details: bool = False) -> dict[str, str]:
+    """Each check's "ok" or "error"; with details, the exception's class name after "error:"."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        checks["database"] = f"error: {type(exc).__name__}"
+        checks["database"] = _error(exc, details)
     try:
         probe_storage()
         checks["storage"] = "ok"
     except Exception as exc:  # noqa: BLE001
-        checks["storage"] = f"error: {type(exc).__name__}"
+        checks["storage"] = _error(exc, details)
     return checks
+
+
+def _error(exc: Exception, details: bool) -> str:
+    return f"error: {type(exc).__name__}" if details else "error"
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """Exception names help operators and attackers alike: only staff and this machine see them."""
+    try:
+        if ipaddress.ip_address(client_address(request)).is_loopback:
+            return True
+    except ValueError:
+        pass
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    # The probe answers before the session middleware runs, so it reads the session itself.
+    try:
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        return get_user(request).is_staff
+    except Exception:  # noqa: BLE001 - a database that is down has no staff to recognise
+        return False
 
 
 def probe_storage() -> None:
@@ -64,7 +91,7 @@ class HealthMiddleware:
         if request.path == "/healthz":
             return JsonResponse({"status": "ok"}, headers=probe_headers())
         if request.path == "/readyz":
-            checks = readiness()
+            checks = readiness(details=may_see_details(request))
             ready = all(value == "ok" for value in checks.values())
             status = "ok" if ready else "unavailable"
             return JsonResponse(

@@ -16,6 +16,7 @@ from locker.uploads import clean_filename
 log = logging.getLogger(__name__)
 
 REMOVAL_HOLD_RETRY = timedelta(seconds=10)
+MANAGE_ALL_FILES = "locker.manage_all_files"
 
 
 def storage_name(instance: "StoredFile", filename: str) -> str:
@@ -25,10 +26,12 @@ def storage_name(instance: "StoredFile", filename: str) -> str:
 
 class StoredFileQuerySet(models.QuerySet["StoredFile"]):
     def visible_to(self, user: Any) -> "StoredFileQuerySet":
-        """The one place that decides who may see a file: staff see all, owners their own."""
+        """The one place that decides who may see a file: owners their own, and only those
+        granted locker.manage_all_files (superusers have it) everyone's. Being staff (an admin
+        log-in) is not enough."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_staff:
+        if user.has_perm(MANAGE_ALL_FILES):
             return self
         return self.filter(owner=user)
 
@@ -89,6 +92,7 @@ class StoredFile(models.Model):
                 for key in LIST_KEYS
             ),
         ]
+        permissions = [("manage_all_files", "Can see, replace and delete every user's files")]
 
     def __str__(self) -> str:
         return self.name
@@ -144,13 +148,16 @@ class StoredFile(models.Model):
         description: str | None = None,
         name: str | None = None,
         take_uploaded_name: bool = False,
+        actor: Any = None,
     ) -> list[str]:
         """Change content, description and/or name; what changed, as CHANGES keys, in order.
 
         New content becomes a new object; the old one is removed only after the commit. The
         file keeps its name unless `name` is given (cleaned as an upload's is) or
-        `take_uploaded_name` asks for the new content's. Raises StoredFile.DoesNotExist when
-        the file was deleted meanwhile, StorageUnavailable when the new object cannot be written.
+        `take_uploaded_name` asks for the new content's. When the actor is not the owner
+        (someone managing all files), the change is recorded and the owner told, in the same
+        transaction. Raises StoredFile.DoesNotExist when the file was deleted meanwhile,
+        StorageUnavailable when the new object cannot be written.
         """
         new_name = None
         if uploaded is not None:
@@ -178,6 +185,8 @@ class StoredFile(models.Model):
                 if changed:
                     current.updated_at = timezone.now()
                     current.save()
+                    if actor is not None and actor.pk != current.owner_id:
+                        DeletionAlert.record(current, actor, action=DeletionAlert.REPLACED)
         except BaseException:
             if new_name is not None:
                 storage.delete(new_name)
@@ -268,10 +277,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 class DeletionAlert(models.Model):
-    """The admins' notice of one deletion, written in the deleting transaction (an outbox).
+    """The notice of one deletion, or of a replacement by someone not the owner, written in
+    the same transaction as the change (an outbox).
 
-    It keeps its own copy of the facts, since the file row is gone once it commits.
+    It keeps its own copy of the facts, since the file row is gone once a deletion commits.
+    The admins hear of every deletion; an owner hears when someone else deleted or replaced
+    their file.
     """
+
+    DELETED, REPLACED = "deleted", "replaced"
 
     file_id = models.UUIDField()
     file_name = models.CharField(max_length=255)
@@ -283,16 +297,22 @@ class DeletionAlert(models.Model):
     actor_name = models.CharField(max_length=301)
     actor_is_staff = models.BooleanField()
     deleted_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(
+        max_length=10, choices=[(DELETED, "deleted"), (REPLACED, "replaced")], default=DELETED
+    )
+    owner_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["-deleted_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} deleted by {self.actor_username}"
+        return f"{self.file_name} {self.action} by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor: Any) -> "DeletionAlert":
+    def record(cls, stored: StoredFile, actor: Any, action: str = DELETED) -> "DeletionAlert":
         alert = cls.objects.create(
+            action=action,
+            owner_email=stored.owner.email,
             file_id=stored.pk,
             file_name=stored.name,
             size=stored.size,
@@ -303,10 +323,16 @@ class DeletionAlert(models.Model):
             actor_name=actor.get_full_name(),
             actor_is_staff=actor.is_staff,
         )
+        channels = list(settings.ALERT_CHANNELS) if action == cls.DELETED else []
+        if actor.pk != stored.owner_id and stored.owner.email:
+            channels.append(OWNER_CHANNEL)
         AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=alert, channel=channel) for channel in settings.ALERT_CHANNELS
+            AlertDelivery(alert=alert, channel=channel) for channel in channels
         )
         return alert
+
+
+OWNER_CHANNEL = "owner"  # an email to the file's owner
 
 
 class AlertDeliveryQuerySet(models.QuerySet):
@@ -318,7 +344,7 @@ class AlertDeliveryQuerySet(models.QuerySet):
 
 
 class AlertDelivery(models.Model):
-    """One alert on one channel (email, sns), retried with backoff until it goes out."""
+    """One alert on one channel (email and sns to the admins, owner), retried with backoff."""
 
     alert = models.ForeignKey(DeletionAlert, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=20)

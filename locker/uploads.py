@@ -21,6 +21,7 @@ from skylocker.error_views import is_api
 
 log = logging.getLogger(__name__)
 
+TEMP_EXTENSION_CHARS = 16
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
 }
@@ -72,11 +73,15 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         self.files += 1
         self.received = 0
-        self.file_name = file_name
+        # Django names the temp file after the upload's extension: a very long one (any user
+        # can send 400 characters) would be longer than the filesystem allows, which is no
+        # storage failure. The temp file gets a short extension; the upload keeps its name.
+        stem, ext = os.path.splitext(file_name)
         try:
-            super().new_file(field_name, file_name, *args, **kwargs)
+            super().new_file(field_name, stem + ext[:TEMP_EXTENSION_CHARS], *args, **kwargs)
         except OSError:
             self.storage_failed()
+        self.file_name = self.file.name = file_name
         self.measure = Measure()
         if self.files > settings.MAX_UPLOAD_FILES:
             # After super(): skipping closes this handler's file, which must be this one's.

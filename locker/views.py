@@ -17,7 +17,7 @@ from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, StorageUnavailable
 from locker.forms import FileForm, RenameForm, UploadForm
-from locker.models import StoredFile
+from locker.models import MANAGE_ALL_FILES, StoredFile
 from locker.page_errors import cannot_download, page_again
 from locker.uploads import (
     UNAVAILABLE,
@@ -91,7 +91,7 @@ def my_files(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def all_files(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
+    if not request.user.has_perm(MANAGE_ALL_FILES):
         raise Http404
     owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
         "last_name", "first_name", "username"
@@ -189,6 +189,7 @@ def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
                 form.cleaned_data["file"],
                 form.cleaned_data["description"],
                 take_uploaded_name=form.cleaned_data["use_new_name"],
+                actor=request.user,
             )
         except StorageUnavailable as exc:
             return page_again(request, exc, "locker/replace.html", page)
@@ -224,7 +225,8 @@ def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    return "all-files" if request.POST.get("back") == "all" and request.user.is_staff else "files"
+    to_all = request.POST.get("back") == "all" and request.user.has_perm(MANAGE_ALL_FILES)
+    return "all-files" if to_all else "files"
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -64,6 +64,8 @@ if "*" in ALLOWED_HOSTS and HTTPS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*', in production.")
 
 INSTALLED_APPS = [
+    # First: its changepassword command replaces django.contrib.auth's (it also signs out).
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,7 +79,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "locker",
-    "accounts",
     "api",
 ]
 
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.touch_user_session",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
@@ -130,6 +132,10 @@ DATABASES = {
 }
 _engine = DATABASES["default"]["ENGINE"]
 if _engine == "django.db.backends.sqlite3":
+    # Django's backend, creating the database file 0600 (see skylocker/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "skylocker.sqlite3"
+    # Tests in memory, as Django does for its own SQLite engine (test runners only know that one).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server and the worker share the file; IMMEDIATE avoids lock upgrades.
@@ -193,6 +199,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # the page says how many minutes are left
 AXES_VERBOSE = False
+# Failed log-ins from one address, over all usernames, before that address must wait out the
+# cool-off too (accounts/limits.py): one address cannot try a password on every account.
+LOGIN_ADDRESS_LIMIT = envint("SKYLOCKER_LOGIN_ADDRESS_LIMIT", 30)
+# Per address, in the cache (accounts/limits.py): sign-ups (the page and the API counted
+# together) and password-reset requests.
+ADDRESS_RATES = {
+    "signup": os.environ.get("SKYLOCKER_SIGNUP_RATE", "10/hour"),
+    "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -31,7 +31,7 @@ def test_with_no_configuration_the_defaults_are_safe_and_local(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
         "10485760 ['localhost', '127.0.0.1'] False skylocker@localhost "
-        "django.db.backends.sqlite3 locker.mail.EmlFileBackend False"
+        "skylocker.sqlite3 locker.mail.EmlFileBackend False"
     )
 
 

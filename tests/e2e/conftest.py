@@ -110,6 +110,9 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         SKYLOCKER_DATA_DIR=str(data),
         SKYLOCKER_MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
         SKYLOCKER_ADMIN_EMAILS=ADMIN_EMAIL,
+        # Every browser comes from 127.0.0.1: the per-address limits are tested over HTTP.
+        SKYLOCKER_SIGNUP_RATE="1000/hour",
+        SKYLOCKER_PASSWORD_RESET_RATE="1000/hour",
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="skylocker.settings",

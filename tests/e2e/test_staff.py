@@ -49,21 +49,25 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
     )
     assert tuple(alert) == ("margaret", "staff")
 
-    # The worker sends the alert to the admins through the SMTP server.
+    # The worker sends the alert to the admins, and a notice to Margaret, through SMTP.
     def alert_mail():
         with inbox.lock:
-            return [m for m in inbox.messages if "apollo-guidance.agc" in m[1]["Subject"]]
+            mails = [m for m in inbox.messages if "apollo-guidance.agc" in m[1]["Subject"]]
+        return mails if len(mails) == 2 else []
 
-    ((recipients, message),) = wait_until(alert_mail)
-    assert recipients == [ADMIN_EMAIL]
+    mails = {tuple(to): message for to, message in wait_until(alert_mail)}
+    assert set(mails) == {(ADMIN_EMAIL,), ("margaret@skylocker.test",)}
+    message = mails[(ADMIN_EMAIL,)]
     assert message["Subject"] == "[Skylocker] apollo-guidance.agc was deleted by staff"
     assert "Margaret Hamilton" in message.get_body(("plain",)).get_content()
-    delivered = wait_until(lambda: site.rows(
+    notice = mails[("margaret@skylocker.test",)]
+    assert notice["Subject"] == "[Skylocker] Your file apollo-guidance.agc was deleted by staff"
+    delivered = wait_until(lambda: len(site.rows(
         "SELECT d.delivered_at FROM locker_alertdelivery d JOIN locker_deletionalert a "
         "ON a.id = d.alert_id WHERE a.file_id = ? AND d.delivered_at IS NOT NULL",
         doomed["id"],
-    ))  # fmt: skip
-    assert len(delivered) == 1
+    )) == 2)  # fmt: skip
+    assert delivered
 
 
 def test_the_admin_pages_staff_use_pass_axe(pages, site):
