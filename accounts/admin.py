@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from locker.quota import Quota
+
 admin.site.unregister(get_user_model())
+
+
+class QuotaInline(admin.StackedInline):
+    """A quota of this user's own; without one, SKYLOCKER_DEFAULT_QUOTA_BYTES applies."""
+
+    model = Quota
+    can_delete = True
+    extra = 0
+    max_num = 1
+    verbose_name = "own quota (none: the default)"
 
 
 @admin.register(get_user_model())
@@ -16,3 +28,4 @@ class SkylockerUserAdmin(UserAdmin):
 
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")
+    inlines = [QuotaInline]

@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from locker.forms import over_limit_message
+from locker.quota import QuotaExceeded
 
 MESSAGES = {
     status.HTTP_401_UNAUTHORIZED: "Log in first: send 'Authorization: Bearer <token>'.",
@@ -30,7 +31,14 @@ class LockedOut(exceptions.APIException):
     default_detail = "Too many failed log-ins for this username from your address. Try again later."
 
 
+class OverQuota(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "over_quota"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, QuotaExceeded):  # a domain error: the API's answer is a 413
+        exc = OverQuota(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handling and logging take over

@@ -24,6 +24,7 @@ from locker.downloads import download_response
 from locker.models import StorageUnavailable, StoredFile
 from locker.uploads import upload_storage_failed, upload_too_large
 from locker.views import get_file_for
+from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 NO_SUCH_FILE = "There is no file with this id."
@@ -108,19 +109,27 @@ class FileDetailView(APIView):
             return Response(FileSerializer(stored, context={"request": request}).data)
         try:
             stored.replace(
-                change.validated_data.get("file"), change.validated_data.get("description")
+                change.validated_data.get("file"),
+                change.validated_data.get("description"),
+                by=request.user,
             )
         except StoredFile.DoesNotExist:
             raise NotFound(NO_SUCH_FILE) from None
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(
-        responses={204: OpenApiResponse(description="Deleted; the admins are told."), **ERRORS}
+        responses={
+            204: OpenApiResponse(
+                description="Moved to the trash (restorable for SKYLOCKER_TRASH_DAYS; with 0, "
+                "deleted at once); the admins are told."
+            ),
+            **ERRORS,
+        }
     )
     def delete(self, request, pk):
         stored = file_or_404(request, pk)
         try:
-            stored.delete_by(request.user)
+            stored.delete_by(request.user, door="api", address=client_address(request))
         except StoredFile.DoesNotExist:
             raise NotFound(NO_SUCH_FILE) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,6 +5,9 @@ from rest_framework import serializers
 
 from locker.forms import FileForm
 from locker.models import StoredFile
+from locker.quota import quota_of, used_by
+from locker.trash import TrashedFile
+from locker.versions import FileVersion
 
 FILE_ERRORS = FileForm.base_fields["file"].error_messages
 ORDERINGS = ["name", "size", "created_at", "updated_at"]
@@ -23,8 +26,21 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(UserSerializer):
+    quota_bytes = serializers.SerializerMethodField(
+        help_text="Bytes you may keep, counting versions and the trash; 0 is unlimited."
+    )
+    used_bytes = serializers.SerializerMethodField(
+        help_text="Bytes you keep: current files, their versions and the trash."
+    )
+
     class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "is_staff"]
+        fields = [*UserSerializer.Meta.fields, "is_staff", "quota_bytes", "used_bytes"]
+
+    def get_quota_bytes(self, user) -> int:
+        return quota_of(user)
+
+    def get_used_bytes(self, user) -> int:
+        return used_by(user)
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -51,6 +67,47 @@ class FileSerializer(serializers.ModelSerializer):
         path = reverse("api:file-content", args=[stored.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class TrashItemSerializer(serializers.ModelSerializer):
+    owner = OwnerSerializer(read_only=True)
+    deleted_by = serializers.CharField(source="deleted_by_username", read_only=True)
+
+    class Meta:
+        model = TrashedFile
+        fields = [
+            "id", "name", "size", "content_type", "sha256", "description", "owner",
+            "created_at", "updated_at", "deleted_at", "deleted_by", "purge_at",
+        ]
+        read_only_fields = fields
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    replaced_by = serializers.CharField(source="replaced_by_username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FileVersion
+        fields = [
+            "id", "name", "size", "content_type", "sha256", "stored_at", "replaced_at",
+            "replaced_by", "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, version) -> str:
+        path = reverse("api:file-version-content", args=[version.file_id, version.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class TrashListQuerySerializer(serializers.Serializer):
+    owner = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="Staff only: this username's trash (empty: everyone's); others always see "
+        "their own trash only.",
+    )
 
 
 @extend_schema_field({"type": "string", "format": "binary", "minLength": 1})

@@ -37,11 +37,19 @@ def admin_recipients() -> list[str]:
 
 
 def render(alert: DeletionAlert) -> tuple[str, str, str]:
-    context = {"alert": alert}
-    subject = " ".join(render_to_string("emails/deletion-subject.txt", context).split())
-    body = render_to_string("emails/deletion-body.txt", context)
-    html = render_to_string("emails/deletion-body.html", context)
+    """Each kind its own templates: a trashed file, a mass deletion, its digest, a removal."""
+    name = TEMPLATES.get(alert.kind, "deletion")
+    context = {"alert": alert, "site_url": settings.SITE_URL, "minutes": settings.MASS_DELETE_MINUTES}
+    if alert.kind == DeletionAlert.DIGEST:
+        context["folded"] = alert.folded.order_by("deleted_at", "pk")
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    body = render_to_string(f"emails/{name}-body.txt", context)
+    html = render_to_string(f"emails/{name}-body.html", context)
     return subject, body, html
+
+
+TEMPLATES = {DeletionAlert.TRASHED: "trashed", DeletionAlert.MASS: "mass-deletion",
+             DeletionAlert.DIGEST: "deletion-digest"}
 
 
 def send_email(alert: DeletionAlert) -> None:

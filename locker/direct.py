@@ -26,6 +26,7 @@ from django.utils import timezone
 from locker.downloads import ACTIVE_TYPES, content_disposition
 from locker.models import ObjectRemoval, PendingUpload, StorageUnavailable, StoredFile
 from locker.remote import object_key, s3_storage
+from locker.quota import QuotaExceeded, check_quota
 from locker.uploads import SNIFF_BYTES, clean_filename
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
     )
     try:
         return _check_and_record(pending, sha256, client, bucket, final, final_name)
-    except DirectUploadError:
+    except (DirectUploadError, QuotaExceeded):
         raise  # its objects are already scheduled for removal
     except BaseException:
         # The copy must not outlive a failed finalize: removed now, or by the worker once S3
@@ -213,7 +214,16 @@ def _check_and_record(pending, sha256, client, bucket, final, final_name) -> Sto
             "the way. It has been deleted; upload it again."
         )
     kind = magic.from_buffer(head, mime=True)
+    try:
+        return _record(pending, final_name, size, digest, kind)
+    except QuotaExceeded:
+        _discard(pending, pending.key, final_name)  # over quota: the upload goes entirely
+        raise
+
+
+def _record(pending, final_name, size, digest, kind) -> StoredFile:
     with transaction.atomic():
+        check_quota(pending.owner, size)
         if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
             raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
         row = StoredFile.objects.create(

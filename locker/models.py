@@ -67,29 +67,39 @@ class StoredFile(models.Model):
     @classmethod
     def create_from_upload(cls, owner, uploaded, description: str = "") -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes."""
+        from locker.quota import check_quota, check_quota_early
+
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
+        check_quota_early(owner, row.size)
         row.file = write_object(storage_name(row, row.name), uploaded)
         try:
             with transaction.atomic():
+                check_quota(owner, row.size)
                 row.save(force_insert=True)
         except BaseException:
             default_storage.delete(row.file.name)
             raise
         return row
 
-    def replace(self, uploaded=None, description: str | None = None) -> "StoredFile":
-        """New content becomes a new object; the old one is removed only after the commit.
+    def replace(self, uploaded=None, description: str | None = None, by=None) -> "StoredFile":
+        """New content becomes a new object; the old content is kept as a version.
 
-        Raises StoredFile.DoesNotExist when the file was deleted meanwhile.
+        Raises StoredFile.DoesNotExist when the file was deleted meanwhile, QuotaExceeded
+        when the new content does not fit.
         """
+        from locker.quota import check_quota, check_quota_early
+        from locker.versions import FileVersion
+
         new_name = None
         if uploaded is not None:
+            check_quota_early(self.owner, self.growth(uploaded.size))
             new_name = write_object(storage_name(self, ""), uploaded)
         try:
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
-                    ObjectRemoval.schedule(current.file.name)
+                    check_quota(current.owner, current.growth(uploaded.size))
+                    FileVersion.keep(current, by)
                     current.file.name = new_name
                     for field, value in upload_metadata(uploaded).items():
                         setattr(current, field, value)
@@ -104,16 +114,28 @@ class StoredFile(models.Model):
         self.refresh_from_db()
         return self
 
-    def delete_by(self, actor) -> None:
-        """The one delete path (UI, admin, API): row, alert and object removal commit together.
+    def growth(self, new_size: int) -> int:
+        """Bytes a replace adds to the owner's usage: the old content stays as a version."""
+        return new_size if settings.KEEP_VERSIONS else new_size - self.size
 
+    def delete_by(self, actor, *, door: str = "web", address: str | None = None) -> None:
+        """The one delete path (UI, admin, API): to the trash, with its alert, in one commit.
+
+        With SKYLOCKER_TRASH_DAYS=0 the content (and its versions) is removed at once instead.
         Raises StoredFile.DoesNotExist when someone else deleted it first.
         """
+        from locker.trash import TrashedFile
+
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
-            DeletionAlert.record(current, actor)
-            ObjectRemoval.schedule(current.file.name)
-            current.delete()
+            trashed = TrashedFile.take(current, actor)
+            if settings.TRASH_DAYS == 0:
+                trashed.purge(actor, door=door, address=address)
+            else:
+                DeletionAlert.record(
+                    trashed, actor, kind=DeletionAlert.TRASHED, door=door, address=address,
+                    restorable_until=trashed.purge_at, deleted_at=trashed.deleted_at,
+                )
 
 
 class StorageUnavailable(APIException):
@@ -210,7 +232,20 @@ class DeletionAlert(models.Model):
     It keeps its own copy of the facts, since the file row is gone once it commits.
     """
 
-    file_id = models.UUIDField()
+    TRASHED, REMOVED, PURGED, VERSION_EXPIRED = "trashed", "removed", "purged", "version_expired"
+    MASS, DIGEST = "mass", "digest"
+    KINDS = [
+        (TRASHED, "moved to the trash"),
+        (REMOVED, "deleted permanently"),
+        (PURGED, "purged from the trash"),
+        (VERSION_EXPIRED, "old version removed"),
+        (MASS, "mass deletion"),
+        (DIGEST, "mass deletion digest"),
+    ]
+    BY_PEOPLE = [TRASHED, REMOVED]  # what counts towards a mass deletion
+
+    kind = models.CharField(max_length=20, choices=KINDS, default=REMOVED)
+    file_id = models.UUIDField(null=True, blank=True)
     file_name = models.CharField(max_length=255)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -220,30 +255,76 @@ class DeletionAlert(models.Model):
     actor_name = models.CharField(max_length=301)
     actor_is_staff = models.BooleanField()
     deleted_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restorable_until = models.DateTimeField(null=True, blank=True)
+    door = models.CharField(max_length=20, blank=True)  # web, api, admin
+    address = models.GenericIPAddressField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)  # mass deletions and digests
+    since = models.DateTimeField(null=True, blank=True)  # when a mass deletion's burst began
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="folded"
+    )
 
     class Meta:
         ordering = ["-deleted_at"]
+        indexes = [models.Index(fields=["actor", "kind", "deleted_at"])]
 
     def __str__(self) -> str:
         return f"{self.file_name} deleted by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor) -> "DeletionAlert":
+    def record(cls, stored, actor, *, kind: str = REMOVED, file_id=None, **facts) -> "DeletionAlert":
+        """The alert for one file (or trash item, or version); actor None is the worker."""
+        from locker.massdelete import deliver_or_fold
+
         alert = cls.objects.create(
-            file_id=stored.pk,
+            kind=kind,
+            file_id=file_id or stored.pk,
             file_name=stored.name,
             size=stored.size,
             sha256=stored.sha256,
             owner_username=stored.owner.get_username(),
             owner_name=stored.owner.get_full_name(),
-            actor_username=actor.get_username(),
-            actor_name=actor.get_full_name(),
-            actor_is_staff=actor.is_staff,
+            actor=actor,
+            actor_username=actor.get_username() if actor else "",
+            actor_name=actor.get_full_name() if actor else "",
+            actor_is_staff=actor.is_staff if actor else False,
+            **facts,
         )
-        AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=alert, channel=channel) for channel in settings.ALERT_CHANNELS
-        )
+        deliver_or_fold(alert)
         return alert
+
+    @classmethod
+    def raise_mass(cls, last: "DeletionAlert", *, count: int, since) -> "DeletionAlert":
+        alert = cls.objects.create(
+            kind=cls.MASS, file_name="", size=0, sha256="", count=count, since=since,
+            **{field: getattr(last, field) for field in PERSON_FIELDS},
+        )
+        alert.schedule_deliveries()
+        return alert
+
+    @classmethod
+    def start_digest(cls, last: "DeletionAlert", *, since) -> "DeletionAlert":
+        alert = cls.objects.create(
+            kind=cls.DIGEST, file_name="", size=0, sha256="", since=since,
+            **{field: getattr(last, field) for field in PERSON_FIELDS},
+        )
+        alert.schedule_deliveries()
+        return alert
+
+    def schedule_deliveries(self) -> None:
+        AlertDelivery.objects.bulk_create(
+            AlertDelivery(alert=self, channel=channel) for channel in settings.ALERT_CHANNELS
+        )
+
+
+PERSON_FIELDS = [
+    "owner_username", "owner_name", "actor", "actor_username", "actor_name", "actor_is_staff",
+    "door", "address",
+]
 
 
 class AlertDeliveryQuerySet(models.QuerySet):
@@ -302,3 +383,9 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (pending)"
+
+
+# Models kept in their own modules, loaded with the app's models.
+from locker.quota import Quota  # noqa: E402, F401
+from locker.trash import TrashedFile  # noqa: E402, F401
+from locker.versions import FileVersion  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locker import views
+from locker import trash_views, views
 
 urlpatterns = [
     path("", views.my_files, name="files"),
@@ -9,4 +9,19 @@ urlpatterns = [
     path("<uuid:pk>/download/", views.download, name="download"),
     path("<uuid:pk>/replace/", views.replace, name="replace"),
     path("<uuid:pk>/delete/", views.delete, name="delete"),
+    path("<uuid:pk>/versions/", trash_views.versions, name="versions"),
+    path(
+        "<uuid:pk>/versions/<uuid:vid>/download/",
+        trash_views.version_download,
+        name="version-download",
+    ),
+    path(
+        "<uuid:pk>/versions/<uuid:vid>/restore/", trash_views.version_restore,
+        name="version-restore",
+    ),
+    path("trash/", trash_views.trash, name="trash"),
+    path("trash/empty/", trash_views.empty, name="trash-empty"),
+    path("trash/<uuid:pk>/restore/", trash_views.restore, name="trash-restore"),
+    path("trash/<uuid:pk>/delete/", trash_views.purge, name="trash-delete"),
+    path("trash/burst/<int:pk>/", trash_views.restore_burst, name="trash-burst"),
 ]

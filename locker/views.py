@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,9 @@ from locker import direct
 from locker.downloads import ContentUnavailable, download_response
 from locker.forms import FileForm
 from locker.models import StorageUnavailable, StoredFile
+from locker.quota import QuotaExceeded, usage_of
 from locker.uploads import upload_storage_failed, upload_too_large
+from skylocker.client import client_address
 
 PAGE_SIZE = 50
 SORTS = {
@@ -49,7 +52,8 @@ def _table(request, files, **context):
 @login_required
 def my_files(request):
     files = StoredFile.objects.visible_to(request.user).filter(owner=request.user)
-    return render(request, "locker/files.html", _table(request, files, view="mine"))
+    context = _table(request, files, view="mine", usage=usage_of(request.user))
+    return render(request, "locker/files.html", context)
 
 
 @login_required
@@ -88,6 +92,10 @@ def upload(request):
             )
         except StorageUnavailable as exc:
             return _storage_failed(request, "locker/upload.html", form, exc)
+        except QuotaExceeded as exc:
+            form.add_error("file", str(exc))
+            context = {"form": form, "direct_upload": direct.available()}
+            return render(request, "locker/upload.html", context, status=413)
         messages.success(request, f"Uploaded {stored.name}.")
         return redirect("files")
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
@@ -136,11 +144,18 @@ def replace(request, pk):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            stored.replace(form.cleaned_data["file"], form.cleaned_data["description"])
+            stored.replace(
+                form.cleaned_data["file"], form.cleaned_data["description"], by=request.user
+            )
         except StoredFile.DoesNotExist:
             raise Http404 from None
         except StorageUnavailable as exc:
             return _storage_failed(request, "locker/replace.html", form, exc, file=stored)
+        except QuotaExceeded as exc:
+            form.add_error("file", str(exc))
+            return render(
+                request, "locker/replace.html", {"form": form, "file": stored}, status=413
+            )
         messages.success(request, f"Replaced {stored.name}.")
         return redirect(_back(request))
     status = 413 if form.too_large else 400 if request.method == "POST" else 200
@@ -153,12 +168,14 @@ def delete(request, pk):
     stored = get_file_for(request.user, pk)
     if request.method == "POST":
         try:
-            stored.delete_by(request.user)
+            stored.delete_by(request.user, door="web", address=client_address(request))
         except StoredFile.DoesNotExist:
             raise Http404 from None
-        messages.success(request, f"Deleted {stored.name}.")
+        messages.success(request, f"Moved {stored.name} to the trash." if settings.TRASH_DAYS
+                         else f"Deleted {stored.name}.")
         return redirect(_back(request))
-    return render(request, "locker/delete.html", {"file": stored})
+    context = {"file": stored, "trash_days": settings.TRASH_DAYS}
+    return render(request, "locker/delete.html", context)
 
 
 def _storage_failed(request, template, form, exc, **context):
