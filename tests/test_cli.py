@@ -104,6 +104,7 @@ def test_the_cli_does_the_whole_cycle(sky, live_server, alice):
     assert removed.returncode == 0, removed.stderr
     assert not StoredFile.objects.exists()
     assert DeletionAlert.objects.get().actor_username == "alice"
+    assert sky("rm", "--permanent", stored.pk).returncode == 0
 
     assert sky("logout").returncode == 0
     assert not ApiToken.objects.exists()
@@ -277,6 +278,11 @@ def log_in_to(sky, url):
         ["replace", SOME_ID, "-d", "new words"],
         ["replace", SOME_ID, "notes.txt"],
         ["rm", SOME_ID],
+        ["rm", "--permanent", SOME_ID],
+        ["trash"],
+        ["restore", SOME_ID],
+        ["versions", SOME_ID],
+        ["get", SOME_ID, "--version", SOME_ID],
     ],
 )
 def test_every_command_says_a_json_server_is_not_skylocker_with_exit_6(sky, json_server, command):
