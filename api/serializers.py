@@ -69,6 +69,14 @@ class FileSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+@extend_schema_field({"type": "string", "maxLength": 150, "pattern": "^[^\\x00]*$"})
+class OwnerQueryField(serializers.CharField):
+    """A username to filter by; usernames never hold a NUL character (the schema says so)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=150, required=False, allow_blank=True, **kwargs)
+
+
 class TrashItemSerializer(serializers.ModelSerializer):
     owner = OwnerSerializer(read_only=True)
     deleted_by = serializers.CharField(source="deleted_by_username", read_only=True)
@@ -101,10 +109,7 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class TrashListQuerySerializer(serializers.Serializer):
-    owner = serializers.CharField(
-        max_length=150,
-        required=False,
-        allow_blank=True,
+    owner = OwnerQueryField(
         help_text="Staff only: this username's trash (empty: everyone's); others always see "
         "their own trash only.",
     )
@@ -163,10 +168,7 @@ class FileListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         default="-updated_at",
     )
-    owner = serializers.CharField(
-        max_length=150,
-        required=False,
-        allow_blank=True,
+    owner = OwnerQueryField(
         help_text="Staff only: files of this username (empty: everyone's); others always see "
         "their own files only.",
     )

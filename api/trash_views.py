@@ -65,7 +65,8 @@ class TrashListView(generics.ListAPIView):
 
 class TrashRestoreView(APIView):
     @extend_schema(
-        request=None, responses={200: FileSerializer, 413: ErrorSerializer, **ERRORS},
+        request=None,
+        responses={200: FileSerializer, 413: ErrorSerializer, **ERRORS},
         tags=["trash"],
     )
     def post(self, request, pk):

@@ -39,7 +39,9 @@ def admin_recipients() -> list[str]:
 def render(alert: DeletionAlert) -> tuple[str, str, str]:
     """Each kind its own templates: a trashed file, a mass deletion, its digest, a removal."""
     name = TEMPLATES.get(alert.kind, "deletion")
-    context = {"alert": alert, "site_url": settings.SITE_URL, "minutes": settings.MASS_DELETE_MINUTES}
+    context = {
+        "alert": alert, "site_url": settings.SITE_URL, "minutes": settings.MASS_DELETE_MINUTES
+    }
     if alert.kind == DeletionAlert.DIGEST:
         context["folded"] = alert.folded.order_by("deleted_at", "pk")
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())

@@ -79,7 +79,11 @@ def backup(path: Path) -> dict:
         database = Path(tmp) / DATABASE
         snapshot_database(database)
         with sqlite3.connect(database) as db:
-            names = [row[0] for row in db.execute("SELECT file FROM locker_storedfile ORDER BY 1")]
+            # Current files, the trash and versions: a restore brings all three back.
+            names = [row[0] for row in db.execute(
+                "SELECT file FROM locker_storedfile UNION SELECT file FROM locker_trashedfile "
+                "UNION SELECT file FROM locker_fileversion ORDER BY 1"
+            )]
         db.close()
         missing = []
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the key

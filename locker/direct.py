@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from locker.downloads import ACTIVE_TYPES, content_disposition
 from locker.models import ObjectRemoval, PendingUpload, StorageUnavailable, StoredFile
-from locker.remote import object_key, s3_storage
 from locker.quota import QuotaExceeded, check_quota
+from locker.remote import object_key, s3_storage
 from locker.uploads import SNIFF_BYTES, clean_filename
 
 log = logging.getLogger(__name__)

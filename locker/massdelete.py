@@ -36,7 +36,9 @@ def deliver_or_fold(alert) -> None:
     if digest is None:
         since = now - timedelta(minutes=settings.MASS_DELETE_MINUTES)
         burst = DeletionAlert.objects.filter(
-            kind__in=DeletionAlert.BY_PEOPLE, actor_id=alert.actor_id, deleted_at__gte=since,
+            kind__in=DeletionAlert.BY_PEOPLE,
+            actor_id=alert.actor_id,
+            deleted_at__gte=since,
             digest__isnull=True,
         )
         if burst.count() <= settings.MASS_DELETE_COUNT:

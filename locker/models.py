@@ -88,7 +88,6 @@ class StoredFile(models.Model):
         when the new content does not fit.
         """
         from locker.quota import check_quota, check_quota_early
-        from locker.versions import FileVersion
 
         new_name = None
         if uploaded is not None:
@@ -124,7 +123,6 @@ class StoredFile(models.Model):
         With SKYLOCKER_TRASH_DAYS=0 the content (and its versions) is removed at once instead.
         Raises StoredFile.DoesNotExist when someone else deleted it first.
         """
-        from locker.trash import TrashedFile
 
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
@@ -276,7 +274,7 @@ class DeletionAlert(models.Model):
         return f"{self.file_name} deleted by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored, actor, *, kind: str = REMOVED, file_id=None, **facts) -> "DeletionAlert":
+    def record(cls, stored, actor, *, kind=REMOVED, file_id=None, **facts) -> "DeletionAlert":
         """The alert for one file (or trash item, or version); actor None is the worker."""
         from locker.massdelete import deliver_or_fold
 

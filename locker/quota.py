@@ -56,7 +56,7 @@ def check_quota(user, adding: int) -> None:
 
     `adding` 0 still refuses an account already over (a restore after the quota was lowered).
     """
-    get_user_model().objects.select_for_update().get(pk=user.pk)
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     quota = quota_of(user)
     if quota == 0:
         return

@@ -49,7 +49,6 @@ class FileVersion(models.Model):
     objects = FileVersionQuerySet.as_manager()
     object_missing_at = None  # downloads read it; reconcile marks files only
 
-
     class Meta:
         ordering = ["-replaced_at"]
 
@@ -74,7 +73,7 @@ class FileVersion(models.Model):
             replaced_by=actor,
             replaced_by_username=actor.get_username() if actor else "",
         )
-        surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS:]
+        surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS :]
         for old in list(surplus):
             old.expire(current)
         return version

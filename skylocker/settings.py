@@ -276,9 +276,12 @@ MASS_DELETE_COUNT = envint("SKYLOCKER_MASS_DELETE_COUNT", 20)
 MASS_DELETE_MINUTES = envint("SKYLOCKER_MASS_DELETE_MINUTES", 10)
 # The burst's digest goes out once its account has deleted nothing for this long.
 MASS_DELETE_DIGEST_SECONDS = envint("SKYLOCKER_MASS_DELETE_DIGEST_SECONDS", 60)
-for _name, _value in [("SKYLOCKER_TRASH_DAYS", TRASH_DAYS), ("SKYLOCKER_KEEP_VERSIONS", KEEP_VERSIONS),
-                      ("SKYLOCKER_VERSION_DAYS", VERSION_DAYS),
-                      ("SKYLOCKER_DEFAULT_QUOTA_BYTES", DEFAULT_QUOTA_BYTES)]:
+for _name, _value in [
+    ("SKYLOCKER_TRASH_DAYS", TRASH_DAYS),
+    ("SKYLOCKER_KEEP_VERSIONS", KEEP_VERSIONS),
+    ("SKYLOCKER_VERSION_DAYS", VERSION_DAYS),
+    ("SKYLOCKER_DEFAULT_QUOTA_BYTES", DEFAULT_QUOTA_BYTES),
+]:
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 or more.")
 

@@ -169,7 +169,9 @@ def put(file, description, through_app, progress):
     help="Where to write (default: its name here).",
 )
 @click.option("-f", "--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--version", "version_id", type=FILE_ID, help="An earlier version's id (see versions).")
+@click.option(
+    "--version", "version_id", type=FILE_ID, help="An earlier version's id (see `versions`)."
+)
 @progress_option
 def get(file_id, output, force, progress, version_id):
     """Download a file (or one of its earlier versions) and check its SHA-256."""

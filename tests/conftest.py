@@ -196,3 +196,14 @@ def start_smtp(smtp_port):
 @pytest.fixture
 def smtp(start_smtp) -> Inbox:
     return start_smtp()
+
+
+def downloaded(response) -> bytes:
+    """A download's bytes: streamed by the app (local disk), or at the signed URL it redirects
+    to (S3, fetched over HTTP from the moto server)."""
+    if response.status_code == 302:
+        import httpx
+
+        return httpx.get(response["Location"]).raise_for_status().content
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)

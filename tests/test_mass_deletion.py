@@ -25,7 +25,10 @@ def test_25_quick_deletions_give_one_mass_deletion_mail_and_one_digest(
     files = many_files(alice, 25)
     client.force_login(alice)
     for stored in files:
-        assert client.post(reverse("delete", args=[stored.pk]), REMOTE_ADDR="198.51.100.7").status_code == 302
+        assert (
+            client.post(reverse("delete", args=[stored.pk]), REMOTE_ADDR="198.51.100.7").status_code
+            == 302
+        )
     assert deliver_due() == (2, 0)
     assert deliver_due() == (0, 0)
     messages = [message for _, message in smtp.wait_for(2)]
@@ -38,7 +41,9 @@ def test_25_quick_deletions_give_one_mass_deletion_mail_and_one_digest(
     alarm = DeletionAlert.objects.get(kind=DeletionAlert.MASS)
     assert "198.51.100.7" in text and "the web" in text and "alice" in text
     assert f"https://locker.example/files/trash/burst/{alarm.pk}/" in text
-    digest = next(m for m in messages if "Digest" in m["Subject"]).get_body(("plain",)).get_content()
+    digest = (
+        next(m for m in messages if "Digest" in m["Subject"]).get_body(("plain",)).get_content()
+    )
     assert all(f"f{i:02}.txt" in digest for i in range(25))
     # the 20 alerts written before the alarm were folded; the rest never got deliveries
     assert AlertDelivery.objects.filter(last_error=FOLDED).count() == 20
@@ -49,7 +54,9 @@ def test_deletions_at_the_limit_raise_no_alarm_and_each_gets_its_mail(alice, set
     settings.MASS_DELETE_COUNT = 3
     for stored in many_files(alice, 3):
         stored.delete_by(alice)
-    assert not DeletionAlert.objects.filter(kind__in=[DeletionAlert.MASS, DeletionAlert.DIGEST]).exists()
+    assert not DeletionAlert.objects.filter(
+        kind__in=[DeletionAlert.MASS, DeletionAlert.DIGEST]
+    ).exists()
     assert AlertDelivery.objects.due().count() == 3
 
 

@@ -21,14 +21,20 @@ def test_a_delete_moves_the_file_to_the_trash_and_keeps_its_object(
     assert not StoredFile.objects.filter(pk=alice_file.pk).exists()
     item = TrashedFile.objects.get(pk=alice_file.pk)
     assert (item.name, item.size, item.sha256, item.deleted_by) == (
-        "alice.txt", alice_file.size, alice_file.sha256, alice
+        "alice.txt",
+        alice_file.size,
+        alice_file.sha256,
+        alice,
     )
     assert item.purge_at == item.deleted_at + timedelta(days=settings.TRASH_DAYS)
     assert stored_objects() == [alice_file.file.name]
     assert ObjectRemoval.objects.count() == 0
     alert = DeletionAlert.objects.get()
     assert (alert.kind, alert.file_id, alert.restorable_until, alert.door) == (
-        DeletionAlert.TRASHED, alice_file.pk, item.purge_at, "web"
+        DeletionAlert.TRASHED,
+        alice_file.pk,
+        item.purge_at,
+        "web",
     )
     assert alert.address == "127.0.0.1"
 
@@ -102,12 +108,18 @@ def test_delete_permanently_asks_first_then_removes_the_object_with_an_alert(
     assert not TrashedFile.objects.exists()
     assert stored_objects() == []
     assert list(DeletionAlert.objects.order_by("deleted_at").values_list("kind", flat=True)) == [
-        DeletionAlert.TRASHED, DeletionAlert.REMOVED
+        DeletionAlert.TRASHED,
+        DeletionAlert.REMOVED,
     ]
 
 
 def test_empty_trash_asks_first_then_removes_only_ones_own_items(
-    alice_client, alice, bob, alice_file, bob_file, stored_objects,
+    alice_client,
+    alice,
+    bob,
+    alice_file,
+    bob_file,
+    stored_objects,
     django_capture_on_commit_callbacks,
 ):
     alice_file.delete_by(alice)
@@ -157,7 +169,13 @@ def test_trash_days_zero_deletes_at_once_as_before(
 
 
 def test_staff_see_restore_and_purge_anyones_trash(
-    client, admin, alice, bob, alice_file, bob_file, stored_objects,
+    client,
+    admin,
+    alice,
+    bob,
+    alice_file,
+    bob_file,
+    stored_objects,
     django_capture_on_commit_callbacks,
 ):
     alice_file.delete_by(alice)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from locker.models import DeletionAlert, StoredFile
 from locker.trash import TrashedFile
 from locker.versions import FileVersion, VersionGone, expire_old_versions
-from tests.conftest import upload_file
+from tests.conftest import downloaded, upload_file
 
 
 def replace_three_times(stored, actor):
@@ -27,7 +27,10 @@ def test_a_replace_keeps_the_previous_content_as_a_version(
         )
     version = FileVersion.objects.get()
     assert (version.file_id, version.file.name, version.name, version.size) == (
-        alice_file.pk, old, "alice.txt", len(b"alice's secret\n")
+        alice_file.pk,
+        old,
+        "alice.txt",
+        len(b"alice's secret\n"),
     )
     assert version.sha256 == hashlib.sha256(b"alice's secret\n").hexdigest()
     assert (version.content_type, version.replaced_by) == ("text/plain", alice)
@@ -44,14 +47,18 @@ def test_three_replaces_make_three_versions_and_the_first_comes_back(
     assert page.count("Restore this version") == 3
     first = FileVersion.objects.get(name="alice.txt")
     download = alice_client.get(reverse("version-download", args=[alice_file.pk, first.pk]))
-    assert b"".join(download.streaming_content) == b"alice's secret\n"
+    assert downloaded(download) == b"alice's secret\n"
     response = alice_client.post(reverse("version-restore", args=[alice_file.pk, first.pk]))
     assert response.status_code == 302
     alice_file.refresh_from_db()
     assert alice_file.file.read() == b"alice's secret\n"
     assert alice_file.name == "alice.txt"
     # the content it replaced (version 4) is a version now: still three, all different
-    assert sorted(FileVersion.objects.values_list("name", flat=True)) == ["v2.txt", "v3.txt", "v4.txt"]
+    assert sorted(FileVersion.objects.values_list("name", flat=True)) == [
+        "v2.txt",
+        "v3.txt",
+        "v4.txt",
+    ]
     assert len(stored_objects()) == 4
 
 
@@ -73,8 +80,12 @@ def test_another_users_versions_answer_404(client, alice, bob, alice_file):
     version = FileVersion.objects.get()
     client.force_login(bob)
     assert client.get(reverse("versions", args=[alice_file.pk])).status_code == 404
-    assert client.get(reverse("version-download", args=[alice_file.pk, version.pk])).status_code == 404
-    assert client.post(reverse("version-restore", args=[alice_file.pk, version.pk])).status_code == 404
+    assert (
+        client.get(reverse("version-download", args=[alice_file.pk, version.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("version-restore", args=[alice_file.pk, version.pk])).status_code == 404
+    )
     assert FileVersion.objects.get().pk == version.pk
 
 

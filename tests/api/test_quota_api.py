@@ -27,10 +27,13 @@ def test_an_upload_over_quota_answers_413_naming_quota_and_usage(
     assert stored_objects() == [alice_file.file.name]
 
 
-def test_a_replace_over_quota_answers_413_and_keeps_the_file(alice_api, alice, alice_file, stored_objects):
+def test_a_replace_over_quota_answers_413_and_keeps_the_file(
+    alice_api, alice, alice_file, stored_objects
+):
     Quota.objects.create(user=alice, quota_bytes=ALICE + 4)
     response = alice_api.patch(
-        f"/api/v1/files/{alice_file.pk}", {"file": upload_file("v2.txt", b"12345")},
+        f"/api/v1/files/{alice_file.pk}",
+        {"file": upload_file("v2.txt", b"12345")},
         format="multipart",
     )
     assert response.status_code == 413

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from locker.models import DeletionAlert, StoredFile
 from locker.trash import TrashedFile
+from tests.conftest import downloaded
 
 
 def test_delete_moves_the_file_to_the_trash_and_keeps_its_object(
@@ -26,13 +27,19 @@ def test_the_trash_lists_ones_own_items_paginated_like_the_files(
     body = alice_api.get("/api/v1/trash").json()
     assert body["count"] == 1 and body["next"] is None
     [item] = body["results"]
-    assert (item["id"], item["name"], item["deleted_by"]) == (str(alice_file.pk), "alice.txt", "alice")
+    assert (item["id"], item["name"], item["deleted_by"]) == (
+        str(alice_file.pk),
+        "alice.txt",
+        "alice",
+    )
     assert item["purge_at"] > item["deleted_at"]
     # others always see their own trash only, whatever owner they ask for
     assert alice_api.get("/api/v1/trash?owner=bob").json()["count"] == 0
 
 
-def test_staff_list_everyones_trash_and_filter_by_owner(admin_api, alice, bob, alice_file, bob_file):
+def test_staff_list_everyones_trash_and_filter_by_owner(
+    admin_api, alice, bob, alice_file, bob_file
+):
     alice_file.delete_by(alice)
     bob_file.delete_by(bob)
     assert admin_api.get("/api/v1/trash").json()["count"] == 2
@@ -46,11 +53,18 @@ def test_restore_answers_the_file_as_it_was(alice_api, alice, alice_file, stored
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["description"], body["sha256"]) == (
-        str(alice_file.pk), "mine", alice_file.sha256
+        str(alice_file.pk),
+        "mine",
+        alice_file.sha256,
     )
     restored = StoredFile.objects.get()
-    assert (restored.created_at, restored.updated_at) == (alice_file.created_at, alice_file.updated_at)
-    assert alice_api.get(f"/api/v1/files/{alice_file.pk}/content").getvalue() == b"alice's secret\n"
+    assert (restored.created_at, restored.updated_at) == (
+        alice_file.created_at,
+        alice_file.updated_at,
+    )
+    assert (
+        downloaded(alice_api.get(f"/api/v1/files/{alice_file.pk}/content")) == b"alice's secret\n"
+    )
     assert alice_api.post(f"/api/v1/trash/{alice_file.pk}/restore").status_code == 404
     assert stored_objects() == [alice_file.file.name]
 

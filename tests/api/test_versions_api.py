@@ -1,7 +1,7 @@
 """Versions through the API: list, download and restore; another user's version is a 404."""
 
 from locker.versions import FileVersion
-from tests.conftest import upload_file
+from tests.conftest import downloaded, upload_file
 
 
 def replace(api, stored, name, content):
@@ -21,13 +21,17 @@ def test_three_replaces_make_three_versions_and_the_first_comes_back(
     assert all(v["replaced_by"] == "alice" for v in listing)
     first = listing[-1]
     content = alice_api.get(first["download_url"])
-    assert b"".join(content.streaming_content) == b"alice's secret\n"
+    assert downloaded(content) == b"alice's secret\n"
     restored = alice_api.post(f"/api/v1/files/{alice_file.pk}/versions/{first['id']}/restore")
     assert restored.status_code == 200
     assert (restored.json()["name"], restored.json()["sha256"]) == ("alice.txt", first["sha256"])
     alice_file.refresh_from_db()
     assert alice_file.file.read() == b"alice's secret\n"
-    assert sorted(FileVersion.objects.values_list("name", flat=True)) == ["v2.txt", "v3.txt", "v4.txt"]
+    assert sorted(FileVersion.objects.values_list("name", flat=True)) == [
+        "v2.txt",
+        "v3.txt",
+        "v4.txt",
+    ]
     assert len(stored_objects()) == 4
     again = alice_api.post(f"/api/v1/files/{alice_file.pk}/versions/{first['id']}/restore")
     assert again.status_code == 404
