@@ -2,7 +2,8 @@
 
 Every change that adds bytes checks under a row lock on the owner's user row, inside the
 transaction that records the bytes, so concurrent uploads are counted one after another and
-cannot overshoot together.
+cannot overshoot together. The user row is always locked after the rows of the files, trash
+items or versions being changed, never before, so that no two changes wait on each other.
 """
 
 from django.conf import settings

@@ -82,10 +82,11 @@ class TrashedFile(models.Model):
         from locker.quota import check_quota
 
         with transaction.atomic():
-            check_quota(self.owner, adding=0)
+            # Locks in one order everywhere: the item's row, then its owner's (the quota's).
             item = TrashedFile.objects.select_for_update().filter(pk=self.pk).first()
             if item is None:
                 raise AlreadyGone()
+            check_quota(item.owner, adding=0)
             restored = StoredFile(
                 id=item.pk,
                 owner_id=item.owner_id,
