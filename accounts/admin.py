@@ -14,7 +14,8 @@ class QuotaInline(admin.StackedInline):
     can_delete = True
     extra = 0
     max_num = 1
-    verbose_name = "own quota (none: the default)"
+    verbose_name = "quota"
+    verbose_name_plural = "quota (without one: SKYLOCKER_DEFAULT_QUOTA_BYTES)"
 
 
 @admin.register(get_user_model())

@@ -5,7 +5,8 @@ SKYLOCKER_MASS_DELETE_MINUTES raise one "Mass deletion" alert at once (who, how 
 where, through which door, and a link for staff to restore that account's trash from the
 burst). The burst's per-file alerts are folded into one digest that goes out once the account
 has been quiet for SKYLOCKER_MASS_DELETE_DIGEST_SECONDS; every deletion of the burst is in it,
-including any whose own alert had already gone out.
+including any whose own alert had already gone out. Each per-file alert waits that long too
+before it is sent, so that the first deletions of a quick burst are folded rather than mailed.
 """
 
 from datetime import timedelta
@@ -24,6 +25,8 @@ def deliver_or_fold(alert) -> None:
     if alert.kind not in DeletionAlert.BY_PEOPLE or alert.actor_id is None:
         alert.schedule_deliveries()
         return
+    # Held for a moment, so that a burst this deletion turns out to be part of can fold it.
+    hold = timedelta(seconds=settings.MASS_DELETE_DIGEST_SECONDS)
     # One account's deletions are counted one at a time, so a burst raises one alarm.
     get_user_model().objects.select_for_update().get(pk=alert.actor_id)
     now = timezone.now()
@@ -42,7 +45,7 @@ def deliver_or_fold(alert) -> None:
             digest__isnull=True,
         )
         if burst.count() <= settings.MASS_DELETE_COUNT:
-            alert.schedule_deliveries()
+            alert.schedule_deliveries(after=hold)
             return
         first = burst.order_by("deleted_at").first()
         DeletionAlert.raise_mass(alert, count=burst.count(), since=first.deleted_at)

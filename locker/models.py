@@ -313,9 +313,11 @@ class DeletionAlert(models.Model):
         alert.schedule_deliveries()
         return alert
 
-    def schedule_deliveries(self) -> None:
+    def schedule_deliveries(self, after: timedelta = timedelta(0)) -> None:
+        due = timezone.now() + after
         AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=self, channel=channel) for channel in settings.ALERT_CHANNELS
+            AlertDelivery(alert=self, channel=channel, next_attempt_at=due)
+            for channel in settings.ALERT_CHANNELS
         )
 
 

@@ -30,7 +30,9 @@ class Quota(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="quota"
     )
-    quota_bytes = models.BigIntegerField(help_text="Bytes this user may keep; 0 is unlimited.")
+    quota_bytes = models.PositiveBigIntegerField(
+        help_text="Bytes this user may keep, counting versions and the trash; 0 is unlimited."
+    )
 
     def __str__(self) -> str:
         return f"quota of {self.user}"

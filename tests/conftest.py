@@ -52,6 +52,8 @@ def data_dir(tmp_path, settings):
     settings.FILE_UPLOAD_TEMP_DIR = str(temp)
     settings.EMAIL_FILE_PATH = str(mail)
     settings.DATA_DIR = tmp_path
+    # Alerts due at once, as most tests expect; tests/test_mass_deletion.py covers the hold.
+    settings.MASS_DELETE_DIGEST_SECONDS = 0
     return tmp_path
 
 

@@ -96,3 +96,21 @@ def test_the_burst_link_is_for_staff_only(client, alice, settings):
     client.force_login(alice)
     assert client.post(reverse("trash-burst", args=[alarm.pk])).status_code == 404
     assert TrashedFile.objects.count() == 2
+
+
+def test_per_file_alerts_wait_the_digest_delay_so_a_quick_burst_folds_them_all(
+    alice, settings, smtp
+):
+    settings.ADMIN_EMAILS = ["ops@example.com"]
+    settings.MASS_DELETE_COUNT = 2
+    settings.MASS_DELETE_DIGEST_SECONDS = 60
+    first, second, third = many_files(alice, 3)
+    first.delete_by(alice)
+    second.delete_by(alice)
+    assert deliver_due() == (0, 0)  # held: a burst may still come
+    third.delete_by(alice)
+    assert deliver_due() == (1, 0)  # the alarm alone
+    assert [m["Subject"] for _, m in smtp.wait_for(1)] == [
+        "Mass deletion: alice deleted 3 files in 10 minutes"
+    ]
+    assert AlertDelivery.objects.filter(last_error=FOLDED).count() == 2

@@ -116,6 +116,8 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         SKYLOCKER_DATA_DIR=str(data),
         SKYLOCKER_MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
         SKYLOCKER_ADMIN_EMAILS=ADMIN_EMAIL,
+        SKYLOCKER_SITE_URL=f"http://127.0.0.1:{port}",
+        SKYLOCKER_MASS_DELETE_DIGEST_SECONDS="10",  # alerts held 10 s, so a burst folds them
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="skylocker.settings",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WATCH_PROGRESS, log_in, sign_up
+from tests.e2e.conftest import WATCH_PROGRESS, eventually, log_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -98,20 +98,57 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     assert row.locator("td[data-label=Updated] time").get_attribute("datetime") > updated
     (replaced,) = site.files_of("grace")
     assert (replaced["id"], replaced["size"]) == (stored["id"], len(new_content))
-    assert site.objects_of("grace") == {replaced["file"]: new_content}
+    # the old content is kept as a version
+    assert site.objects_of("grace") == {replaced["file"]: new_content, stored["file"]: content}
 
     row.get_by_role("link", name="Delete compiler-notes.txt").click()
     page.get_by_role("heading", name="Delete “compiler-notes.txt”?").wait_for()
     pages.check(page, "delete")
     assert site.files_of("grace") != []  # asking is not deleting
     page.get_by_role("button", name="Delete “compiler-notes.txt”").click()
-    page.get_by_text("Deleted compiler-notes.txt.").wait_for()
+    page.get_by_text("Moved compiler-notes.txt to the trash.").wait_for()
     assert page.get_by_text("You have no files yet.").is_visible()
     assert site.files_of("grace") == []
-    assert site.objects_of("grace") == {}
-    alerts = site.rows("SELECT file_name FROM locker_deletionalert WHERE file_name = ?",
-                       "compiler-notes.txt")  # fmt: skip
-    assert len(alerts) == 1
+    assert len(site.objects_of("grace")) == 2  # nothing left storage
+
+    # The trash gives it back: same id, identical bytes, its version too.
+    page.get_by_role("link", name="Trash").click()
+    page.get_by_role("heading", name="Trash").wait_for()
+    pages.check(page, "trash")
+    page.get_by_role("button", name="Restore compiler-notes.txt").click()
+    page.get_by_text("Restored compiler-notes.txt.").wait_for()
+    page.get_by_role("link", name="My files", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download compiler-notes.txt").click()
+    assert Path(download.value.path()).read_bytes() == new_content
+    assert site.files_of("grace")[0]["id"] == stored["id"]
+
+    # The first content comes back from the file's versions.
+    page.get_by_role("link", name="Versions of compiler-notes.txt").click()
+    page.get_by_role("heading", name="Versions of “compiler-notes.txt”").wait_for()
+    pages.check(page, "versions")
+    page.get_by_role("button", name="Restore this version of compiler-notes.bin").click()
+    page.get_by_text("Restored compiler-notes.bin as of").wait_for()
+    (first,) = site.files_of("grace")
+    assert (first["name"], first["sha256"]) == (
+        "compiler-notes.bin", hashlib.sha256(content).hexdigest()
+    )  # fmt: skip
+
+    # Deleted, then deleted for good from the trash: now the content leaves storage.
+    page.get_by_role("link", name="My files", exact=True).click()
+    page.get_by_role("link", name="Delete compiler-notes.bin").click()
+    page.get_by_role("button", name="Delete “compiler-notes.bin”").click()
+    page.get_by_text("Moved compiler-notes.bin to the trash.").wait_for()
+    page.get_by_role("link", name="Trash").click()
+    page.get_by_role("link", name="Delete permanently compiler-notes.bin").click()
+    page.get_by_role("heading", name="Delete “compiler-notes.bin” permanently?").wait_for()
+    pages.check(page, "trash-delete")
+    page.get_by_role("button", name="Delete “compiler-notes.bin” permanently").click()
+    page.get_by_text("Deleted compiler-notes.bin permanently.").wait_for()
+    assert page.get_by_text("The trash is empty.").is_visible()
+    assert eventually(lambda: site.objects_of("grace") == {})
+    kinds = site.rows("SELECT kind FROM locker_deletionalert ORDER BY deleted_at, id")
+    assert [row["kind"] for row in kinds][-3:] == ["trashed", "trashed", "removed"]
 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/")
