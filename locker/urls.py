@@ -1,11 +1,12 @@
 from django.urls import path
 
-from locker import trash_views, views
+from locker import bulk, trash_views, views
 
 urlpatterns = [
     path("", views.my_files, name="files"),
     path("all/", views.all_files, name="all-files"),
     path("upload/", views.upload, name="upload"),
+    path("selected/", bulk.bulk, name="bulk"),
     path("<uuid:pk>/download/", views.download, name="download"),
     path("<uuid:pk>/replace/", views.replace, name="replace"),
     path("<uuid:pk>/delete/", views.delete, name="delete"),

@@ -80,3 +80,36 @@ def test_an_upload_over_a_quota_set_in_the_admin_is_refused_and_leaves_nothing(p
     assert "(100 bytes)" in page.content()
     assert site.files_of("mary") == []
     assert site.objects_of("mary") == {}
+
+
+def test_selected_files_download_as_one_zip_and_move_to_the_trash_together(pages, site):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from tests.e2e.conftest import upload
+
+    page = pages.new()
+    sign_up(page, "ada2", "Ada", "Lovelace")
+    upload(page, "note-a.txt", b"note A\n")
+    upload(page, "note-g.txt", b"note G\n")
+    page.goto("/files/")
+    page.get_by_label("Select note-a.txt").check()
+    page.get_by_label("Select note-g.txt").check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download selected as zip").click()
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert {n: archive.read(n) for n in archive.namelist()} == {
+        "note-a.txt": b"note A\n", "note-g.txt": b"note G\n"
+    }  # fmt: skip
+
+    page.get_by_label("Select note-a.txt").check()
+    page.get_by_label("Select note-g.txt").check()
+    page.get_by_role("button", name="Move selected to the trash").click()
+    page.get_by_role("heading", name="Move 2 files to the trash?").wait_for()
+    pages.check(page, "bulk-trash")
+    page.get_by_role("button", name="Move 2 files to the trash").click()
+    page.get_by_text("Moved 2 files to the trash.").wait_for()
+    assert site.files_of("ada2") == []
+    assert len(site.rows("SELECT id FROM locker_trashedfile WHERE name LIKE 'note-%'")) == 2
+    assert len(site.objects_of("ada2")) == 2

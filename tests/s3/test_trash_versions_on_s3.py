@@ -1,4 +1,5 @@
-"""The trash, versions and quotas, collected again here so they run on S3 (moto over HTTP).
+"""The trash, versions, quotas and bulk actions, collected again here so they run on S3
+(moto over HTTP).
 
 Collected in this folder, they get tests/s3/conftest.py's fixtures: the default storage is
 S3 on moto and `stored_objects` lists the bucket.
@@ -12,6 +13,7 @@ from tests.api.test_files import (  # noqa: F401 - here, not in test_core_suite_
 )
 from tests.api.test_quota_api import *  # noqa: F403
 from tests.api.test_trash_api import *  # noqa: F403
+from tests.test_bulk import *  # noqa: F403
 from tests.test_quota import *  # noqa: F403
 from tests.test_trash import *  # noqa: F403
 from tests.test_versions import *  # noqa: F403
