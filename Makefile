@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); the browser tests stay serial.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install run test test-s3 test-postgres test-mariadb e2e gates soak bench-memory lint lock infra-synth infra-test clean
 
@@ -28,18 +30,20 @@ run: install
 # The suite on SQLite, local disk and S3 (a moto server the tests start). The browser tests
 # are `make e2e`; PostgreSQL and MariaDB runs set DATABASE_URL (see .ci/run).
 test: install
-	bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
+	bin/pytest-run -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 	@echo "Browser tests are not part of make test: run make e2e (it installs Chromium)."
 
 # Only the tests that run against the moto S3 server.
 test-s3: install
-	bin/pytest-run -m "s3 and not e2e" $(PYTEST_ARGS)
+	bin/pytest-run -n $(PYTEST_WORKERS) -m "s3 and not e2e" $(PYTEST_ARGS)
 
 test-postgres: install
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/skylocker bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/skylocker \
+	  bin/pytest-run -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 test-mariadb: install
-	DATABASE_URL=mysql://root@127.0.0.1:3306/skylocker bin/pytest-run -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=mysql://root@127.0.0.1:3306/skylocker \
+	  bin/pytest-run -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 # Playwright for Python driving Debian's Chromium against a live gunicorn and worker; axe-core
 # comes from the npm registry. Each of Chromium and npm is installed from Debian only when it is
@@ -52,7 +56,7 @@ e2e: install
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e $(PYTEST_ARGS)
 
-# Deploy check with production settings, ruff, bandit (see bin/gates).
+# Deploy check with production settings, ruff, mypy, bandit (see bin/gates).
 gates: install
 	bin/gates
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from locker.quota import Quota
+from locker.models import Quota
 
 admin.site.unregister(get_user_model())
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -20,13 +22,13 @@ class SignUpForm(UserCreationForm):
         model = get_user_model()
         fields = ("first_name", "last_name", "email", "username")
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
-    def create_user(self):
+    def create_user(self) -> Any:
         """The new user; None, with the form's error, when the name or email was taken meanwhile.
 
         The form checked both are free, but two sign-ups at the same moment (a double click)

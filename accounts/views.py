@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -10,7 +10,7 @@ from accounts.forms import SignUpForm
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("files")
     form = SignUpForm(request.POST or None)
@@ -24,7 +24,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponse:
     """Staff sign in on the one log-in page (and its lockout); the admin has none of its own."""
     if request.user.is_staff:
         return redirect("admin:index")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from api.models import ApiToken
 
@@ -11,7 +12,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     fields = ["user", "created_at", "expires_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "created_at", "expires_at", "last_used_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens come from /api/v1/auth/token, shown once to their owner

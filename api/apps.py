@@ -6,5 +6,5 @@ class ApiConfig(AppConfig):
     verbose_name = "Skylocker API"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from api import schema  # noqa: F401 - registers the bearer scheme with drf-spectacular

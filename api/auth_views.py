@@ -1,13 +1,17 @@
 """Register, get and drop API tokens, and who am I. Same form and same lockout as the web pages."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.forms import SignUpForm
@@ -29,7 +33,7 @@ FORM_TO_API = {"password1": "password", "password2": "password", "__all__": "non
 
 
 class AuthThrottled:
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -40,7 +44,7 @@ class RegisterView(AuthThrottled, APIView):
     @extend_schema(
         request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         shape = RegisterSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         data = shape.validated_data
@@ -48,10 +52,10 @@ class RegisterView(AuthThrottled, APIView):
             data={**data, "password1": data["password"], "password2": data["password"]}
         )
         if not form.is_valid() or not (user := form.create_user()):
-            errors = {}
+            errors: dict[str, list[str]] = {}
             for field, messages in form.errors.items():
                 target = errors.setdefault(FORM_TO_API.get(field, field), [])
-                target.extend(m for m in messages if m not in target)
+                target.extend(str(m) for m in messages if str(m) not in target)
             raise ValidationError(errors)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -62,14 +66,14 @@ class TokenView(AuthThrottled, APIView):
     def logging_in(self) -> bool:
         return getattr(getattr(self, "request", None), "method", None) == "POST"
 
-    def get_authenticators(self):
+    def get_authenticators(self) -> list[BaseAuthentication]:
         # Logging in needs nothing but the password (and no CSRF token from a browser session).
         return [] if self.logging_in() else super().get_authenticators()
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.logging_in() else [IsAuthenticated()]
 
-    def get_authenticate_header(self, request):
+    def get_authenticate_header(self, request: Request) -> str:
         # A wrong password is a 401 too, which must name the scheme the token is used with.
         return BearerTokenAuthentication().authenticate_header(request)
 
@@ -78,7 +82,7 @@ class TokenView(AuthThrottled, APIView):
         responses={200: TokenSerializer, 401: ErrorSerializer, **ERRORS},
         tags=["auth"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         shape = TokenRequestSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         django_request = request._request
@@ -86,7 +90,7 @@ class TokenView(AuthThrottled, APIView):
         user = authenticate(request=django_request, **shape.validated_data)
         if getattr(django_request, "axes_locked_out", False):
             # Answered here as JSON; otherwise axes' middleware would swap in its HTML page.
-            django_request.axes_locked_out = False
+            django_request.axes_locked_out = False  # type: ignore[attr-defined]  # axes' flag
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
@@ -101,7 +105,7 @@ class TokenView(AuthThrottled, APIView):
         },
         tags=["auth"],
     )
-    def delete(self, request):
+    def delete(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):
             request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -110,5 +114,5 @@ class TokenView(AuthThrottled, APIView):
 @extend_schema(responses={200: MeSerializer, 401: ErrorSerializer}, tags=["auth"])
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
-def me(request):
+def me(request: Request) -> Response:
     return Response(MeSerializer(request.user).data)

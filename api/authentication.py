@@ -1,5 +1,8 @@
+from typing import Any
+
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 from api.models import ApiToken
 
@@ -9,7 +12,7 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     keyword = b"bearer"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None
@@ -28,6 +31,6 @@ class BearerTokenAuthentication(BaseAuthentication):
             )
         return token.user, token
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         # Naming a scheme makes DRF answer 401 (not 403) to anonymous calls.
         return 'Bearer realm="skylocker"'

@@ -16,15 +16,19 @@ The contract, for the browser page and the CLI:
    someone else's upload, or one already finalized.
 """
 
+from uuid import UUID
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, FileSerializer, StrictCharField
 from locker import direct
+from locker.errors import DirectUploadsUnavailable
 from locker.models import PendingUpload
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404, 409)}
@@ -38,7 +42,8 @@ class UploadRequestSerializer(serializers.Serializer):
 class UploadTicketSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     url = serializers.URLField()
-    fields = serializers.DictField(child=serializers.CharField())
+    # The ticket's `fields`: the serializer's metaclass takes declared fields off the class.
+    fields = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
     expires_at = serializers.DateTimeField()
     max_bytes = serializers.IntegerField()
 
@@ -49,19 +54,15 @@ class FinalizeSerializer(serializers.Serializer):
     )
 
 
-def error(exc: direct.DirectUploadError) -> Response:
-    return Response({"detail": str(exc)}, status=exc.status)
-
-
 class UploadStartView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
         request=UploadRequestSerializer, responses={201: UploadTicketSerializer, **ERRORS}
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         if not direct.available():
-            return error(direct.NotAvailable())
+            raise DirectUploadsUnavailable()
         ask = UploadRequestSerializer(data=request.data)
         ask.is_valid(raise_exception=True)
         pending, post = direct.start(
@@ -84,20 +85,13 @@ class UploadFinalizeView(APIView):
         request=FinalizeSerializer,
         responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: UUID) -> Response:
         if not direct.available():
-            return error(direct.NotAvailable())
-        pending = PendingUpload.objects.filter(owner=request.user, pk=pk).first()
-        if pending is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise DirectUploadsUnavailable()
+        pending = PendingUpload.objects.get(owner_id=request.user.pk, pk=pk)
         check = FinalizeSerializer(data=request.data)
         check.is_valid(raise_exception=True)
-        try:
-            stored = direct.finalize(pending, check.validated_data["sha256"])
-        except direct.DirectUploadError as exc:
-            return error(exc)
-        except PendingUpload.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        stored = direct.finalize(pending, check.validated_data["sha256"])
         return Response(
             FileSerializer(stored, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

@@ -1,28 +1,41 @@
-"""Every API error is JSON with a human `detail`; invalid input also lists `{field: [messages]}`."""
+"""How the API answers errors: the one place that decides (the pages' is locker/page_errors.py).
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
-from django.views import defaults
+Every API error is JSON with a human `detail`; invalid input also lists `{field: [messages]}`.
+Domain errors (locker/errors.py) keep their own words and get their status code here, and
+"not found" (`ObjectDoesNotExist`: someone else's file or nobody's) is 404 with one text.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from locker.forms import over_limit_message
-from locker.quota import QuotaExceeded
+from locker.errors import (
+    ContentUnavailable,
+    DirectUploadsUnavailable,
+    DomainError,
+    QuotaExceeded,
+    StorageUnavailable,
+    TooLarge,
+)
 
+NOT_FOUND = "There is no file or upload with this id."
 MESSAGES = {
     status.HTTP_401_UNAUTHORIZED: "Log in first: send 'Authorization: Bearer <token>'.",
     status.HTTP_403_FORBIDDEN: "You may not do this.",
-    status.HTTP_404_NOT_FOUND: "Not found.",
+    status.HTTP_404_NOT_FOUND: NOT_FOUND,
 }
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
-
-    def __init__(self):
-        super().__init__(over_limit_message())
+STATUS: list[tuple[type[DomainError], int]] = [
+    (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (QuotaExceeded, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (DirectUploadsUnavailable, status.HTTP_409_CONFLICT),
+    (StorageUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (ContentUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
+]
 
 
 class LockedOut(exceptions.APIException):
@@ -31,15 +44,21 @@ class LockedOut(exceptions.APIException):
     default_detail = "Too many failed log-ins for this username from your address. Try again later."
 
 
-class OverQuota(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "over_quota"
+def as_api_exception(exc: Exception) -> Exception:
+    """A domain error or "not found" as the DRF exception carrying its status and words."""
+    if isinstance(exc, ObjectDoesNotExist | Http404):
+        return exceptions.NotFound(NOT_FOUND)
+    if isinstance(exc, DomainError):
+        refused = exceptions.APIException(exc.message)
+        refused.status_code = next(
+            (code for kind, code in STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST
+        )
+        return refused
+    return exc
 
 
-def exception_handler(exc, context):
-    if isinstance(exc, QuotaExceeded):  # a domain error: the API's answer is a 413
-        exc = OverQuota(str(exc))
-    response = drf_exception_handler(exc, context)
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(as_api_exception(exc), context)
     if response is None:
         return None  # a real bug: Django's 500 handling and logging take over
     data = response.data
@@ -51,7 +70,7 @@ def exception_handler(exc, context):
     return response
 
 
-def summary(fields: dict) -> str:
+def summary(fields: dict[str, Any]) -> str:
     names = [name for name in fields if name != "non_field_errors"]
     if not names:
         return "The request is not valid."
@@ -59,33 +78,6 @@ def summary(fields: dict) -> str:
 
 
 @csrf_exempt  # it changes nothing, and a POST to a wrong path should still hear "404"
-def not_found(request, *args, **kwargs):
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON like the rest of the API, not an HTML page."""
     return JsonResponse({"detail": "There is no such API path."}, status=404)
-
-
-def is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
-def bad_request(request, exception):
-    """Django's own 400s (a body it refuses to parse) answer JSON under /api/ too."""
-    if not is_api(request):
-        return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        detail = "The form fields other than the file are too large."
-    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
-        detail = "The request has too many fields or files: send one file and a description."
-    else:
-        detail = "The request could not be read."
-    return JsonResponse({"detail": detail}, status=400)
-
-
-def server_error(request):
-    """An unexpected error under /api/ is JSON that says so; the traceback goes to the log."""
-    if not is_api(request):
-        return defaults.server_error(request)
-    return JsonResponse(
-        {"detail": "Something went wrong on the server. It has been logged; try again later."},
-        status=500,
-    )

@@ -1,16 +1,18 @@
 """Files through the API: one QuerySet decides visibility, the model methods change state."""
 
-from django.http import Http404
+from typing import Any
+from uuid import UUID
+
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import PayloadTooLarge
 from api.pagination import FilePagination
 from api.serializers import (
     DescriptionSerializer,
@@ -20,32 +22,29 @@ from api.serializers import (
     FileSerializer,
     FileUploadSerializer,
 )
+from locker import listing
 from locker.downloads import download_response
-from locker.models import StorageUnavailable, StoredFile
+from locker.errors import StorageUnavailable, TooLarge
+from locker.models import StoredFile, StoredFileQuerySet
 from locker.uploads import upload_storage_failed, upload_too_large
-from locker.views import get_file_for
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
-NO_SUCH_FILE = "There is no file with this id."
 
 
-def parsed(request):
-    """The request body; 413 when the upload handler stopped it for counting too many bytes."""
+def parsed(request: Any) -> Any:
+    """The request body; TooLarge when the upload handler stopped it for counting too many bytes."""
     data = request.data  # parsing streams the upload through LockerUploadHandler
     if upload_too_large(request):
-        raise PayloadTooLarge()
+        raise TooLarge()
     if upload_storage_failed(request):
-        raise StorageUnavailable()  # 503
+        raise StorageUnavailable()
     return data
 
 
-def file_or_404(request, pk) -> StoredFile:
-    """The file through the one visibility helper; another user's file looks like no file at all."""
-    try:
-        return get_file_for(request.user, pk)
-    except Http404:
-        raise NotFound(NO_SUCH_FILE) from None
+def file_for(request: Any, pk: Any) -> StoredFile:
+    """Through the one visibility rule; another user's file is StoredFile.DoesNotExist (404)."""
+    return StoredFile.objects.get_for(request.user, pk)
 
 
 class FileListView(generics.ListCreateAPIView):
@@ -55,27 +54,25 @@ class FileListView(generics.ListCreateAPIView):
     # contract's 400 for a missing or invalid file, not a 415.
     parser_classes = [MultiPartParser, JSONParser, FormParser]
 
-    def get_queryset(self):
+    def get_queryset(self) -> StoredFileQuerySet:
+        """The list contract of locker/listing.py, read from the API's parameter names."""
         query = FileListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        files = StoredFile.objects.visible_to(self.request.user).select_related("owner")
-        files = files.search(query.validated_data["search"])
-        if owner := query.validated_data.get("owner"):
-            files = files.filter(owner__username=owner)
-        ordering = query.validated_data["ordering"] or "-updated_at"
-        return files.order_by(ordering, ("-" if ordering.startswith("-") else "") + "pk")
+        return listing.files(self.request.user, query.validated_data)
 
     @extend_schema(
-        parameters=[FileListQuerySerializer], responses={200: FileSerializer(many=True), **ERRORS}
+        parameters=[FileListQuerySerializer],
+        responses={200: FileSerializer(many=True), **ERRORS},
+        description=listing.__doc__,  # the contract, written once
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": FileUploadSerializer},
         responses={201: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         upload = FileUploadSerializer(data=parsed(request))
         upload.is_valid(raise_exception=True)
         stored = StoredFile.create_from_upload(
@@ -91,8 +88,8 @@ class FileDetailView(APIView):
     parser_classes = [MultiPartParser, JSONParser, FormParser]
 
     @extend_schema(responses={200: FileSerializer, **ERRORS})
-    def get(self, request, pk):
-        return Response(FileSerializer(file_or_404(request, pk), context={"request": request}).data)
+    def get(self, request: Request, pk: UUID) -> Response:
+        return Response(FileSerializer(file_for(request, pk), context={"request": request}).data)
 
     @extend_schema(
         request={
@@ -101,20 +98,17 @@ class FileDetailView(APIView):
         },
         responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
     )
-    def patch(self, request, pk):
-        stored = file_or_404(request, pk)
+    def patch(self, request: Request, pk: UUID) -> Response:
+        stored = file_for(request, pk)
         change = FileReplaceSerializer(data=parsed(request))
         change.is_valid(raise_exception=True)
         if not change.validated_data:  # nothing to change: answer with the file as it is
             return Response(FileSerializer(stored, context={"request": request}).data)
-        try:
-            stored.replace(
-                change.validated_data.get("file"),
-                change.validated_data.get("description"),
-                by=request.user,
-            )
-        except StoredFile.DoesNotExist:
-            raise NotFound(NO_SUCH_FILE) from None
+        stored.replace(
+            change.validated_data.get("file"),
+            change.validated_data.get("description"),
+            by=request.user,
+        )
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(
@@ -126,22 +120,21 @@ class FileDetailView(APIView):
             **ERRORS,
         }
     )
-    def delete(self, request, pk):
-        stored = file_or_404(request, pk)
-        try:
-            stored.delete_by(request.user, door="api", address=client_address(request))
-        except StoredFile.DoesNotExist:
-            raise NotFound(NO_SUCH_FILE) from None
+    def delete(self, request: Request, pk: UUID) -> Response:
+        stored = file_for(request, pk)
+        stored.delete_by(request.user, door="api", address=client_address(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AnyAccept(BaseContentNegotiation):
     """The content endpoint sends bytes whatever the client accepts; errors are still JSON."""
 
-    def select_parser(self, request, parsers):
+    def select_parser(self, request: Request, parsers: Any) -> Any:
         return parsers[0] if parsers else None
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
         return renderers[0], renderers[0].media_type
 
 
@@ -160,5 +153,5 @@ class FileContentView(APIView):
             **ERRORS,
         },
     )
-    def get(self, request, pk):
-        return download_response(file_or_404(request, pk))
+    def get(self, request: Request, pk: UUID) -> HttpResponseBase:
+        return download_response(file_for(request, pk))

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +37,7 @@ class ApiToken(models.Model):
         return f"API token of {self.user} until {self.expires_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user) -> tuple["ApiToken", str]:
+    def issue(cls, user: Any) -> tuple["ApiToken", str]:
         raw = "sky_" + secrets.token_urlsafe(32)
         now = timezone.now()
         token = cls.objects.create(

@@ -1,20 +1,25 @@
+from typing import Any
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+
+from locker.listing import PAGE_SIZE
 
 
 class FilePagination(PageNumberPagination):
-    page_size = 50
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         """Like DRF's, but a page_size that is not a positive number is an error, not ignored."""
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
             raise ValidationError({"page_size": ["Give a whole number from 1 to 500."]})
         return super().get_page_size(request)
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1

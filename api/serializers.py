@@ -1,16 +1,15 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from locker import listing
 from locker.forms import FileForm
-from locker.models import StoredFile
-from locker.quota import quota_of, used_by
-from locker.trash import TrashedFile
-from locker.versions import FileVersion
+from locker.models import FileVersion, StoredFile, TrashedFile, quota_of, used_by
 
 FILE_ERRORS = FileForm.base_fields["file"].error_messages
-ORDERINGS = ["name", "size", "created_at", "updated_at"]
 
 
 class OwnerSerializer(serializers.ModelSerializer):
@@ -63,7 +62,7 @@ class FileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_download_url(self, stored) -> str:
+    def get_download_url(self, stored: StoredFile) -> str:
         path = reverse("api:file-content", args=[stored.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
@@ -72,9 +71,6 @@ class FileSerializer(serializers.ModelSerializer):
 @extend_schema_field({"type": "string", "maxLength": 150, "pattern": "^[^\\x00]*$"})
 class OwnerQueryField(serializers.CharField):
     """A username to filter by; usernames never hold a NUL character (the schema says so)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=150, required=False, allow_blank=True, **kwargs)
 
 
 class TrashItemSerializer(serializers.ModelSerializer):
@@ -110,6 +106,9 @@ class VersionSerializer(serializers.ModelSerializer):
 
 class TrashListQuerySerializer(serializers.Serializer):
     owner = OwnerQueryField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
         help_text="Staff only: this username's trash (empty: everyone's); others always see "
         "their own trash only.",
     )
@@ -123,7 +122,7 @@ class NonEmptyFileField(serializers.FileField):
 class StrictCharField(serializers.CharField):
     """Text only: JSON numbers or booleans are refused, not silently turned into text."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -133,7 +132,7 @@ class StrictCharField(serializers.CharField):
 class UsernameField(StrictCharField):
     """Surrounding white space is trimmed, so a name of white space alone is blank."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=150, **kwargs)
 
 
@@ -161,17 +160,43 @@ class DescriptionSerializer(serializers.Serializer):
 
 
 class FileListQuerySerializer(serializers.Serializer):
-    search = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    ordering = serializers.ChoiceField(
-        choices=[*ORDERINGS, *(f"-{name}" for name in ORDERINGS)],
+    """The API's spelling of the list contract in locker/listing.py (its limits and messages)."""
+
+    search = serializers.CharField(
+        max_length=listing.SEARCH_MAX_LENGTH,
         required=False,
         allow_blank=True,
-        default="-updated_at",
+        default="",
+        error_messages={"max_length": listing.SEARCH_TOO_LONG},
+        help_text="Files whose name or description contains this text (any case), "
+        f"at most {listing.SEARCH_MAX_LENGTH} characters.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=listing.ORDERINGS,
+        required=False,
+        allow_blank=True,
+        default=listing.DEFAULT_SORT,
+        error_messages={"invalid_choice": listing.UNKNOWN_SORT},
+        help_text='The column to sort by, "-" in front for descending; ties go by id.',
     )
     owner = OwnerQueryField(
+        max_length=listing.OWNER_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": listing.OWNER_TOO_LONG},
         help_text="Staff only: files of this username (empty: everyone's); others always see "
         "their own files only.",
     )
+
+    def validate(self, attrs: dict[str, Any]) -> listing.ListQuery:
+        names = {"search": "search", "sort": "ordering", "owner": "owner"}
+        try:
+            return listing.parse_params(attrs, names)
+        except listing.InvalidListQuery as exc:
+            raise serializers.ValidationError(
+                {names[field]: [message] for field, message in exc.errors.items()}
+            ) from None
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.file_views import ERRORS, NO_SUCH_FILE, AnyAccept, file_or_404
+from api.file_views import ERRORS, AnyAccept, file_for
 from api.pagination import FilePagination
 from api.serializers import (
     ErrorSerializer,
@@ -17,9 +17,7 @@ from api.serializers import (
     VersionSerializer,
 )
 from locker.downloads import download_response
-from locker.models import StoredFile
-from locker.trash import AlreadyGone, TrashedFile
-from locker.versions import FileVersion, VersionGone
+from locker.models import AlreadyGone, FileVersion, StoredFile, TrashedFile, VersionGone
 from skylocker.client import client_address
 
 NO_SUCH_ITEM = "There is no file with this id in the trash."
@@ -35,7 +33,7 @@ def item_or_404(request, pk) -> TrashedFile:
 
 
 def version_or_404(request, pk, vid) -> FileVersion:
-    stored = file_or_404(request, pk)
+    stored = file_for(request, pk)
     version = FileVersion.objects.of(stored).filter(pk=vid).first()
     if version is None:
         raise NotFound(NO_SUCH_VERSION)
@@ -101,7 +99,7 @@ class VersionListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return FileVersion.objects.of(file_or_404(self.request, self.kwargs["pk"]))
+        return FileVersion.objects.of(file_for(self.request, self.kwargs["pk"]))
 
     @extend_schema(responses={200: VersionSerializer(many=True), **ERRORS}, tags=["versions"])
     def get(self, request, *args, **kwargs):
@@ -133,9 +131,7 @@ class VersionRestoreView(APIView):
     def post(self, request, pk, vid):
         version = version_or_404(request, pk, vid)
         try:
-            stored = version.restore(request.user)
-        except StoredFile.DoesNotExist:
-            raise NotFound(NO_SUCH_FILE) from None
+            stored = version.restore(request.user)  # StoredFile.DoesNotExist: a 404
         except VersionGone:
             raise NotFound(NO_SUCH_VERSION) from None
         return Response(FileSerializer(stored, context={"request": request}).data)

@@ -18,16 +18,15 @@ import sqlite3
 import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from locker import storage
 from locker.backup_lock import removals_held
-from locker.reconcile import list_objects
 
 FORMAT = 1
 DATABASE = "database.sqlite3"
@@ -49,18 +48,13 @@ def ensure_embedded() -> None:
         advice.append("back up the database with mysqldump (or RDS automated snapshots)")
     elif connection.vendor != "sqlite":
         advice.append(f"back up the {connection.vendor} database with its own tools")
-    if settings.S3_BUCKET or not _local_storage():
+    if settings.S3_BUCKET or storage.local_folder() is None:
         advice.append("protect the files with S3 bucket versioning and replication")
     if advice:
         raise BackupError(
             "backup/restore serve the embedded install (SQLite and local disk). Here, "
             + "; ".join(advice) + ", and keep SECRET_KEY in your secret store. See the README."
         )
-
-
-def _local_storage() -> bool:
-    backend = import_string(settings.STORAGES["default"]["BACKEND"])
-    return issubclass(backend, FileSystemStorage)
 
 
 def snapshot_database(target: Path) -> None:
@@ -70,7 +64,7 @@ def snapshot_database(target: Path) -> None:
     copy.close()
 
 
-def backup(path: Path) -> dict:
+def backup(path: Path) -> dict[str, Any]:
     """Write the archive to PATH (atomically: a partial archive never carries the final name)."""
     ensure_embedded()
     path = Path(path)
@@ -92,8 +86,8 @@ def backup(path: Path) -> dict:
             _add_bytes(archive, KEY_ENTRY, settings.SECRET_KEY.encode())
             for name in names:
                 try:
-                    size = default_storage.size(name)
-                    with default_storage.open(name, "rb") as handle:
+                    size = storage.default().size(name)
+                    with storage.default().open(name, "rb") as handle:
                         info = tarfile.TarInfo(FILES + name)
                         info.size, info.mode = size, 0o600
                         archive.addfile(info, handle)
@@ -120,10 +114,10 @@ def ensure_empty() -> None:
     db = database_path()
     used = [p for p in (db, Path(f"{db}-wal")) if p.exists() and p.stat().st_size > 0]
     # Objects only: empty folders (left by a failed restore) hold nothing to lose.
-    objects = list_objects() if Path(default_storage.location).exists() else {}
+    objects = storage.list_objects()
     if used or objects:
         raise BackupError(
-            f"the data folder is not empty ({db} or {default_storage.location} holds data). "
+            f"the data folder is not empty ({db} or {storage.local_folder()} holds data). "
             "Restore only into a fresh data folder: set SKYLOCKER_DATA_DIR to an empty one."
         )
 
@@ -136,33 +130,40 @@ def _storage_name(member: tarfile.TarInfo) -> str:
     return name
 
 
-def restore(path: Path) -> dict:
+def _entry(archive: tarfile.TarFile, member: str | tarfile.TarInfo) -> IO[bytes]:
+    handle = archive.extractfile(member)
+    if handle is None:  # a folder or a link where a file belongs
+        raise BackupError(f"the archive's entry {member!s} is not a file")
+    return handle
+
+
+def restore(path: Path) -> dict[str, Any]:
     """Unpack an archive made by backup() into the (empty) data folder this install uses."""
     ensure_embedded()
     ensure_empty()
     restored = []
     try:
         with tarfile.open(path, mode="r:gz") as archive:
-            manifest = json.load(archive.extractfile(MANIFEST))
+            manifest = json.load(_entry(archive, MANIFEST))
             if manifest.get("format") != FORMAT:
                 raise BackupError(f"unknown archive format {manifest.get('format')!r}")
             for member in archive:
                 if not member.name.startswith(FILES):
                     continue
                 name = _storage_name(member)
-                saved = default_storage.save(name, File(archive.extractfile(member)))
+                saved = storage.write(name, File(_entry(archive, member)))
                 restored.append(saved)
                 if saved != name:
                     raise BackupError(f"could not restore {name} under its own name")
-            secret = archive.extractfile(KEY_ENTRY).read().decode()
+            secret = _entry(archive, KEY_ENTRY).read().decode()
             db = database_path()
             db.parent.mkdir(parents=True, exist_ok=True)
             partial = db.with_name(db.name + ".restoring")
             with open(partial, "wb") as out:
-                out.write(archive.extractfile(DATABASE).read())
+                out.write(_entry(archive, DATABASE).read())
     except BaseException:
         for name in restored:  # leave the folder as empty as we found it
-            default_storage.delete(name)
+            storage.delete(name)
         raise
     os.replace(partial, db)
     key_file = Path(settings.DATA_DIR) / "secret_key"

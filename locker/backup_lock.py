@@ -11,6 +11,7 @@ so a snapshot taken later no longer points to that object.
 """
 
 import fcntl
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def lock_path() -> Path:
 
 
 @contextmanager
-def removals_held():
+def removals_held() -> Iterator[None]:
     with lock_path().open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield  # closing the file releases the lock

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from locker.downloads import content_disposition
 from locker.models import StoredFile
+from locker.storage import content_disposition
 from skylocker.client import client_address
 
 MAX_FILES = 50

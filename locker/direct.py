@@ -12,22 +12,29 @@
 4. `sweep_pending()` removes uploads never finalized (row and object) after a grace period.
 """
 
-import hashlib
 import logging
-import secrets
 from datetime import timedelta
+from typing import Any
 
-import magic
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from storages.backends.s3 import S3Storage
 
-from locker.downloads import ACTIVE_TYPES, content_disposition
-from locker.models import ObjectRemoval, PendingUpload, StorageUnavailable, StoredFile
-from locker.quota import QuotaExceeded, check_quota
-from locker.remote import object_key, s3_storage
-from locker.uploads import SNIFF_BYTES, clean_filename
+from locker import storage
+from locker.errors import (
+    ChecksumMismatch,
+    DirectUploadError,
+    DirectUploadsUnavailable,
+    EmptyUpload,
+    ObjectNotUploaded,
+    QuotaExceeded,
+    StorageUnavailable,
+    UploadTooLarge,
+)
+from locker.models import ObjectRemoval, PendingUpload, StoredFile, check_quota
+from locker.uploads import clean_filename
 
 log = logging.getLogger(__name__)
 
@@ -36,64 +43,40 @@ UPLOAD_URL_TTL = timedelta(minutes=15)
 # URL life + grace + one sweep interval stays under reconcile's one-hour orphan grace, so
 # reconcile never deletes the object of an upload that may still be finalized.
 SWEEP_GRACE = timedelta(minutes=30)
-CHUNK = 256 * 1024
 # The object as the client must send it: encrypted, opaque bytes.
 UPLOAD_FIELDS = {
     "x-amz-server-side-encryption": "AES256",
-    "Content-Type": "application/octet-stream",
+    "Content-Type": storage.OPAQUE,
 }
 
 
-class DirectUploadError(Exception):
-    status = 400
-
-
-class NotAvailable(DirectUploadError):
-    status = 409
-
-    def __init__(self):
-        super().__init__(
-            "Direct uploads need S3 storage, and this Skylocker stores files on local disk: "
-            "upload through POST /api/v1/files instead."
-        )
-
-
-class ObjectMissing(DirectUploadError):
-    status = 400
-
-
-class ObjectTooLarge(DirectUploadError):
-    status = 413
-
-
-class ChecksumMismatch(DirectUploadError):
-    status = 400
-
-
-def _client_and_bucket():
-    storage = s3_storage()
-    if storage is None:
-        raise NotAvailable()
-    return storage, storage.connection.meta.client, storage.bucket_name
+def _s3() -> S3Storage:
+    s3 = storage.s3()
+    if s3 is None:
+        raise DirectUploadsUnavailable()
+    return s3
 
 
 def available() -> bool:
-    return s3_storage() is not None
+    return storage.s3() is not None
 
 
-def start(owner, name: str, description: str = "") -> tuple[PendingUpload, dict]:
-    """Allow one upload of at most MAX_UPLOAD_BYTES to a key chosen here, for UPLOAD_URL_TTL."""
-    storage, client, bucket = _client_and_bucket()
+def start(owner: Any, name: str, description: str = "") -> tuple[PendingUpload, dict[str, Any]]:
+    """Allow one upload of at most MAX_UPLOAD_BYTES to a key chosen here, for UPLOAD_URL_TTL.
+
+    Raises DirectUploadsUnavailable on local storage.
+    """
+    s3 = _s3()
     pending = PendingUpload.objects.create(
         owner=owner,
-        key=f"incoming/{owner.pk}/{secrets.token_hex(16)}",
+        key=storage.incoming_name(owner.pk),
         name=clean_filename(name),
         description=description,
         expires_at=timezone.now() + UPLOAD_URL_TTL,
     )
-    post = client.generate_presigned_post(
-        Bucket=bucket,
-        Key=object_key(storage, pending.key),
+    post: dict[str, Any] = s3.connection.meta.client.generate_presigned_post(
+        Bucket=s3.bucket_name,
+        Key=storage.object_key(s3, pending.key),
         Fields=dict(UPLOAD_FIELDS),
         Conditions=[
             *({field: value} for field, value in UPLOAD_FIELDS.items()),
@@ -104,20 +87,16 @@ def start(owner, name: str, description: str = "") -> tuple[PendingUpload, dict]
     return pending, post
 
 
-def _head_size(client, bucket: str, key: str) -> int | None:
+def _head_size(s3: S3Storage, name: str) -> int | None:
     try:
-        return client.head_object(Bucket=bucket, Key=key)["ContentLength"]
+        head = s3.connection.meta.client.head_object(
+            Bucket=s3.bucket_name, Key=storage.object_key(s3, name)
+        )
     except ClientError as err:
         if err.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
             return None
         raise
-
-
-def _too_large(size: int) -> ObjectTooLarge:
-    return ObjectTooLarge(
-        f"The uploaded file has {size} bytes; the limit is {settings.MAX_UPLOAD_BYTES} bytes. "
-        "It has been deleted."
-    )
+    return int(head["ContentLength"])
 
 
 def _discard(pending: PendingUpload, *names: str) -> None:
@@ -128,28 +107,12 @@ def _discard(pending: PendingUpload, *names: str) -> None:
             ObjectRemoval.schedule(name)
 
 
-def _measure(client, bucket: str, key: str) -> tuple[int, str, bytes]:
-    """Stream the object: its real size, SHA-256 and first bytes; stops once over the limit."""
-    body = client.get_object(Bucket=bucket, Key=key)["Body"]
-    size, digest, head = 0, hashlib.sha256(), b""
-    try:
-        for chunk in body.iter_chunks(CHUNK):
-            size += len(chunk)
-            if size > settings.MAX_UPLOAD_BYTES:
-                break
-            digest.update(chunk)
-            if len(head) < SNIFF_BYTES:
-                head += chunk[: SNIFF_BYTES - len(head)]
-    finally:
-        body.close()
-    return size, digest.hexdigest(), head
-
-
 def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
     """Check the uploaded object and turn it into the owner's StoredFile (see the module doc).
 
-    S3 unreachable or refusing is StorageUnavailable (503): no row, and the upload stays
-    pending, so the same finalize can be tried again once S3 answers.
+    S3 unreachable or refusing is StorageUnavailable: no row, and the upload stays pending, so
+    the same finalize can be tried again once S3 answers. The checks raise the DirectUploadError
+    that says what was wrong; PendingUpload.DoesNotExist when it was finalized or swept meanwhile.
     """
     try:
         return _finalize(pending, sha256)
@@ -162,34 +125,21 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
 
 
 def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
-    storage, client, bucket = _client_and_bucket()
-    incoming = object_key(storage, pending.key)
-    size = _head_size(client, bucket, incoming)
+    s3 = _s3()
+    size = _head_size(s3, pending.key)
     if size is None:
-        raise ObjectMissing(
-            "Nothing has been uploaded for this upload yet: POST the file to the upload URL "
-            "with its fields first, then finalize."
-        )
+        raise ObjectNotUploaded()
     if size > settings.MAX_UPLOAD_BYTES:
         _discard(pending, pending.key)
-        raise _too_large(size)
+        raise UploadTooLarge(size)
     if size == 0:
         _discard(pending, pending.key)
-        raise DirectUploadError("The uploaded file is empty. It has been deleted.")
+        raise EmptyUpload()
 
-    final_name = f"u/{pending.owner_id}/{secrets.token_hex(16)}"
-    final = object_key(storage, final_name)
-    client.copy_object(
-        Bucket=bucket,
-        Key=final,
-        CopySource={"Bucket": bucket, "Key": incoming},
-        MetadataDirective="REPLACE",
-        ContentType="application/octet-stream",
-        ContentDisposition=content_disposition(pending.name),
-        ServerSideEncryption="AES256",
-    )
+    final_name = storage.new_name(pending.owner_id)
+    storage.copy_from_incoming(pending.key, final_name, pending.name)
     try:
-        return _check_and_record(pending, sha256, client, bucket, final, final_name)
+        return _check_and_record(pending, sha256, final_name)
     except (DirectUploadError, QuotaExceeded):
         raise  # its objects are already scheduled for removal
     except BaseException:
@@ -202,38 +152,28 @@ def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
         raise
 
 
-def _check_and_record(pending, sha256, client, bucket, final, final_name) -> StoredFile:
-    size, digest, head = _measure(client, bucket, final)
-    if size > settings.MAX_UPLOAD_BYTES:
+def _check_and_record(pending: PendingUpload, sha256: str, final_name: str) -> StoredFile:
+    measured = storage.measure_object(final_name)
+    if measured.over_limit:
         _discard(pending, pending.key, final_name)
-        raise _too_large(size)
-    if sha256 and sha256.lower() != digest:
+        raise UploadTooLarge(measured.size)
+    if sha256 and sha256.lower() != measured.sha256:
         _discard(pending, pending.key, final_name)
-        raise ChecksumMismatch(
-            f"The uploaded file's SHA-256 is {digest}, not {sha256}: it was changed or cut on "
-            "the way. It has been deleted; upload it again."
-        )
-    kind = magic.from_buffer(head, mime=True)
+        raise ChecksumMismatch(expected=sha256, actual=measured.sha256)
     try:
-        return _record(pending, final_name, size, digest, kind)
+        return _record(pending, final_name, measured)
     except QuotaExceeded:
         _discard(pending, pending.key, final_name)  # over quota: the upload goes entirely
         raise
 
 
-def _record(pending, final_name, size, digest, kind) -> StoredFile:
+def _record(pending: PendingUpload, final_name: str, measured: storage.Measurement) -> StoredFile:
     with transaction.atomic():
-        check_quota(pending.owner, size)
+        check_quota(pending.owner, measured.size)
         if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
             raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
-        row = StoredFile.objects.create(
-            owner_id=pending.owner_id,
-            file=final_name,
-            name=pending.name,
-            description=pending.description,
-            size=size,
-            sha256=digest,
-            content_type="application/octet-stream" if kind in ACTIVE_TYPES else kind,
+        row = StoredFile.create_from_object(
+            pending.owner_id, final_name, measured, pending.name, pending.description
         )
         ObjectRemoval.schedule(pending.key)
     return row

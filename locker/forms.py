@@ -1,13 +1,8 @@
+from typing import Any
+
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 
-
-def over_limit_message() -> str:
-    return (
-        f"This file is larger than the {filesizeformat(settings.MAX_UPLOAD_BYTES)} limit "
-        f"({settings.MAX_UPLOAD_BYTES:,} bytes). Nothing was stored."
-    )
+from locker.errors import over_limit_message
 
 
 class FileForm(forms.Form):
@@ -21,20 +16,17 @@ class FileForm(forms.Form):
     )
     description = forms.CharField(max_length=255, required=False, strip=True)
 
-    def __init__(self, *args, too_large: bool = False, file_required: bool = True, **kwargs):
+    def __init__(
+        self, *args: Any, too_large: bool = False, file_required: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large
         self.fields["file"].required = file_required
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.too_large:
             self.errors.pop("file", None)
             self.add_error("file", over_limit_message())
         return cleaned
 
-
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200)
-    sort = forms.CharField(required=False)
-    owner = forms.IntegerField(required=False)

@@ -1,13 +1,14 @@
-from pathlib import Path
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from locker import storage
 
 
 def readiness() -> dict[str, str]:
-    checks = {}
+    checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -28,16 +29,17 @@ def probe_storage() -> None:
     On local disk exists() answers False rather than failing when the folder is unusable
     (a file in its place, a missing mount), so the folder itself is checked there.
     """
-    if isinstance(default_storage, FileSystemStorage):
-        location = Path(default_storage.location)
+    location = storage.local_folder()
+    bucket = storage.s3()
+    if location is not None:
         location.mkdir(parents=True, exist_ok=True)
         if not location.is_dir():
             raise NotADirectoryError(f"{location} is not a folder")
-        default_storage.listdir("")
-    elif hasattr(default_storage, "bucket_name"):  # S3: a missing bucket also answers 404
-        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+        storage.default().listdir("")
+    elif bucket is not None:  # a missing bucket also answers 404
+        bucket.connection.meta.client.head_bucket(Bucket=bucket.bucket_name)
     else:
-        default_storage.exists("readyz-probe")
+        storage.default().exists("readyz-probe")
 
 
 def probe_headers() -> dict[str, str]:
@@ -55,10 +57,10 @@ def probe_headers() -> dict[str, str]:
 class HealthMiddleware:
     """Answers /healthz and /readyz before anything looks at the Host header."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
             return JsonResponse({"status": "ok"}, headers=probe_headers())
         if request.path == "/readyz":

@@ -1,16 +1,19 @@
 import logging
-import secrets
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
-from rest_framework.exceptions import APIException
 
+from locker import storage
 from locker.backup_lock import removals_allowed
+from locker.errors import QuotaExceeded
+from locker.uploads import clean_filename
 
 log = logging.getLogger(__name__)
 
@@ -18,18 +21,26 @@ REMOVAL_HOLD_RETRY = timedelta(seconds=10)
 
 
 def storage_name(instance: "StoredFile", filename: str) -> str:
-    """Storage names are generated: the owner's prefix and a random id, never the user's name."""
-    return f"u/{instance.owner_id}/{secrets.token_hex(16)}"
+    """FileField's upload_to (named in migrations): the name locker/storage.py gives objects."""
+    return storage.new_name(instance.owner_id)
 
 
-class StoredFileQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "StoredFileQuerySet":
+class StoredFileQuerySet(models.QuerySet["StoredFile"]):
+    def visible_to(self, user: Any) -> "StoredFileQuerySet":
         """The one place that decides who may see a file: staff see all, owners their own."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_staff:
             return self
         return self.filter(owner=user)
+
+    def get_for(self, user: Any, pk: Any) -> "StoredFile":
+        """The file if this user may see it, else StoredFile.DoesNotExist, so nobody learns
+        what others keep: both doors answer that as 404."""
+        try:
+            return self.visible_to(user).select_related("owner").get(pk=pk)
+        except (ValueError, ValidationError):  # not a file id at all
+            raise self.model.DoesNotExist from None
 
     def search(self, text: str) -> "StoredFileQuerySet":
         text = text.strip()
@@ -64,35 +75,66 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def create_from_upload(cls, owner, uploaded, description: str = "") -> "StoredFile":
-        """Write the object first, then the row; if the row cannot be written, the object goes."""
-        from locker.quota import check_quota, check_quota_early
+    @property
+    def object_name(self) -> str:
+        """The storage name of this file's object (locker/storage.py names it)."""
+        return self.file.name or ""
 
+    @classmethod
+    def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
+        """Write the object first, then the row; if the row cannot be written, the object goes.
+
+        Raises StorageUnavailable when the object cannot be written (nothing is kept),
+        QuotaExceeded when it does not fit the owner's quota (nothing is kept either).
+        """
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
         check_quota_early(owner, row.size)
-        row.file = write_object(storage_name(row, row.name), uploaded)
+        row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
             with transaction.atomic():
                 check_quota(owner, row.size)
                 row.save(force_insert=True)
         except BaseException:
-            default_storage.delete(row.file.name)
+            storage.delete(row.file.name)
             raise
         return row
 
-    def replace(self, uploaded=None, description: str | None = None, by=None) -> "StoredFile":
+    @classmethod
+    def create_from_object(
+        cls,
+        owner_id: int,
+        object_name: str,
+        measured: storage.Measurement,
+        name: str,
+        description: str = "",
+    ) -> "StoredFile":
+        """The row for an object already stored and measured (a checked direct upload).
+
+        Its facts are the measured ones, recorded exactly as an upload through the app
+        records them, whichever way the bytes arrived.
+        """
+        return cls.objects.create(
+            owner_id=owner_id,
+            file=object_name,
+            name=name,
+            description=description,
+            size=measured.size,
+            sha256=measured.sha256,
+            content_type=measured.content_type,
+        )
+
+    def replace(
+        self, uploaded: Any = None, description: str | None = None, by: Any = None
+    ) -> "StoredFile":
         """New content becomes a new object; the old content is kept as a version.
 
-        Raises StoredFile.DoesNotExist when the file was deleted meanwhile, QuotaExceeded
-        when the new content does not fit.
+        Raises StoredFile.DoesNotExist when the file was deleted meanwhile, StorageUnavailable
+        when the new object cannot be written, QuotaExceeded when it does not fit.
         """
-        from locker.quota import check_quota, check_quota_early
-
         new_name = None
         if uploaded is not None:
             check_quota_early(self.owner, self.growth(uploaded.size))
-            new_name = write_object(storage_name(self, ""), uploaded)
+            new_name = storage.write(storage.new_name(self.owner_id), uploaded)
         try:
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
@@ -108,7 +150,7 @@ class StoredFile(models.Model):
                 current.save()
         except BaseException:
             if new_name is not None:
-                default_storage.delete(new_name)
+                storage.delete(new_name)
             raise
         self.refresh_from_db()
         return self
@@ -117,13 +159,12 @@ class StoredFile(models.Model):
         """Bytes a replace adds to the owner's usage: the old content stays as a version."""
         return new_size if settings.KEEP_VERSIONS else new_size - self.size
 
-    def delete_by(self, actor, *, door: str = "web", address: str | None = None) -> None:
+    def delete_by(self, actor: Any, *, door: str = "web", address: str | None = None) -> None:
         """The one delete path (UI, admin, API): to the trash, with its alert, in one commit.
 
         With SKYLOCKER_TRASH_DAYS=0 the content (and its versions) is removed at once instead.
         Raises StoredFile.DoesNotExist when someone else deleted it first.
         """
-
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
             trashed = TrashedFile.take(current, actor)
@@ -136,45 +177,13 @@ class StoredFile(models.Model):
                 )
 
 
-class StorageUnavailable(APIException):
-    """The object store refused a write (disk full or gone, S3 unreachable); nothing was kept.
-
-    An APIException so the API answers 503 with this message; the pages catch it themselves.
-    """
-
-    status_code = 503
-    default_code = "storage_unavailable"
-    default_detail = (
-        "The file could not be stored: storage is unavailable right now. "
-        "Nothing was saved; please try again later."
-    )
-
-
-def write_object(name: str, content) -> str:
-    """Save a new object; on any failure remove what part of it was written.
-
-    A disk that fills up mid-write leaves a partial file behind (Django does not remove it),
-    and that would be an orphan no row points to.
-    """
-    try:
-        return default_storage.save(name, content)
-    except Exception as exc:
-        log.exception("Could not store %s", name)
-        try:
-            default_storage.delete(name)  # a fresh random name: only our own partial write
-        except Exception:  # noqa: BLE001 - storage is down; reconcile finds any leftover
-            log.warning("Could not remove the partial object %s", name)
-        raise StorageUnavailable() from exc
-
-
-def upload_metadata(uploaded) -> dict:
-    from locker.uploads import clean_filename, sniff_content_type, streamed_sha256
-
+def upload_metadata(uploaded: Any) -> dict[str, Any]:
+    measured = storage.measure_upload(uploaded)
     return {
         "name": clean_filename(uploaded.name),
-        "size": uploaded.size,
-        "sha256": streamed_sha256(uploaded),
-        "content_type": sniff_content_type(uploaded),
+        "size": measured.size,
+        "sha256": measured.sha256,
+        "content_type": measured.content_type,
     }
 
 
@@ -206,7 +215,7 @@ class ObjectRemoval(models.Model):
             self.save(update_fields=["next_attempt_at"])
             return False
         try:
-            default_storage.delete(self.name)
+            storage.delete(self.name)
         except Exception as exc:  # noqa: BLE001 - any storage failure is retried later
             log.warning("Could not remove %s yet: %s", self.name, exc)
             self.attempts += 1
@@ -274,10 +283,10 @@ class DeletionAlert(models.Model):
         return f"{self.file_name} deleted by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored, actor, *, kind=REMOVED, file_id=None, **facts) -> "DeletionAlert":
+    def record(
+        cls, stored: Any, actor: Any, *, kind: str = REMOVED, file_id: Any = None, **facts: Any
+    ) -> "DeletionAlert":
         """The alert for one file (or trash item, or version); actor None is the worker."""
-        from locker.massdelete import deliver_or_fold
-
         alert = cls.objects.create(
             kind=kind,
             file_id=file_id or stored.pk,
@@ -385,7 +394,331 @@ class PendingUpload(models.Model):
         return f"{self.name} (pending)"
 
 
-# Models kept in their own modules, loaded with the app's models.
-from locker.quota import Quota  # noqa: E402, F401
-from locker.trash import TrashedFile  # noqa: E402, F401
-from locker.versions import FileVersion  # noqa: E402, F401
+
+# The trash.
+# The trash: a deleted file waits here, content untouched, until restored or purged.
+#
+# A trashed file leaves the StoredFile table (so no list, download or replace can reach it) and
+# keeps its id, content, description and times here; restoring puts the same row back. Its
+# versions stay where they are, keyed by the file's id, and so go and come back with it.
+# Content leaves storage only through `purge()`: a permanent delete, an emptied trash or the
+# worker once `SKYLOCKER_TRASH_DAYS` have passed.
+
+
+class AlreadyGone(Exception):
+    """The trash item was restored or purged by someone else first."""
+
+
+class TrashedFileQuerySet(StoredFileQuerySet):
+    """Inherits `visible_to`: the trash follows the very rule the files do."""
+
+    def due_for_purge(self) -> "TrashedFileQuerySet":
+        return self.filter(purge_at__lte=timezone.now())
+
+
+class TrashedFile(models.Model):
+    id = models.UUIDField(primary_key=True, editable=False)  # the file's own id, kept
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trashed_files"
+    )
+    file = models.FileField(max_length=255)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_by_username = models.CharField(max_length=150)
+    purge_at = models.DateTimeField()
+
+    objects = TrashedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        indexes = [models.Index(fields=["owner", "-deleted_at"]), models.Index(fields=["purge_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (in the trash)"
+
+    @classmethod
+    def take(cls, current: StoredFile, actor) -> "TrashedFile":
+        """Move a locked StoredFile row here; called by StoredFile.delete_by in its transaction."""
+        now = timezone.now()
+        item = cls.objects.create(
+            id=current.pk,
+            owner_id=current.owner_id,
+            file=current.file.name,
+            deleted_at=now,
+            deleted_by=actor,
+            deleted_by_username=actor.get_username(),
+            purge_at=now + timedelta(days=settings.TRASH_DAYS),
+            **{field: getattr(current, field) for field in COPIED},
+        )
+        current.delete()
+        return item
+
+    def restore(self) -> StoredFile:
+        """Put the file back with its id, content, description and times.
+
+        Raises AlreadyGone when it was restored or purged meanwhile, QuotaExceeded when the
+        owner is over quota already (a lowered quota).
+        """
+        with transaction.atomic():
+            # Locks in one order everywhere: the item's row, then its owner's (the quota's).
+            item = TrashedFile.objects.select_for_update().filter(pk=self.pk).first()
+            if item is None:
+                raise AlreadyGone()
+            check_quota(item.owner, adding=0)
+            restored = StoredFile(
+                id=item.pk,
+                owner_id=item.owner_id,
+                file=item.file.name,
+                **{field: getattr(item, field) for field in COPIED},
+            )
+            restored.save(force_insert=True)
+            item.delete()
+        return restored
+
+    def purge(self, actor=None, *, door: str = "", address: str | None = None) -> None:
+        """Content leaves storage for good: the file's object and its versions'.
+
+        Row removal, alert and object removals commit together; the objects go after the
+        commit, retried by the worker while storage is down. Raises AlreadyGone.
+        """
+        with transaction.atomic():
+            item = TrashedFile.objects.select_for_update().filter(pk=self.pk).first()
+            if item is None:
+                raise AlreadyGone()
+            kind = DeletionAlert.REMOVED if actor is not None else DeletionAlert.PURGED
+            DeletionAlert.record(item, actor, kind=kind, door=door, address=address)
+            ObjectRemoval.schedule(item.file.name)
+            for version in FileVersion.objects.filter(file_id=item.pk):
+                ObjectRemoval.schedule(version.file.name)
+            FileVersion.objects.filter(file_id=item.pk).delete()
+            item.delete()
+
+
+COPIED = ["name", "description", "size", "sha256", "content_type", "created_at", "updated_at"]
+
+
+# Versions.
+# Versions: the content a replace pushed aside, kept so that a replace is never final.
+#
+# A version keeps its own object (no copy is made: the object simply changes hands) and is
+# keyed by its file's id, so it follows the file into the trash and back. At most
+# `SKYLOCKER_KEEP_VERSIONS` are kept per file, none older than `SKYLOCKER_VERSION_DAYS`; what
+# falls out leaves storage with an alert, like every other removal.
+
+
+class VersionGone(Exception):
+    """The version expired or was restored meanwhile."""
+
+
+class FileVersionQuerySet(models.QuerySet):
+    def of(self, stored: StoredFile) -> "FileVersionQuerySet":
+        return self.filter(file_id=stored.pk)
+
+    def expired(self) -> "FileVersionQuerySet":
+        return self.filter(replaced_at__lt=timezone.now() - timedelta(days=settings.VERSION_DAYS))
+
+
+class FileVersion(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_id = models.UUIDField(db_index=True)  # no foreign key: the file may be in the trash
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="file_versions"
+    )
+    file = models.FileField(max_length=255)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    stored_at = models.DateTimeField()  # when this content was uploaded
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by_username = models.CharField(max_length=150, blank=True)
+
+    objects = FileVersionQuerySet.as_manager()
+    object_missing_at = None  # downloads read it; reconcile marks files only
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} as of {self.stored_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def keep(cls, current: StoredFile, actor) -> "FileVersion | None":
+        """Make a locked file's current content a version (inside the replace's transaction)."""
+        if settings.KEEP_VERSIONS == 0:
+            ObjectRemoval.schedule(current.file.name)
+            return None
+        version = cls.objects.create(
+            file_id=current.pk,
+            owner_id=current.owner_id,
+            file=current.file.name,
+            name=current.name,
+            size=current.size,
+            sha256=current.sha256,
+            content_type=current.content_type,
+            stored_at=current.updated_at,
+            replaced_by=actor,
+            replaced_by_username=actor.get_username() if actor else "",
+        )
+        surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS :]
+        for old in list(surplus):
+            old.expire(current)
+        return version
+
+    def expire(self, stored=None) -> None:
+        """Content leaves storage for good: an alert, and the object removed after the commit."""
+        DeletionAlert.record(self, None, kind=DeletionAlert.VERSION_EXPIRED, file_id=self.file_id)
+        ObjectRemoval.schedule(self.file.name)
+        self.delete()
+
+    def restore(self, actor) -> StoredFile:
+        """This content becomes the file's; the current content becomes a version in turn.
+
+        Raises StoredFile.DoesNotExist (file gone) or VersionGone (version gone).
+        """
+        with transaction.atomic():
+            current = StoredFile.objects.select_for_update().get(pk=self.file_id)
+            version = FileVersion.objects.select_for_update().filter(pk=self.pk).first()
+            if version is None:
+                raise VersionGone()
+            version_object = version.file.name
+            metadata = {f: getattr(version, f) for f in ["name", "size", "sha256", "content_type"]}
+            version.delete()
+            FileVersion.keep(current, actor)
+            current.file.name = version_object
+            for field, value in metadata.items():
+                setattr(current, field, value)
+            current.updated_at = timezone.now()
+            current.save()
+        return current
+
+
+# Quotas.
+# Quotas: how much one account may keep, counting current files, versions and the trash.
+#
+# Every change that adds bytes checks under a row lock on the owner's user row, inside the
+# transaction that records the bytes, so concurrent uploads are counted one after another and
+# cannot overshoot together. The user row is always locked after the rows of the files, trash
+# items or versions being changed, never before, so that no two changes wait on each other.
+
+
+class Quota(models.Model):
+    """A per-user quota set in the admin; users without one get SKYLOCKER_DEFAULT_QUOTA_BYTES."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="quota"
+    )
+    quota_bytes = models.PositiveBigIntegerField(
+        help_text="Bytes this user may keep, counting versions and the trash; 0 is unlimited."
+    )
+
+    def __str__(self) -> str:
+        return f"quota of {self.user}"
+
+
+def quota_of(user) -> int:
+    override = Quota.objects.filter(user_id=user.pk).values_list("quota_bytes", flat=True).first()
+    return settings.DEFAULT_QUOTA_BYTES if override is None else override
+
+
+def used_by(user) -> int:
+    return sum(
+        model.objects.filter(owner_id=user.pk).aggregate(total=Sum("size"))["total"] or 0
+        for model in (StoredFile, FileVersion, TrashedFile)
+    )
+
+
+def check_quota(user, adding: int) -> None:
+    """Lock the owner's row and refuse what would go over; call inside the transaction.
+
+    `adding` 0 still refuses an account already over (a restore after the quota was lowered).
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    quota = quota_of(user)
+    if quota == 0:
+        return
+    used = used_by(user)
+    if used + adding > quota or (adding == 0 and used > quota):
+        raise QuotaExceeded(quota, used, adding)
+
+
+def check_quota_early(user, adding: int) -> None:
+    """Before writing any bytes, without a lock: spares writing what will surely be refused."""
+    quota = quota_of(user)
+    if quota and used_by(user) + adding > quota:
+        raise QuotaExceeded(quota, used_by(user), adding)
+
+
+# The mass-deletion alarm.
+# The mass-deletion alarm: many deletions by one account in a short time.
+#
+# More than SKYLOCKER_MASS_DELETE_COUNT deletions by one account within
+# SKYLOCKER_MASS_DELETE_MINUTES raise one "Mass deletion" alert at once (who, how many, from
+# where, through which door, and a link for staff to restore that account's trash from the
+# burst). The burst's per-file alerts are folded into one digest that goes out once the account
+# has been quiet for SKYLOCKER_MASS_DELETE_DIGEST_SECONDS; every deletion of the burst is in it,
+# including any whose own alert had already gone out. Each per-file alert waits that long too
+# before it is sent, so that the first deletions of a quick burst are folded rather than mailed.
+
+
+FOLDED = "Folded into the mass-deletion digest."
+
+
+def deliver_or_fold(alert) -> None:
+    """Give a fresh alert its deliveries, or fold it into its account's burst digest."""
+    if alert.kind not in DeletionAlert.BY_PEOPLE or alert.actor_id is None:
+        alert.schedule_deliveries()
+        return
+    # Held for a moment, so that a burst this deletion turns out to be part of can fold it.
+    hold = timedelta(seconds=settings.MASS_DELETE_DIGEST_SECONDS)
+    # One account's deletions are counted one at a time, so a burst raises one alarm.
+    get_user_model().objects.select_for_update().get(pk=alert.actor_id)
+    now = timezone.now()
+    digest = (
+        DeletionAlert.objects.filter(kind=DeletionAlert.DIGEST, actor_id=alert.actor_id)
+        .filter(deliveries__delivered_at__isnull=True)
+        .order_by("-deleted_at")
+        .first()
+    )
+    if digest is None:
+        since = now - timedelta(minutes=settings.MASS_DELETE_MINUTES)
+        burst = DeletionAlert.objects.filter(
+            kind__in=DeletionAlert.BY_PEOPLE,
+            actor_id=alert.actor_id,
+            deleted_at__gte=since,
+            digest__isnull=True,
+        )
+        if burst.count() <= settings.MASS_DELETE_COUNT:
+            alert.schedule_deliveries(after=hold)
+            return
+        first = burst.order_by("deleted_at").first()
+        DeletionAlert.raise_mass(alert, count=burst.count(), since=first.deleted_at)
+        digest = DeletionAlert.start_digest(alert, since=first.deleted_at)
+        fold(burst, digest)
+    else:
+        fold(DeletionAlert.objects.filter(pk=alert.pk), digest)
+    digest.count = digest.folded.count()
+    digest.save(update_fields=["count"])
+    digest.deliveries.filter(delivered_at__isnull=True).update(
+        next_attempt_at=now + timedelta(seconds=settings.MASS_DELETE_DIGEST_SECONDS)
+    )
+
+
+def fold(alerts, digest) -> None:
+    pks = list(alerts.values_list("pk", flat=True))
+    AlertDelivery.objects.filter(alert_id__in=pks, delivered_at__isnull=True).update(
+        delivered_at=timezone.now(), last_error=FOLDED
+    )
+    DeletionAlert.objects.filter(pk__in=pks).update(digest=digest)

@@ -15,22 +15,18 @@ is safe to run from cron while the app serves:
   files are uploaded, replaced and deleted while the listing runs.
 """
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.utils import timezone
 
-from locker.models import ObjectRemoval, PendingUpload, StoredFile
+from locker import storage as stored_objects
+from locker.models import FileVersion, ObjectRemoval, PendingUpload, StoredFile, TrashedFile
+from locker.storage import list_objects
 
 GRACE = timedelta(hours=1)
-
-
-@dataclass
-class StoredObject:
-    size: int
-    modified: datetime
 
 
 @dataclass
@@ -38,57 +34,33 @@ class Report:
     objects: int = 0
     rows: int = 0
     verified: int = 0
-    missing: list[dict] = field(default_factory=list)  # rows whose object is gone
-    orphans: list[dict] = field(default_factory=list)  # objects no row points to
-    size_mismatches: list[dict] = field(default_factory=list)
-    checksum_mismatches: list[dict] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)  # rows whose object is gone
+    orphans: list[dict[str, Any]] = field(default_factory=list)  # objects no row points to
+    size_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    checksum_mismatches: list[dict[str, Any]] = field(default_factory=list)
     pending_removals: int = 0
     pending_uploads: int = 0
     young_unreferenced: int = 0
-    fixed: dict = field(default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0,
-                                                 "rows_unmarked": 0})
+    fixed: dict[str, int] = field(
+        default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0, "rows_unmarked": 0}
+    )
 
     @property
     def problems(self) -> int:
         return (len(self.missing) + len(self.orphans) + len(self.size_mismatches)
                 + len(self.checksum_mismatches))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "problems": self.problems, "clean": self.problems == 0}
 
 
-def list_objects(storage=default_storage) -> dict[str, StoredObject]:
-    """Every object in the storage with its size and age, by storage name."""
-    if hasattr(storage, "bucket"):  # S3: one paginated listing carries sizes and dates
-        prefix = f"{storage.location.strip('/')}/" if storage.location.strip("/") else ""
-        return {
-            obj.key[len(prefix):]: StoredObject(obj.size, obj.last_modified)
-            for obj in storage.bucket.objects.filter(Prefix=prefix)
-            if not obj.key.endswith("/")
-        }
-    found = {}
-    pending = [""]
-    while pending:
-        folder = pending.pop()
-        folders, files = storage.listdir(folder)
-        pending.extend(f"{folder}{name}/" for name in folders)
-        for name in files:
-            found[f"{folder}{name}"] = StoredObject(
-                storage.size(f"{folder}{name}"), storage.get_modified_time(f"{folder}{name}")
-            )
-    return found
-
-
-def sha256_of(name: str, storage=default_storage) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        for chunk in handle.chunks():
-            digest.update(chunk)
-    return digest.hexdigest()
+def sha256_of(name: str, storage: Storage) -> str:
+    return stored_objects.measure_object(name, store=storage).sha256
 
 
 def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRACE,
-              storage=default_storage) -> Report:
+              storage: Storage | None = None) -> Report:
+    storage = stored_objects.default() if storage is None else storage
     report = Report()
     # Objects first, rows second: a row committed after the listing has its object already
     # written (uploads write the object, then the row), and is confirmed with exists() below.
@@ -99,7 +71,7 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
     rows = StoredFile.objects.only("pk", "file", "size", "sha256", "object_missing_at")
     for row in rows.order_by("pk").iterator(chunk_size=500):
         report.rows += 1
-        name = row.file.name
+        name = row.object_name
         referenced.add(name)
         stored = objects.get(name)
         if stored is None and not storage.exists(name):
@@ -151,9 +123,6 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
 
 def kept_aside() -> set[str]:
     """Objects of trashed files and of versions: kept on purpose, never orphans."""
-    from locker.trash import TrashedFile
-    from locker.versions import FileVersion
-
     return set(TrashedFile.objects.values_list("file", flat=True)) | set(
         FileVersion.objects.values_list("file", flat=True)
     )
@@ -161,15 +130,14 @@ def kept_aside() -> set[str]:
 
 def _referenced_now(name: str) -> bool:
     """Looked at again just before a report: a file, a trash item or a version may hold it now."""
-    from locker.trash import TrashedFile
-    from locker.versions import FileVersion
-
     return any(
         model.objects.filter(file=name).exists() for model in (StoredFile, TrashedFile, FileVersion)
     )
 
 
-def _report_missing(report: Report, row: StoredFile, name: str, *, fix: bool, now) -> None:
+def _report_missing(
+    report: Report, row: StoredFile, name: str, *, fix: bool, now: datetime
+) -> None:
     if _still_points_at(row, name):
         report.missing.append({"id": str(row.pk), "object": name})
         if fix and row.object_missing_at is None:
@@ -184,6 +152,8 @@ def _still_points_at(row: StoredFile, name: str) -> bool:
 
 
 def summary(report: Report, *, fix: bool) -> str:
+    if report.rows == 0 and report.objects == 0 and not report.pending_removals:
+        return "Nothing to check: no files and no stored objects yet. Consistent."
     lines = [
         f"Checked {report.rows} files and {report.objects} stored objects"
         + (f"; re-read {report.verified} to compare SHA-256." if report.verified else "."),

@@ -5,20 +5,21 @@ file bytes: a download is a redirect to a CloudFront signed URL when CloudFront 
 configured, else to an S3 presigned GET.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 from urllib.parse import quote
 
 from botocore.signers import CloudFrontSigner
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
-from django.core.files.storage import storages
 from storages.backends.s3 import S3Storage
-from storages.utils import clean_name, safe_join
 
-from locker.downloads import ACTIVE_TYPES, content_disposition
-from locker.uploads import clean_filename, sniff_content_type
+from locker.storage import content_disposition, object_key, s3, served_type, sniff
+from locker.uploads import clean_filename
 
 
 class SkylockerS3Storage(S3Storage):
@@ -28,35 +29,21 @@ class SkylockerS3Storage(S3Storage):
     never a page rendered from the bucket's origin. Active types are stored as opaque bytes.
     """
 
-    def _get_write_parameters(self, name, content=None):
-        params = super()._get_write_parameters(name, content)
+    def _get_write_parameters(self, name: str, content: Any = None) -> dict[str, Any]:
+        params: dict[str, Any] = super()._get_write_parameters(name, content)
         original = getattr(content, "name", None)
         if original:
             params["ContentDisposition"] = content_disposition(clean_filename(original))
         if content is not None and hasattr(content, "seek"):
-            kind = sniff_content_type(content).split(";")[0].strip().lower()
-            params["ContentType"] = (
-                "application/octet-stream"
-                if kind in ACTIVE_TYPES
-                else kind or params["ContentType"]
-            )
+            params["ContentType"] = served_type(sniff(content) or params["ContentType"])
         return params
 
 
-def s3_storage() -> S3Storage | None:
-    """The default storage when it is S3 (or S3-compatible), else None."""
-    storage = storages["default"]
-    return storage if isinstance(storage, S3Storage) else None
-
-
-def object_key(storage: S3Storage, name: str) -> str:
-    """The bucket key of a storage name (the storage's `location` prefix included)."""
-    return safe_join(storage.location, clean_name(name)) if storage.location else clean_name(name)
-
-
 @cache
-def _rsa_signer(pem: str):
+def _rsa_signer(pem: str) -> Callable[[bytes], bytes]:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, RSAPrivateKey):
+        raise ValueError("CloudFront signs with an RSA key")
 
     def sign(message: bytes) -> bytes:
         # CloudFront signed URLs are RSA-SHA1 over the policy (their rule, not our choice).
@@ -83,9 +70,9 @@ def cloudfront_configured() -> bool:
     )
 
 
-def signed_download_url(stored) -> str | None:
+def signed_download_url(stored: Any) -> str | None:
     """A URL that serves this file's bytes as an attachment for DOWNLOAD_URL_TTL seconds."""
-    storage = s3_storage()
+    storage = s3()
     if storage is None:
         return None
     ttl = settings.DOWNLOAD_URL_TTL
@@ -98,6 +85,7 @@ def signed_download_url(stored) -> str | None:
             "Bucket": storage.bucket_name,
             "Key": key,
             "ResponseContentDisposition": content_disposition(stored.name),
+            "ResponseContentType": served_type(stored.content_type),
         },
         ExpiresIn=ttl,
     )

@@ -7,12 +7,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from locker.downloads import ContentUnavailable, download_response
-from locker.models import DeletionAlert, StoredFile
-from locker.quota import QuotaExceeded
-from locker.trash import AlreadyGone, TrashedFile, restore_all
-from locker.versions import FileVersion, VersionGone
-from locker.views import get_file_for
+from locker.downloads import download_response
+from locker.errors import ContentUnavailable, QuotaExceeded
+from locker.models import (
+    AlreadyGone,
+    DeletionAlert,
+    FileVersion,
+    StoredFile,
+    TrashedFile,
+    VersionGone,
+)
+from locker.page_errors import cannot_download
+from locker.trash import restore_all
 from skylocker.client import client_address
 
 PAGE_SIZE = 50
@@ -107,14 +113,14 @@ def restore_burst(request, pk):
 
 @login_required
 def versions(request, pk):
-    stored = get_file_for(request.user, pk)
+    stored = StoredFile.objects.get_for(request.user, pk)
     context = {"file": stored, "versions": FileVersion.objects.of(stored)}
     return render(request, "locker/versions.html", context)
 
 
 def version_for(user, pk, vid) -> tuple[StoredFile, FileVersion]:
     """A version through its file's visibility: another user's version is a 404 like the file."""
-    stored = get_file_for(user, pk)
+    stored = StoredFile.objects.get_for(user, pk)
     return stored, get_object_or_404(FileVersion.objects.of(stored), pk=vid)
 
 
@@ -124,9 +130,7 @@ def version_download(request, pk, vid):
     try:
         return download_response(version)
     except ContentUnavailable as exc:
-        return render(
-            request, "locker/unavailable.html", {"file": version, "reason": exc.detail}, status=503
-        )
+        return cannot_download(request, exc, version)
 
 
 @login_required

@@ -1,18 +1,25 @@
-"""Receiving uploaded bytes: the size limit while streaming, SHA-256, content type, safe names."""
+"""Receiving uploaded bytes: the size limit while streaming, safe names.
 
-import hashlib
+The bytes are measured (size, SHA-256, type) on the way in by locker/storage.py's Measure.
+"""
+
 import logging
 import os
 import unicodedata
+from collections.abc import Callable
+from typing import Any, NoReturn
 
-import magic
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+
+from locker.storage import Measure
+from skylocker.error_views import is_api
 
 log = logging.getLogger(__name__)
 
-SNIFF_BYTES = 8192
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
 }
@@ -24,17 +31,19 @@ CHUNKED_REFUSED = (
 )
 
 
-def refuse_chunked_bodies(get_response):
+def refuse_chunked_bodies(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
     """Middleware: a body without Content-Length (chunked) would reach Django empty.
 
     Django reads a request body only as far as its Content-Length, so a chunked upload would be
     refused as "no file chosen". 411 says what is really wrong.
     """
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponseBase:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not request.META.get("CONTENT_LENGTH"):
-            if request.path.startswith("/api/"):
+            if is_api(request):
                 return JsonResponse({"detail": CHUNKED_REFUSED}, status=411)
             return HttpResponse(CHUNKED_REFUSED, status=411, content_type="text/plain")
         return get_response(request)
@@ -51,74 +60,48 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
     The digest and the first bytes (for the content type) are taken on the way through.
     """
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         try:
             super().new_file(*args, **kwargs)
         except OSError:
             self.storage_failed()
-        self.digest = hashlib.sha256()
-        self.head = b""
+        self.measure = Measure()
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.MAX_UPLOAD_BYTES:
             self.file.close()  # a NamedTemporaryFile: closing it removes it
-            self.request.upload_too_large = True
+            self.request.upload_too_large = True  # type: ignore[union-attr]  # read by the views
             raise StopUpload(connection_reset=False)
-        self.digest.update(raw_data)
-        if len(self.head) < SNIFF_BYTES:
-            self.head += raw_data[: SNIFF_BYTES - len(self.head)]
+        self.measure.add(raw_data)
         try:
             return super().receive_data_chunk(raw_data, start)
         except OSError:
             self.file.close()
             self.storage_failed()
 
-    def storage_failed(self):
+    def storage_failed(self) -> NoReturn:
         """The temp folder is gone or full: stop reading, as for an over-size file."""
         log.exception("Could not write an upload's temp file in %s", settings.FILE_UPLOAD_TEMP_DIR)
-        self.request.upload_storage_failed = True
+        self.request.upload_storage_failed = True  # type: ignore[union-attr]  # read by the views
         raise StopUpload(connection_reset=False)
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> UploadedFile | None:
         uploaded = super().file_complete(file_size)
-        uploaded.sha256 = self.digest.hexdigest()
-        uploaded.sniffed_type = (
-            magic.from_buffer(self.head, mime=True) if self.head else "application/x-empty"
-        )
+        uploaded.measurement = self.measure.result()  # type: ignore[union-attr]  # read by storage
         return uploaded
 
 
-def upload_too_large(request) -> bool:
+def upload_too_large(request: HttpRequest) -> bool:
     return getattr(request, "upload_too_large", False)
 
 
-def upload_storage_failed(request) -> bool:
+def upload_storage_failed(request: HttpRequest) -> bool:
     return getattr(request, "upload_storage_failed", False)
-
-
-def streamed_sha256(uploaded) -> str:
-    if digest := getattr(uploaded, "sha256", None):
-        return digest
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return digest.hexdigest()
-
-
-def sniff_content_type(uploaded) -> str:
-    if sniffed := getattr(uploaded, "sniffed_type", None):
-        return sniffed
-    uploaded.seek(0)
-    head = uploaded.read(SNIFF_BYTES)
-    uploaded.seek(0)
-    return magic.from_buffer(head, mime=True) if head else "application/x-empty"
 
 
 def clean_filename(name: str) -> str:

@@ -1,9 +1,12 @@
 """The origin of the bucket's upload URL: the Upload page's CSP must let the browser reach it."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 
-def presigned_post_origin(bucket: str, region: str, endpoint_url: str, config) -> str:
+def presigned_post_origin(
+    bucket: str, region: str, endpoint_url: str, config: Any
+) -> str:
     """scheme://host[:port] of the URL boto3's generate_presigned_post hands out for `bucket`.
 
     Asked of boto3 itself, with the storage's region, endpoint and client config, so path style

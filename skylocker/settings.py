@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
+    "locker.page_errors.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "skylocker.urls"
@@ -207,31 +209,50 @@ if S3_ACCELERATE and S3_ENDPOINT_URL:
         "Transfer Acceleration exists only on AWS's own endpoint."
     )
 
-if S3_BUCKET:
+
+def s3_storage_settings(
+    bucket: str,
+    *,
+    region: str,
+    endpoint_url: str = "",
+    accelerate: bool = False,
+    url_ttl: int = 300,
+) -> dict:
+    """STORAGES["default"] on S3: django-storages' S3Storage, storing each object encrypted and
+    as an attachment with its file's name (locker/remote.py). The tests build theirs here too."""
     from botocore.config import Config as BotoConfig
 
-    _default_storage = {
-        # django-storages' S3Storage, storing each object as an attachment with its file's name.
+    return {
         "BACKEND": "locker.remote.SkylockerS3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "region_name": AWS_REGION,
-            "endpoint_url": S3_ENDPOINT_URL or None,
+            "bucket_name": bucket,
+            "region_name": region,
+            "endpoint_url": endpoint_url or None,
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": DOWNLOAD_URL_TTL,
+            "querystring_expire": url_ttl,
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"},
             # S3Storage has no acceleration option of its own: it goes in botocore's Config.
             "client_config": BotoConfig(
                 signature_version="s3v4",
                 s3={
-                    "addressing_style": "path" if S3_ENDPOINT_URL else "auto",
-                    "use_accelerate_endpoint": S3_ACCELERATE,
+                    "addressing_style": "path" if endpoint_url else "auto",
+                    "use_accelerate_endpoint": accelerate,
                 },
             ),
         },
     }
+
+
+if S3_BUCKET:
+    _default_storage = s3_storage_settings(
+        S3_BUCKET,
+        region=AWS_REGION,
+        endpoint_url=S3_ENDPOINT_URL,
+        accelerate=S3_ACCELERATE,
+        url_ttl=DOWNLOAD_URL_TTL,
+    )
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

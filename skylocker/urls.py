@@ -17,5 +17,5 @@ urlpatterns = [
 ]
 
 # The pages keep Django's own 400 and 500 answers; the API's are JSON like its other errors.
-handler400 = "api.errors.bad_request"
-handler500 = "api.errors.server_error"
+handler400 = "skylocker.error_views.bad_request"
+handler500 = "skylocker.error_views.server_error"

@@ -1,7 +1,10 @@
-"""Shared fixtures: users alice, bob and an admin; a per-test data folder; a real SMTP server."""
+"""Shared fixtures: users alice, bob and an admin (and API clients holding their tokens); a
+per-test data folder; a real SMTP server; a moto S3 server and a bucket of the test's own.
+
+Fixtures live here (or in a folder's conftest.py), never imported from another test module.
+"""
 
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -10,6 +13,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.live import free_port
+from tests.moto import aws_client, serving_moto, unique
 
 PASSWORD = "a-long-test-passphrase-42"
 # Debian's Chromium; the variable exists so the skip and the failure without it can be tried.
@@ -28,10 +34,12 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """MD5 instead of Argon2 while tests create users and log in: each Argon2 hash costs a
+    noticeable fraction of a second. Tests about the hashing itself carry `argon2`."""
+    if not request.node.get_closest_marker("argon2"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -63,16 +71,62 @@ def files_dir(data_dir) -> Path:
 
 
 @pytest.fixture
-def stored_objects(files_dir):
-    """A callable listing every object in the default storage, as storage names.
+def stored_objects(request, files_dir):
+    """A callable listing every object in the default storage, as storage names: the files
+    under the test's folder, or, for tests on S3 (`s3_storage`), the keys in its bucket.
 
     Tests check storage state through this, whatever the storage is.
     """
+    if "s3_storage" in request.fixturenames:
+        s3, bucket = request.getfixturevalue("s3"), request.getfixturevalue("bucket")
 
-    def list_objects() -> list[str]:
+        def list_keys() -> list[str]:
+            pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
+
+        return list_keys
+
+    def list_files() -> list[str]:
         return sorted(str(p.relative_to(files_dir)) for p in files_dir.rglob("*") if p.is_file())
 
-    return list_objects
+    return list_files
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """The endpoint URL of a moto server running for the whole session, with dummy credentials."""
+    with serving_moto() as (_, url):
+        yield url
+
+
+@pytest.fixture
+def s3(moto_url):
+    return aws_client("s3", moto_url)
+
+
+@pytest.fixture
+def bucket(s3):
+    name = unique("skylocker-test")
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def s3_storage(data_dir, settings, moto_url, bucket):
+    """STORAGES["default"] on S3, built as settings.py builds it, on this test's own bucket."""
+    from skylocker.settings import s3_storage_settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage_settings(
+            bucket,
+            region="us-east-1",
+            endpoint_url=moto_url,
+            url_ttl=settings.DOWNLOAD_URL_TTL,
+        ),
+    }
+    settings.CLOUDFRONT_DOMAIN = settings.CLOUDFRONT_KEY_ID = settings.CLOUDFRONT_PRIVATE_KEY = ""
+    return bucket
 
 
 def temp_files(data_dir: Path) -> list[Path]:
@@ -109,6 +163,51 @@ def admin(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+def bearer_client(user):
+    """A DRF test client holding a real bearer token of this user."""
+    from rest_framework.test import APIClient
+
+    from api.models import ApiToken
+
+    _, raw = ApiToken.issue(user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    api.raw_token = raw
+    return api
+
+
+@pytest.fixture
+def fresh_throttle(db):
+    """Rate-limit counters live in the (database) cache; the test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anon():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def alice_api(alice):
+    return bearer_client(alice)
+
+
+@pytest.fixture
+def bob_api(bob):
+    return bearer_client(bob)
+
+
+@pytest.fixture
+def admin_api(admin):
+    return bearer_client(admin)
 
 
 @pytest.fixture

@@ -1,26 +1,63 @@
-"""Skylocker served by gunicorn in a subprocess, as `make run` serves it: tests over real HTTP."""
+"""Skylocker in other processes, as `make run` runs it: `manage.py` commands, gunicorn, and
+the helpers every test over real processes needs (a free port, waiting for a condition)."""
 
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 
-from tests.conftest import free_port
-
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
-def manage(env: dict, *args: str) -> None:
-    """`manage.py ARGS` with this environment; a failure fails the test with its stderr."""
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` with this environment, to the end; with `check`, a failure fails the
+    test with its output."""
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    if check:
+        assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def start_manage(env: dict, *args: str, **popen: Any) -> subprocess.Popen:
+    """`manage.py ARGS` started in the background (a worker, a server); its output is read
+    from the returned process unless `popen` says otherwise."""
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, **popen}
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, **options)
+
+
+def wait_until(condition: Callable[[], T], timeout: float = 30.0) -> T:
+    """The first truthy answer of `condition()`, asked every 0.05 s; the test fails after
+    `timeout` seconds without one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"the condition never came true within {timeout} s")
+
+
+def answers(url: str) -> bool:
+    """Whether `url` answers 200 right now (a server that is up and ready)."""
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
@@ -36,16 +73,13 @@ def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert process.poll() is None, "gunicorn exited while starting"
+        return answers(f"{url}/healthz")
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "gunicorn exited while starting"
-                assert time.monotonic() < deadline, "gunicorn never came up"
-                time.sleep(0.1)
+        wait_until(up)
         yield url
     finally:
         process.terminate()

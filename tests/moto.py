@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.live import free_port
 
 # Dummy credentials, set only while the session's moto server runs: no real AWS is ever reached.
 AWS_ENV = {
@@ -42,24 +44,30 @@ def start_moto(port: int) -> subprocess.Popen:
     raise RuntimeError("moto server did not start within 30 s")
 
 
-@pytest.fixture(scope="session")
-def moto_url():
-    """The endpoint URL of a moto server running for the whole session, with dummy credentials."""
-    port = free_port()
-    process = start_moto(port)
-    url = f"http://127.0.0.1:{port}"
+@contextmanager
+def serving_moto(**extra_env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A moto server and its endpoint URL, with the dummy credentials and endpoints set in the
+    environment while it runs (and `extra_env`, e.g. moto's request recording)."""
     with pytest.MonkeyPatch.context() as patch:
+        for name, value in extra_env.items():
+            patch.setenv(name, value)
+        port = free_port()
+        process = start_moto(port)
+        url = f"http://127.0.0.1:{port}"
         for name, value in AWS_ENV.items():
             patch.setenv(name, value)
         for service in ("S3", "SNS", "SQS"):
             patch.setenv(f"AWS_ENDPOINT_URL_{service}", url)
         patch.delenv("AWS_PROFILE", raising=False)
-        yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        try:
+            yield process, url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def aws_client(service: str, url: str):

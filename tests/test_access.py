@@ -103,7 +103,7 @@ def test_staff_see_every_users_files_in_all_files(client, admin, alice_file, bob
 
 def test_staff_filter_all_files_by_owner(client, admin, alice, alice_file, bob_file):
     client.force_login(admin)
-    response = client.get(reverse("all-files"), {"owner": alice.pk})
+    response = client.get(reverse("all-files"), {"owner": "alice"})
     assert [f.pk for f in response.context["files"]] == [alice_file.pk]
 
 

@@ -3,8 +3,7 @@
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from locker.models import AlertDelivery, DeletionAlert, StoredFile
-from locker.trash import TrashedFile
+from locker.models import AlertDelivery, DeletionAlert, StoredFile, TrashedFile
 
 
 def test_the_admin_is_closed_to_users_who_are_not_staff(alice_client, alice_file):

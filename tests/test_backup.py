@@ -6,15 +6,13 @@ import hashlib
 import io
 import os
 import sqlite3
-import subprocess
-import sys
 import tarfile
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.live import manage, start_manage
 
 SEED = """
 from django.contrib.auth.models import User
@@ -56,16 +54,6 @@ def env_for(data: Path, **extra) -> dict:
     return {**env, "SKYLOCKER_DATA_DIR": str(data), **extra}
 
 
-def manage(data: Path, *args, env=None, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env or env_for(data),
-        capture_output=True, text=True, timeout=120,
-    )
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
 def rows(data: Path, sql: str = ROW) -> list[tuple]:
     with sqlite3.connect(data / "skylocker.sqlite3") as db:
         return db.execute(sql).fetchall()
@@ -76,16 +64,15 @@ def backed_up(tmp_path_factory):
     """A live install, seeded, backed up while another process keeps uploading."""
     tmp = tmp_path_factory.mktemp("backup")
     live, archive = tmp / "live", tmp / "locker.tar.gz"
-    manage(live, "migrate", "--verbosity", "0")
-    manage(live, "shell", "-c", SEED)
+    manage(env_for(live), "migrate", "--verbosity", "0")
+    manage(env_for(live), "shell", "-c", SEED)
     seeded = rows(live)
-    writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", WRITER], cwd=ROOT,
-                              env=env_for(live), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    writer = start_manage(env_for(live), "shell", "-c", WRITER)
     try:
         while len(rows(live)) < len(seeded) + 5 and writer.poll() is None:
             time.sleep(0.05)  # the writer is under way
         assert writer.poll() is None, "the writer ended before the backup could start"
-        out = manage(live, "backup", str(archive)).stdout
+        out = manage(env_for(live), "backup", str(archive)).stdout
     finally:
         assert writer.wait(timeout=120) == 0, writer.stdout.read()
     assert "Backed up" in out
@@ -99,7 +86,7 @@ def test_a_backup_taken_while_uploads_run_restores_every_file_and_its_metadata(
     fresh = tmp_path / "fresh"
     assert oct(archive.stat().st_mode & 0o777) == "0o600"  # it holds the secret key
 
-    manage(fresh, "restore", str(archive))
+    manage(env_for(fresh), "restore", str(archive))
     restored = rows(fresh)
 
     assert len(seeded) == 3
@@ -124,7 +111,7 @@ def test_a_backup_taken_while_uploads_run_restores_every_file_and_its_metadata(
     users = "SELECT username, password, email FROM auth_user ORDER BY username"
     assert rows(fresh, users) == rows(live, users)
     assert (fresh / "secret_key").read_text() == (live / "secret_key").read_text()
-    assert manage(fresh, "reconcile", "--verify").returncode == 0
+    assert manage(env_for(fresh), "reconcile", "--verify").returncode == 0
 
 
 def test_restore_refuses_a_data_folder_that_is_not_empty(backed_up):
@@ -132,7 +119,7 @@ def test_restore_refuses_a_data_folder_that_is_not_empty(backed_up):
     before = rows(live)  # more rows than the archive: the writer went on after the snapshot
     objects = sorted(p.name for p in (live / "files").rglob("*"))
 
-    result = manage(live, "restore", str(archive), check=False)
+    result = manage(env_for(live), "restore", str(archive), check=False)
 
     assert result.returncode != 0
     assert "not empty" in result.stderr
@@ -150,14 +137,15 @@ def test_restore_refuses_an_archive_entry_that_leaves_the_files_folder(backed_up
         info.size = 4
         bad.addfile(info, io.BytesIO(b"evil"))
 
-    result = manage(fresh, "restore", str(evil), check=False)
+    result = manage(env_for(fresh), "restore", str(evil), check=False)
 
     assert result.returncode != 0
     assert "suspicious entry" in result.stderr
     assert not (tmp_path / "escaped").exists()
     assert not (fresh / "skylocker.sqlite3").exists()
     assert [p for p in (fresh / "files").rglob("*") if p.is_file()] == []  # rolled back
-    assert manage(fresh, "restore", str(archive)).returncode == 0  # so a retry may proceed
+    # so a retry may proceed
+    assert manage(env_for(fresh), "restore", str(archive)).returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -172,7 +160,7 @@ def test_outside_the_embedded_install_the_commands_point_to_the_native_tools(
     tmp_path, command, setting, advice
 ):
     archive = tmp_path / "x.tar.gz"
-    result = manage(tmp_path, command, str(archive), env=env_for(tmp_path, **setting), check=False)
+    result = manage(env_for(tmp_path, **setting), command, str(archive), check=False)
 
     assert result.returncode != 0
     assert advice in result.stderr, result.stderr

@@ -6,8 +6,7 @@ import zipfile
 from django.urls import reverse
 
 from locker.bulk import MAX_FILES
-from locker.models import DeletionAlert, StoredFile
-from locker.trash import TrashedFile
+from locker.models import DeletionAlert, StoredFile, TrashedFile
 from tests.conftest import upload_file
 
 

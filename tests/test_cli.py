@@ -17,10 +17,9 @@ import pytest
 from django.utils import timezone
 
 from api.models import ApiToken
-from locker.models import DeletionAlert, PendingUpload, StoredFile
-from locker.trash import TrashedFile
-from locker.versions import FileVersion
-from tests.conftest import PASSWORD, free_port, upload_file
+from locker.models import DeletionAlert, FileVersion, PendingUpload, StoredFile, TrashedFile
+from tests.conftest import PASSWORD, upload_file
+from tests.live import free_port
 
 SKYLOCKER = str(Path(sys.executable).with_name("skylocker"))
 
@@ -373,7 +372,7 @@ def test_an_over_limit_file_is_exit_5_and_nothing_is_stored(logged_in, settings,
 def test_an_unknown_id_is_exit_4(logged_in):
     result = logged_in("get", uuid.uuid4())
     assert result.returncode == 4
-    assert "There is no file with this id." in result.stderr
+    assert "There is no file or upload with this id." in result.stderr
     assert list(logged_in.work.iterdir()) == []
 
 

@@ -11,6 +11,7 @@ from locker.models import StoredFile
 from tests.conftest import upload_file
 
 HTML = b"<!doctype html><html><body><script>alert('skylocker')</script></body></html>"
+PDF = b"%PDF-1.7 a report a browser would open inline\n"
 SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert('skylocker')</script></svg>"
 
 
@@ -41,11 +42,19 @@ def test_a_large_download_is_sent_in_chunks_not_read_whole(alice_client, alice):
 
 
 @pytest.mark.parametrize(
-    ("name", "content"), [("page.html", HTML), ("drawing.svg", SVG), ("page.txt", HTML)]
+    ("name", "content", "detected"),
+    [
+        ("page.html", HTML, "text/html"),
+        ("drawing.svg", SVG, "image/svg+xml"),
+        ("page.txt", HTML, "text/html"),
+        ("report.pdf", PDF, "application/pdf"),
+    ],
 )
-def test_html_and_svg_are_served_as_opaque_attachments(alice_client, alice, name, content):
+def test_active_types_are_recorded_as_detected_and_served_as_opaque_attachments(
+    alice_client, alice, name, content, detected
+):
     active = stored(alice, name, content)
-    assert active.content_type in {"text/html", "image/svg+xml"}
+    assert active.content_type == detected
     response = alice_client.get(reverse("download", args=[active.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.moto import Topic, moto_url, unique  # noqa: F401 - moto_url is a fixture
+from tests.moto import Topic, unique
 
 pytestmark = pytest.mark.s3
 
@@ -26,7 +26,7 @@ def delete_alert():
 
 
 @pytest.fixture
-def topic(moto_url, monkeypatch):  # noqa: F811
+def topic(moto_url, monkeypatch):
     topic = Topic(moto_url, unique("skylocker-deletions"))
     monkeypatch.setenv("TOPIC_ARN", topic.arn)
     return topic

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from locker.listing import UNKNOWN_SORT
 from locker.models import StoredFile
 
 
@@ -86,10 +87,13 @@ def test_staff_sort_all_files_by_owner(client, admin, alice, bob):
     assert [f.owner.username for f in response.context["files"]][0] == "alice"
 
 
-def test_an_unknown_sort_falls_back_to_most_recently_updated(alice_client, alice):
+def test_an_unknown_sort_is_named_and_the_list_falls_back_to_most_recently_updated(
+    alice_client, alice
+):
     rows(alice, 3)
     response = alice_client.get(reverse("files"), {"sort": "sha256; drop table"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert UNKNOWN_SORT in [str(m) for m in response.context["messages"]]
     expected = list(StoredFile.objects.order_by("-updated_at").values_list("pk", flat=True))
     assert [f.pk for f in response.context["files"]] == expected
 

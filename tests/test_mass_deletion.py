@@ -3,9 +3,7 @@
 from django.urls import reverse
 
 from locker.alerts import deliver_due
-from locker.massdelete import FOLDED
-from locker.models import AlertDelivery, DeletionAlert, StoredFile
-from locker.trash import TrashedFile
+from locker.models import FOLDED, AlertDelivery, DeletionAlert, StoredFile, TrashedFile
 from tests.conftest import upload_file
 
 

@@ -2,10 +2,8 @@
 
 from django.urls import reverse
 
-from locker.models import StoredFile
-from locker.quota import Quota, QuotaExceeded, quota_of, used_by
-from locker.trash import TrashedFile
-from locker.versions import FileVersion
+from locker.errors import QuotaExceeded
+from locker.models import FileVersion, Quota, StoredFile, TrashedFile, quota_of, used_by
 from tests.conftest import temp_files, upload_file
 
 ALICE = len(b"alice's secret\n")

@@ -5,11 +5,9 @@ import json
 import pytest
 
 from locker.models import StoredFile
-from tests.moto import moto_url  # noqa: F401 - fixture
-from tests.s3.conftest import bucket, s3, s3_storage, stored_objects  # noqa: F401 - fixtures
 from tests.test_reconcile import run
 
-pytestmark = pytest.mark.s3
+pytestmark = [pytest.mark.s3, pytest.mark.usefixtures("s3_storage")]
 
 
 def test_a_consistent_bucket_is_clean_even_when_verified(alice_file, bob_file):

@@ -6,8 +6,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from locker.models import ObjectRemoval, StoredFile
-from locker.trash import TrashedFile
+from locker.models import ObjectRemoval, StoredFile, TrashedFile
 from tests.conftest import temp_files, upload_file
 
 

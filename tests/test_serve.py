@@ -11,8 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port
-from tests.faults.test_killed_server import ROOT, answers, manage, wait_until
+from tests.live import ROOT, answers, free_port, manage, wait_until
 
 
 def processes_serving(data) -> list[int]:

@@ -2,16 +2,13 @@
 
 import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from skylocker.settings import _email_settings
+from tests.live import manage
 
-ROOT = Path(__file__).resolve().parent.parent
 PRINT = (
     "from django.conf import settings as s; "
     "print(s.MAX_UPLOAD_BYTES, s.ALLOWED_HOSTS, s.DEBUG, s.DEFAULT_FROM_EMAIL, "
@@ -29,19 +26,8 @@ def clean_env(tmp_path, **extra):
     return {**env, "SKYLOCKER_DATA_DIR": str(tmp_path / "data"), **extra}
 
 
-def manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_with_no_configuration_the_defaults_are_safe_and_local(tmp_path):
-    result = manage(clean_env(tmp_path), "shell", "-v", "0", "-c", PRINT)
+    result = manage(clean_env(tmp_path), "shell", "-v", "0", "-c", PRINT, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
         "10485760 ['localhost', '127.0.0.1'] False skylocker@localhost "
@@ -52,8 +38,8 @@ def test_with_no_configuration_the_defaults_are_safe_and_local(tmp_path):
 def test_the_generated_secret_key_is_private_and_kept(tmp_path):
     env = clean_env(tmp_path)
     show = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = manage(env, "shell", "-v", "0", "-c", show)
-    second = manage(env, "shell", "-v", "0", "-c", show)
+    first = manage(env, "shell", "-v", "0", "-c", show, check=False)
+    second = manage(env, "shell", "-v", "0", "-c", show, check=False)
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     key_file = tmp_path / "data" / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -63,7 +49,7 @@ def test_the_generated_secret_key_is_private_and_kept(tmp_path):
 
 def test_a_new_data_folder_is_closed_to_other_accounts(tmp_path):
     env = clean_env(tmp_path)
-    assert manage(env, "migrate", "-v", "0").returncode == 0
+    assert manage(env, "migrate", "-v", "0", check=False).returncode == 0
     data = tmp_path / "data"
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     assert (data / "skylocker.sqlite3").exists()
@@ -80,6 +66,7 @@ def test_the_secret_key_can_come_from_a_file(tmp_path):
         "0",
         "-c",
         "from django.conf import settings; print(settings.SECRET_KEY)",
+        check=False,
     )
     assert result.stdout.strip() == "from-a-secret-store-" + "s" * 40
     assert not (tmp_path / "data" / "secret_key").exists()
@@ -92,26 +79,28 @@ def test_https_mode_passes_the_deploy_check(tmp_path):
         SECRET_KEY="kq8Vx2-production-grade-" + "Zr7pL0mN3wQ9tY5uE1iO4aS6dF8gH2jK",
         ALLOWED_HOSTS="files.skylocker.example",
     )
-    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_an_api_token_lifetime_under_a_day_is_refused_at_start(tmp_path):
-    result = manage(clean_env(tmp_path, SKYLOCKER_API_TOKEN_DAYS="0"), "check")
+    result = manage(clean_env(tmp_path, SKYLOCKER_API_TOKEN_DAYS="0"), "check", check=False)
     assert result.returncode != 0
     assert "SKYLOCKER_API_TOKEN_DAYS must be 1 or more" in result.stderr
 
 
 def test_without_https_the_deploy_check_warns(tmp_path):
-    result = manage(clean_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = manage(
+        clean_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING", check=False
+    )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
 
 
 def test_a_wildcard_allowed_host_is_refused_in_production(tmp_path):
     env = clean_env(tmp_path, SKYLOCKER_HTTPS="1", SECRET_KEY="k" * 50, ALLOWED_HOSTS="*")
-    result = manage(env, "check")
+    result = manage(env, "check", check=False)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must name the site's hosts" in result.stderr
 
@@ -157,5 +146,5 @@ def test_an_unknown_email_url_scheme_is_refused():
 
 def test_the_upload_limit_comes_from_the_environment(tmp_path):
     env = clean_env(tmp_path, SKYLOCKER_MAX_UPLOAD_BYTES="2048")
-    result = manage(env, "shell", "-v", "0", "-c", PRINT)
+    result = manage(env, "shell", "-v", "0", "-c", PRINT, check=False)
     assert result.stdout.startswith("2048 ")

@@ -19,6 +19,7 @@ def form(**changes):
     return {**data, **changes}
 
 
+@pytest.mark.argon2
 def test_a_new_user_signs_up_and_is_signed_in(client, db):
     response = client.post(reverse("signup"), form())
     assert response.status_code == 302

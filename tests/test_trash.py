@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from locker import maintenance
 from locker.alerts import deliver_due
-from locker.models import DeletionAlert, ObjectRemoval, StoredFile
-from locker.trash import AlreadyGone, TrashedFile, purge_expired
+from locker.models import AlreadyGone, DeletionAlert, ObjectRemoval, StoredFile, TrashedFile
+from locker.trash import purge_expired
 
 
 def test_a_delete_moves_the_file_to_the_trash_and_keeps_its_object(

@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from locker.models import DeletionAlert, StoredFile
-from locker.trash import TrashedFile
-from locker.versions import FileVersion, VersionGone, expire_old_versions
+from locker.models import DeletionAlert, FileVersion, StoredFile, TrashedFile, VersionGone
+from locker.versions import expire_old_versions
 from tests.conftest import downloaded, upload_file
 
 

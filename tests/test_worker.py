@@ -3,8 +3,6 @@
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +14,7 @@ from django.utils import timezone
 from locker import maintenance
 from locker.models import ObjectRemoval
 from tests.conftest import upload_file
+from tests.live import manage, start_manage, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,27 +26,6 @@ alice = User.objects.create_user("alice", "alice@example.com", "x", first_name="
 stored = StoredFile.create_from_upload(alice, SimpleUploadedFile("plans.txt", b"plans"), "")
 stored.delete_by(alice)
 """
-
-
-def manage(env, *args, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        **kwargs,
-    )
-
-
-def wait_until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.1)
-    raise AssertionError("the condition never came true")
 
 
 def delivery_row(db_path):
@@ -71,12 +49,10 @@ def test_a_worker_killed_mid_run_loses_no_alert(tmp_path, smtp_port, start_smtp)
     env.pop("DATABASE_URL", None)
     db_path = data / "skylocker.sqlite3"
     for args in (["migrate", "-v", "0"], ["shell", "-c", SEED]):
-        done = manage(env, *args)
-        output = done.communicate(timeout=120)[0]
-        assert done.returncode == 0, output
+        manage(env, *args)
     assert delivery_row(db_path)[:2] == (0, None)
 
-    worker = manage(env, "run_worker", "--interval", "0.2")
+    worker = start_manage(env, "run_worker", "--interval", "0.2")
     try:
         wait_until(lambda: delivery_row(db_path)[0] >= 1)  # the mail server is down: it failed
         worker.send_signal(signal.SIGKILL)
@@ -91,7 +67,7 @@ def test_a_worker_killed_mid_run_loses_no_alert(tmp_path, smtp_port, start_smtp)
     inbox = start_smtp()
     with sqlite3.connect(db_path) as db:  # as if the backoff had elapsed
         db.execute("UPDATE locker_alertdelivery SET next_attempt_at = '2000-01-01 00:00:00'")
-    worker = manage(env, "run_worker", "--interval", "0.2")
+    worker = start_manage(env, "run_worker", "--interval", "0.2")
     try:
         ((recipients, message),) = inbox.wait_for(1, timeout=30)
         wait_until(lambda: delivery_row(db_path)[1] is not None)

@@ -2,9 +2,15 @@ import hashlib
 
 import pytest
 
-from locker.models import AlertDelivery, DeletionAlert, ObjectRemoval, StoredFile
-from locker.trash import TrashedFile
-from locker.versions import FileVersion
+from api.errors import NOT_FOUND
+from locker.models import (
+    AlertDelivery,
+    DeletionAlert,
+    FileVersion,
+    ObjectRemoval,
+    StoredFile,
+    TrashedFile,
+)
 from tests.conftest import temp_files, upload_file
 
 FILES = "/api/v1/files"
@@ -260,7 +266,7 @@ def test_owner_and_staff_see_a_file_and_others_get_404(
     assert alice_api.get(url(alice_file)).json()["name"] == "alice.txt"
     assert admin_api.get(url(alice_file)).status_code == 200
     assert bob_api.get(url(alice_file)).status_code == 404
-    assert bob_api.get(url(alice_file)).json() == {"detail": "There is no file with this id."}
+    assert bob_api.get(url(alice_file)).json() == {"detail": NOT_FOUND}
     assert anon.get(url(alice_file)).status_code == 401
 
 

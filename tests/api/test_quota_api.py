@@ -1,8 +1,6 @@
 """Quotas through the API: 413 naming quota and usage, nothing kept; /me tells both."""
 
-from locker.models import StoredFile
-from locker.quota import Quota
-from locker.versions import FileVersion
+from locker.models import FileVersion, Quota, StoredFile
 from tests.conftest import upload_file
 
 ALICE = len(b"alice's secret\n")

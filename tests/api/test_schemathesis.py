@@ -10,12 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.shortcuts import get_object_or_404
 from rest_framework.throttling import ScopedRateThrottle
 
-from api import file_views
 from api.models import ApiToken
-from locker.models import DeletionAlert, StoredFile
+from locker.models import DeletionAlert, StoredFile, StoredFileQuerySet
 
 ST = str(Path(sys.executable).with_name("st"))
 CONFIG = """
@@ -100,7 +98,7 @@ def test_the_cross_user_check_catches_a_leak_when_visibility_is_broken(
     # Fault injection, in process: the classic file-sharing bug, a detail view that forgets to
     # ask visible_to(). It proves the check above can fail; nothing else patches the rule.
     monkeypatch.setattr(
-        file_views, "get_file_for", lambda user, pk: get_object_or_404(StoredFile, pk=pk)
+        StoredFileQuerySet, "get_for", lambda self, user, pk: StoredFile.objects.get(pk=pk)
     )
     result = run_schemathesis(
         live_server,

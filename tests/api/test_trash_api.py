@@ -2,8 +2,7 @@
 
 from django.utils import timezone
 
-from locker.models import DeletionAlert, StoredFile
-from locker.trash import TrashedFile
+from locker.models import DeletionAlert, StoredFile, TrashedFile
 from tests.conftest import downloaded
 
 

@@ -1,6 +1,6 @@
 """Versions through the API: list, download and restore; another user's version is a 404."""
 
-from locker.versions import FileVersion
+from locker.models import FileVersion
 from tests.conftest import downloaded, upload_file
 
 

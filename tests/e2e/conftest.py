@@ -9,14 +9,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import CHROMIUM, Inbox, free_port
+from tests.conftest import CHROMIUM, Inbox
+from tests.live import answers, free_port, manage, start_manage, wait_until
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -92,17 +91,13 @@ class Site:
 
 
 def _wait_until_ready(url: str, processes: list[subprocess.Popen]) -> None:
-    for _ in range(300):
+    def ready() -> bool:
         for process in processes:
             if process.poll() is not None:
                 raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("Skylocker did not become ready")
+        return answers(f"{url}/readyz")
+
+    wait_until(ready, timeout=30)
 
 
 def _serve(data: Path, inbox, port: int, **extra_env):
@@ -126,20 +121,16 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         DJANGO_SUPERUSER_EMAIL=STAFF["email"],
         **extra_env,
     )
-    python = sys.executable
-    bindir = Path(python).parent
+    bindir = Path(sys.executable).parent
     for command in (["migrate", "--noinput", "-v0"], ["ensure_superuser", "-v0"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        manage(env, *command)
     log = (data / "server.log").open("w")
     web = subprocess.Popen(
         [str(bindir / "gunicorn"), "skylocker.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "4", "--access-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    worker = subprocess.Popen(
-        [python, "manage.py", "run_worker", "--interval", "0.5"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    worker = start_manage(env, "run_worker", "--interval", "0.5", stdout=log)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(url, [web, worker])
@@ -188,18 +179,17 @@ class S3Site(Site):
 
 
 @pytest.fixture(scope="session")
-def s3_site(tmp_path_factory, inbox):
-    """A second Skylocker, on S3: a moto server of its own, the bucket allowing POSTs from the
-    site's origin only (moto honours the bucket's CORS rules on the browser's preflight)."""
+def s3_site(tmp_path_factory, inbox, moto_url):
+    """A second Skylocker, on S3 (the session's moto server), the bucket allowing POSTs from
+    the site's origin only (moto honours the bucket's CORS rules on the browser's preflight)."""
     import boto3
     from botocore.config import Config
 
-    from tests.moto import AWS_ENV, start_moto
+    from tests.moto import AWS_ENV
 
     data = tmp_path_factory.mktemp("skylocker-e2e-s3")
-    moto_port, port = free_port(), free_port()
-    moto = start_moto(moto_port)
-    endpoint = f"http://127.0.0.1:{moto_port}"
+    port = free_port()
+    endpoint = moto_url
     url = f"http://127.0.0.1:{port}"
     s3 = boto3.client(
         "s3",
@@ -219,16 +209,12 @@ def s3_site(tmp_path_factory, inbox):
             ]
         },
     )
-    try:
-        served = _serve(
-            data, inbox, port,
-            SKYLOCKER_S3_BUCKET=bucket, SKYLOCKER_S3_ENDPOINT_URL=endpoint, **AWS_ENV,
-        )  # fmt: skip
-        for _ in served:
-            yield S3Site(url, data, s3, bucket, endpoint)
-    finally:
-        moto.terminate()
-        moto.wait(timeout=10)
+    served = _serve(
+        data, inbox, port,
+        SKYLOCKER_S3_BUCKET=bucket, SKYLOCKER_S3_ENDPOINT_URL=endpoint, **AWS_ENV,
+    )  # fmt: skip
+    for _ in served:
+        yield S3Site(url, data, s3, bucket, endpoint)
 
 
 @pytest.fixture(scope="session")
@@ -369,11 +355,3 @@ def upload(page, name: str, content: bytes, description: str = "") -> None:
     page.get_by_label("Description").fill(description)
     page.get_by_role("button", name="Upload", exact=True).click()
     page.get_by_text(f"Uploaded {name}.").wait_for()
-
-
-def eventually(check, timeout: float = 20.0):
-    """The first truthy answer of check(), asked again until the worker has done its part."""
-    deadline = time.monotonic() + timeout
-    while not (answer := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return answer

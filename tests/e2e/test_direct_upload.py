@@ -12,7 +12,8 @@ import os
 import httpx
 import pytest
 
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, eventually, sign_up
+from tests.e2e.conftest import MAX_UPLOAD_BYTES, sign_up
+from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -101,7 +102,7 @@ def test_the_upload_page_sends_the_file_straight_to_s3_and_the_list_shows_it(s3_
     assert '"POST /api/v1/uploads HTTP/1.1" 201' in log
     assert "POST /files/upload/" not in log
     # The incoming object is removed by the worker; the kept copy has the very same bytes.
-    assert eventually(lambda: site.objects_of("katherine") == {stored["file"]: content})
+    assert wait_until(lambda: site.objects_of("katherine") == {stored["file"]: content})
 
     link = page.get_by_role("link", name="Download trajectories.dat")
     redirect = page.request.get(link.get_attribute("href"), max_redirects=0)
@@ -140,5 +141,5 @@ def test_an_over_limit_file_sent_past_the_page_check_is_refused_and_nothing_is_k
     assert [post.url.split("/")[-1] for post in posts] == ["uploads", site.bucket, "finalize"]
     assert site.files_of("dorothy") == []
     assert site.rows("SELECT * FROM locker_pendingupload") == []
-    assert eventually(lambda: site.objects_of("dorothy") == {})
-    assert eventually(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])
+    assert wait_until(lambda: site.objects_of("dorothy") == {})
+    assert wait_until(lambda: site.rows("SELECT * FROM locker_objectremoval") == [])

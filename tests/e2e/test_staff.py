@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.e2e.conftest import ADMIN_EMAIL, STAFF, eventually, log_in, sign_up, upload
+from tests.e2e.conftest import ADMIN_EMAIL, STAFF, log_in, sign_up, upload
+from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -53,11 +54,11 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
         with inbox.lock:
             return [m for m in inbox.messages if "apollo-guidance.agc" in m[1]["Subject"]]
 
-    ((recipients, message),) = eventually(alert_mail)
+    ((recipients, message),) = wait_until(alert_mail)
     assert recipients == [ADMIN_EMAIL]
     assert message["Subject"] == "[Skylocker] apollo-guidance.agc was moved to the trash by staff"
     assert "Margaret Hamilton" in message.get_body(("plain",)).get_content()
-    delivered = eventually(lambda: site.rows(
+    delivered = wait_until(lambda: site.rows(
         "SELECT d.delivered_at FROM locker_alertdelivery d JOIN locker_deletionalert a "
         "ON a.id = d.alert_id WHERE a.file_id = ? AND d.delivered_at IS NOT NULL",
         doomed["id"],
@@ -92,7 +93,7 @@ def test_the_admin_pages_staff_use_pass_axe(pages, site):
     staff.get_by_role("button", name="Yes, I’m sure").click()
     staff.get_by_text("was deleted successfully").wait_for()
     assert site.files_of("evelyn") == []
-    ((alert_id,),) = eventually(lambda: site.rows(
+    ((alert_id,),) = wait_until(lambda: site.rows(
         "SELECT id FROM locker_deletionalert WHERE file_id = ?", stored["id"]
     ))  # fmt: skip
     staff.goto(f"/admin/locker/deletionalert/{alert_id}/change/")

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import MAX_UPLOAD_BYTES, eventually, log_in, sign_up
+from tests.e2e.conftest import MAX_UPLOAD_BYTES, log_in, sign_up
+from tests.live import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -86,10 +87,10 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     (replaced,) = site.files_of("mary")
     assert (replaced["name"], replaced["description"]) == ("wind-tunnel-v2.txt", "Supersonic runs")
     assert replaced["file"] != stored["file"]
-    assert eventually(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
+    assert wait_until(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
 
     page.get_by_role("link", name="Delete wind-tunnel-v2.txt").click()
     page.get_by_role("button", name="Delete “wind-tunnel-v2.txt”").click()
     page.get_by_text("Deleted wind-tunnel-v2.txt.").wait_for()
     assert site.files_of("mary") == []
-    assert eventually(lambda: site.objects_of("mary") == {})
+    assert wait_until(lambda: site.objects_of("mary") == {})

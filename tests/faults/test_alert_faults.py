@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from locker.alerts import deliver_due
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
-from tests.conftest import free_port, upload_file
-from tests.moto import Topic, moto_url, unique  # noqa: F401 - moto_url is a fixture
+from tests.conftest import upload_file
+from tests.live import free_port
+from tests.moto import Topic, unique
 
 
 def make_due():

@@ -10,8 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from locker.models import StoredFile
-from locker.quota import Quota, used_by
+from locker.models import Quota, StoredFile, used_by
 from tests.conftest import upload_file
 
 pytestmark = pytest.mark.skipif(

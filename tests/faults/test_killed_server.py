@@ -7,15 +7,9 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
+from tests.live import ROOT, answers, free_port, manage, wait_until
 
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
 SEED = """
 from django.contrib.auth.models import User
 from api.models import ApiToken
@@ -23,35 +17,12 @@ print(ApiToken.issue(User.objects.create_user("alice", password="x"))[1])
 """
 
 
-def wait_until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.05)
-    raise AssertionError("the condition never came true")
-
-
-def manage(env, *args) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 def test_a_killed_upload_leaves_no_row_and_the_next_start_clears_its_temp_file(tmp_path):
     data = tmp_path / "data"
     env = {**os.environ, "SKYLOCKER_DATA_DIR": str(data), "SECRET_KEY": "k" * 50}
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "-v", "0")
-    token = manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
+    token = manage(env, "shell", "-c", SEED).stdout.strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "skylocker.wsgi:application", "--bind",

@@ -9,31 +9,25 @@ what must hold is a clear 503, no row, an unchanged old row, and no upload temp 
 import pytest
 from django.urls import reverse
 
-from locker import direct
+from locker import storage
 from locker.models import ObjectRemoval, PendingUpload, StoredFile
-from tests.api.conftest import bearer_client
-from tests.conftest import free_port, temp_files, upload_file
-from tests.moto import AWS_ENV, start_moto
-from tests.s3.conftest import bucket, s3, s3_storage, stored_objects  # noqa: F401 - fixtures
+from tests.conftest import bearer_client, temp_files, upload_file
+from tests.moto import serving_moto
 from tests.s3.test_direct_upload import finalize, send, start
 
-pytestmark = pytest.mark.s3
+pytestmark = [pytest.mark.s3, pytest.mark.usefixtures("s3_storage")]
 
 
 @pytest.fixture
-def moto_server(monkeypatch):
-    for name, value in AWS_ENV.items():
-        monkeypatch.setenv(name, value)
-    port = free_port()
-    process = start_moto(port)
-    yield process, f"http://127.0.0.1:{port}"
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
+def moto_server():
+    """A moto server of this test's own, so that the test can stop it."""
+    with serving_moto() as server:
+        yield server
 
 
 @pytest.fixture
 def moto_url(moto_server):
+    """The S3 fixtures (bucket, s3_storage, stored_objects) use this test's own server."""
     return moto_server[1]
 
 
@@ -131,13 +125,13 @@ def test_s3_failing_after_the_copy_is_503_and_the_copy_is_scheduled_for_removal(
     only picks the moment; the failure is the real one of a stopped server)."""
     ticket = start(alice_client)
     assert send(ticket).status_code == 204
-    measure = direct._measure
+    measure = storage.measure_object
 
-    def stop_then_measure(*args):
+    def stop_then_measure(*args, **kwargs):
         stop(moto_server)
-        return measure(*args)
+        return measure(*args, **kwargs)
 
-    monkeypatch.setattr(direct, "_measure", stop_then_measure)
+    monkeypatch.setattr(storage, "measure_object", stop_then_measure)
 
     response = finalize(alice_client, ticket)
 

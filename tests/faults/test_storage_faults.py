@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from locker.models import StoredFile
-from tests.api.conftest import bearer_client
-from tests.conftest import temp_files, upload_file
+from tests.conftest import bearer_client, temp_files, upload_file
 
 BIG = b"0123456789" * 500  # 5,000 bytes: the full disk has room for 1,000
 

@@ -10,9 +10,14 @@ import pytest
 from django.db import DatabaseError, connection
 
 from locker import maintenance
-from locker.models import DeletionAlert, ObjectRemoval, StoredFile
-from locker.trash import AlreadyGone, TrashedFile
-from locker.versions import FileVersion
+from locker.models import (
+    AlreadyGone,
+    DeletionAlert,
+    FileVersion,
+    ObjectRemoval,
+    StoredFile,
+    TrashedFile,
+)
 from tests.conftest import upload_file
 
 concurrent = pytest.mark.skipif(

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -21,8 +20,9 @@ import httpx
 import pytest
 
 from tests import test_cli
-from tests.conftest import PASSWORD, free_port
-from tests.moto import AWS_ENV, start_moto
+from tests.conftest import PASSWORD
+from tests.live import answers, free_port, manage, wait_until
+from tests.moto import AWS_ENV, serving_moto
 from tests.test_cli import no_traceback
 
 sky = test_cli.sky  # the console script in a scratch folder with its own config (a fixture)
@@ -44,20 +44,11 @@ CLI_WITHOUT_SIZE_CHECK = (
 def recorded_moto(tmp_path_factory):
     """A moto server for this module that writes down every request it answers."""
     recording = tmp_path_factory.mktemp("moto") / "requests.jsonl"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MOTO_ENABLE_RECORDING", "1")
-        patch.setenv("MOTO_RECORDER_FILEPATH", str(recording))
-        port = free_port()
-        process = start_moto(port)
-        url = f"http://127.0.0.1:{port}"
-        for name, value in AWS_ENV.items():
-            patch.setenv(name, value)
-        for service in ("S3", "SNS", "SQS"):
-            patch.setenv(f"AWS_ENDPOINT_URL_{service}", url)
-        patch.delenv("AWS_PROFILE", raising=False)
+    with serving_moto(MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=str(recording)) as (
+        _,
+        url,
+    ):
         yield url, recording
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +112,7 @@ def serve(tmp_path, moto_url):
             SKYLOCKER_S3_ENDPOINT_URL=moto_url,
         )
         for command in (["migrate", "-v", "0"], ["shell", "-v", "0", "-c", SEED]):
-            done = subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-            )  # fmt: skip
-            assert done.returncode == 0, done.stderr
+            manage(env, *command)
         port, access_log = free_port(), data / "access.log"
         processes.append(
             subprocess.Popen(
@@ -137,28 +124,13 @@ def serve(tmp_path, moto_url):
             )
         )
         url = f"http://127.0.0.1:{port}"
-        eventually(lambda: answers(f"{url}/healthz"))
+        wait_until(lambda: answers(f"{url}/healthz"))
         return Skylocker(url, data)
 
     yield start
     for process in processes:
         process.terminate()
         process.wait(timeout=30)
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def eventually(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, "the condition never came true"
-        time.sleep(0.05)
-    return result
 
 
 def log_in(sky, site):
@@ -223,7 +195,7 @@ def test_put_sends_the_file_straight_to_the_bucket_and_ls_get_rm_work_on_it(
     assert removed.returncode == 0, removed.stderr
     assert site.rows("SELECT * FROM locker_storedfile") == []
     assert site.rows("SELECT * FROM locker_trashedfile") == []
-    eventually(lambda: stored_objects() == [])
+    wait_until(lambda: stored_objects() == [])
 
 
 def test_put_through_the_app_sends_the_bytes_through_the_server(

@@ -9,9 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from locker.models import DeletionAlert, ObjectRemoval, StoredFile
-from locker.trash import TrashedFile
-from locker.versions import FileVersion
+from locker.models import DeletionAlert, FileVersion, ObjectRemoval, StoredFile, TrashedFile
 from tests.conftest import client_for, upload_file
 
 

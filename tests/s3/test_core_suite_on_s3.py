@@ -4,7 +4,8 @@ Collected in this folder, they get tests/s3/conftest.py's fixtures: the default 
 S3 on moto and `stored_objects` lists the bucket.
 """
 
-from tests.api.conftest import admin_api, alice_api, anon, bob_api, fresh_throttle  # noqa: F401
+import pytest
+
 from tests.api.test_files import (  # noqa: F401 - the API's storage-facing tests, on S3
     test_an_upload_over_the_limit_is_413_and_leaves_nothing,
     test_an_upload_stores_one_row_and_one_object,
@@ -20,3 +21,5 @@ from tests.test_health import (  # noqa: F401
 )
 from tests.test_replace import *  # noqa: F403
 from tests.test_upload import *  # noqa: F403
+
+pytestmark = pytest.mark.usefixtures("fresh_throttle")  # as in tests/api/conftest.py

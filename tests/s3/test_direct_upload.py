@@ -90,7 +90,7 @@ def test_an_uploaded_object_is_checked_and_becomes_the_owners_file(
     assert body["id"] == str(stored.pk)
     assert (body["name"], body["description"], body["size"]) == ("Q3 report.pdf", "numbers", 1026)
     assert body["sha256"] == stored.sha256 == hashlib.sha256(CONTENT).hexdigest()
-    assert stored.content_type == "application/octet-stream"  # PDF: active, served as bytes
+    assert stored.content_type == "application/pdf"  # recorded as detected, as any upload is
     assert not PendingUpload.objects.exists()
     # The incoming object is gone; the file lives under its own key the policy cannot reach.
     assert stored_objects() == [stored.file.name]
@@ -98,6 +98,7 @@ def test_an_uploaded_object_is_checked_and_becomes_the_owners_file(
     head = s3.head_object(Bucket=bucket, Key=stored.file.name)
     assert head["ServerSideEncryption"] == "AES256"
     assert head["ContentDisposition"].startswith('attachment; filename="Q3 report.pdf"')
+    assert head["ContentType"] == "application/octet-stream"  # and sent as opaque bytes
     download = api.get(f"/api/v1/files/{stored.pk}/content")
     assert download.status_code == 302
     assert httpx.get(download["Location"]).content == CONTENT

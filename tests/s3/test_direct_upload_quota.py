@@ -1,8 +1,7 @@
 """A direct upload's finalize over the owner's quota: 413 naming quota and usage, nothing kept."""
 
 from locker import maintenance
-from locker.models import ObjectRemoval, PendingUpload, StoredFile
-from locker.quota import Quota
+from locker.models import ObjectRemoval, PendingUpload, Quota, StoredFile
 from tests.s3.test_direct_upload import CONTENT, api, finalize, send, start  # noqa: F401
 
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from locker.alerts import deliver_due, render
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
-from tests.conftest import free_port, upload_file
+from tests.conftest import upload_file
+from tests.live import free_port
 from tests.moto import Topic, unique
 
 

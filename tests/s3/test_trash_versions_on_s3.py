@@ -5,7 +5,8 @@ Collected in this folder, they get tests/s3/conftest.py's fixtures: the default 
 S3 on moto and `stored_objects` lists the bucket.
 """
 
-from tests.api.conftest import admin_api, alice_api, anon, bob_api, fresh_throttle  # noqa: F401
+import pytest
+
 from tests.api.test_files import (  # noqa: F401 - here, not in test_core_suite_on_s3.py,
     # whose star-imported fixtures delete at once and keep no versions
     test_delete_moves_the_file_to_the_trash_and_queues_the_admin_alert,
@@ -17,3 +18,5 @@ from tests.test_bulk import *  # noqa: F403
 from tests.test_quota import *  # noqa: F403
 from tests.test_trash import *  # noqa: F403
 from tests.test_versions import *  # noqa: F403
+
+pytestmark = pytest.mark.usefixtures("fresh_throttle")  # as in tests/api/conftest.py

@@ -7,6 +7,7 @@ touches its file all the time). bin/serve and the instances' web service run thi
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -16,7 +17,7 @@ from locker.maintenance import sweep_temp_files
 class Command(BaseCommand):
     help = "Remove every upload temp file (before the web server starts, never while it serves)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         removed = sweep_temp_files(max_age=timedelta(0))
         if removed:
             self.stdout.write(f"Removed {len(removed)} temp files of interrupted uploads")

@@ -6,6 +6,7 @@ running it again (every start) never touches an existing admin. Unlike a bare
 """
 
 import os
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Create a superuser from DJANGO_SUPERUSER_USERNAME/_PASSWORD/_EMAIL if none exists."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME")
         if not username:
             return

@@ -6,18 +6,20 @@ the first one migrate and the others wait, then find nothing to do.
 
 import fcntl
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 LOCK_NAME = "skylocker-migrate"
 
 
 @contextmanager
-def migration_lock(timeout: int):
+def migration_lock(timeout: int) -> Iterator[None]:
     vendor = connection.vendor
     if vendor == "postgresql":
         key = zlib.crc32(LOCK_NAME.encode())
@@ -48,9 +50,9 @@ def migration_lock(timeout: int):
 class Command(BaseCommand):
     help = "Apply migrations while holding a lock, so concurrent starts migrate once."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--timeout", type=int, default=600)
 
-    def handle(self, *args, timeout=600, **options):
+    def handle(self, *args: Any, timeout: int = 600, **options: Any) -> None:
         with migration_lock(timeout):
             call_command("migrate", interactive=False, verbosity=options["verbosity"])

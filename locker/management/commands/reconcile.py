@@ -8,8 +8,9 @@ See locker/reconcile.py for what is checked and how races with live traffic are 
 
 import json
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from locker.reconcile import GRACE, reconcile, summary
 
@@ -17,7 +18,7 @@ from locker.reconcile import GRACE, reconcile, summary
 class Command(BaseCommand):
     help = "Compare files in the database with objects in storage; report (and --fix) drift."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--fix", action="store_true",
                             help="Delete orphan objects and mark files whose object is missing.")
         parser.add_argument("--verify", action="store_true",
@@ -27,7 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true",
                             help="Print the report as JSON.")
 
-    def handle(self, *args, fix=False, verify=False, grace=3600, as_json=False, **options):
+    def handle(
+        self,
+        *args: Any,
+        fix: bool = False,
+        verify: bool = False,
+        grace: int = 3600,
+        as_json: bool = False,
+        **options: Any,
+    ) -> None:
         report = reconcile(fix=fix, verify=verify, grace=timedelta(seconds=grace))
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))

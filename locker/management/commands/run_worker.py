@@ -8,8 +8,10 @@ carries on where it left off when it starts again. `make run` starts one beside 
 import logging
 import signal
 import time
+from types import FrameType
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from locker import maintenance
@@ -21,11 +23,13 @@ log = logging.getLogger("locker.worker")
 class Command(BaseCommand):
     help = "Send pending deletion alerts and finish pending storage clean-ups, with retries."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Do what is due now, then exit.")
         parser.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds.")
 
-    def handle(self, *args, once=False, interval=2.0, **options):
+    def handle(
+        self, *args: Any, once: bool = False, interval: float = 2.0, **options: Any
+    ) -> None:
         self.running = True
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
@@ -49,5 +53,5 @@ class Command(BaseCommand):
                 time.sleep(interval)
         log.info("Worker stopped")
 
-    def stop(self, signum, frame):
+    def stop(self, signum: int, frame: FrameType | None) -> None:
         self.running = False
