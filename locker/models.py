@@ -305,7 +305,7 @@ class DeletionAlert(models.Model):
         return alert
 
     @classmethod
-    def raise_mass(cls, last: "DeletionAlert", *, count: int, since) -> "DeletionAlert":
+    def raise_mass(cls, last: "DeletionAlert", *, count: int, since: Any) -> "DeletionAlert":
         alert = cls.objects.create(
             kind=cls.MASS, file_name="", size=0, sha256="", count=count, since=since,
             **{field: getattr(last, field) for field in PERSON_FIELDS},
@@ -314,7 +314,7 @@ class DeletionAlert(models.Model):
         return alert
 
     @classmethod
-    def start_digest(cls, last: "DeletionAlert", *, since) -> "DeletionAlert":
+    def start_digest(cls, last: "DeletionAlert", *, since: Any) -> "DeletionAlert":
         alert = cls.objects.create(
             kind=cls.DIGEST, file_name="", size=0, sha256="", since=since,
             **{field: getattr(last, field) for field in PERSON_FIELDS},
@@ -409,8 +409,10 @@ class AlreadyGone(Exception):
     """The trash item was restored or purged by someone else first."""
 
 
-class TrashedFileQuerySet(StoredFileQuerySet):
-    """Inherits `visible_to`: the trash follows the very rule the files do."""
+class TrashedFileQuerySet(models.QuerySet["TrashedFile"]):
+    def visible_to(self, user: Any) -> "TrashedFileQuerySet":
+        """The trash follows the very rule the files do: StoredFileQuerySet.visible_to."""
+        return StoredFileQuerySet.visible_to(self, user)  # type: ignore[arg-type, return-value]
 
     def due_for_purge(self) -> "TrashedFileQuerySet":
         return self.filter(purge_at__lte=timezone.now())
@@ -446,7 +448,7 @@ class TrashedFile(models.Model):
         return f"{self.name} (in the trash)"
 
     @classmethod
-    def take(cls, current: StoredFile, actor) -> "TrashedFile":
+    def take(cls, current: StoredFile, actor: Any) -> "TrashedFile":
         """Move a locked StoredFile row here; called by StoredFile.delete_by in its transaction."""
         now = timezone.now()
         item = cls.objects.create(
@@ -484,7 +486,7 @@ class TrashedFile(models.Model):
             item.delete()
         return restored
 
-    def purge(self, actor=None, *, door: str = "", address: str | None = None) -> None:
+    def purge(self, actor: Any = None, *, door: str = "", address: str | None = None) -> None:
         """Content leaves storage for good: the file's object and its versions'.
 
         Row removal, alert and object removals commit together; the objects go after the
@@ -496,9 +498,9 @@ class TrashedFile(models.Model):
                 raise AlreadyGone()
             kind = DeletionAlert.REMOVED if actor is not None else DeletionAlert.PURGED
             DeletionAlert.record(item, actor, kind=kind, door=door, address=address)
-            ObjectRemoval.schedule(item.file.name)
+            ObjectRemoval.schedule(item.file.name or "")
             for version in FileVersion.objects.filter(file_id=item.pk):
-                ObjectRemoval.schedule(version.file.name)
+                ObjectRemoval.schedule(version.file.name or "")
             FileVersion.objects.filter(file_id=item.pk).delete()
             item.delete()
 
@@ -555,10 +557,10 @@ class FileVersion(models.Model):
         return f"{self.name} as of {self.stored_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def keep(cls, current: StoredFile, actor) -> "FileVersion | None":
+    def keep(cls, current: StoredFile, actor: Any) -> "FileVersion | None":
         """Make a locked file's current content a version (inside the replace's transaction)."""
         if settings.KEEP_VERSIONS == 0:
-            ObjectRemoval.schedule(current.file.name)
+            ObjectRemoval.schedule(current.file.name or "")
             return None
         version = cls.objects.create(
             file_id=current.pk,
@@ -574,16 +576,16 @@ class FileVersion(models.Model):
         )
         surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS :]
         for old in list(surplus):
-            old.expire(current)
+            old.expire()
         return version
 
-    def expire(self, stored=None) -> None:
+    def expire(self) -> None:
         """Content leaves storage for good: an alert, and the object removed after the commit."""
         DeletionAlert.record(self, None, kind=DeletionAlert.VERSION_EXPIRED, file_id=self.file_id)
-        ObjectRemoval.schedule(self.file.name)
+        ObjectRemoval.schedule(self.file.name or "")
         self.delete()
 
-    def restore(self, actor) -> StoredFile:
+    def restore(self, actor: Any) -> StoredFile:
         """This content becomes the file's; the current content becomes a version in turn.
 
         Raises StoredFile.DoesNotExist (file gone) or VersionGone (version gone).
@@ -628,19 +630,19 @@ class Quota(models.Model):
         return f"quota of {self.user}"
 
 
-def quota_of(user) -> int:
+def quota_of(user: Any) -> int:
     override = Quota.objects.filter(user_id=user.pk).values_list("quota_bytes", flat=True).first()
     return settings.DEFAULT_QUOTA_BYTES if override is None else override
 
 
-def used_by(user) -> int:
+def used_by(user: Any) -> int:
     return sum(
         model.objects.filter(owner_id=user.pk).aggregate(total=Sum("size"))["total"] or 0
         for model in (StoredFile, FileVersion, TrashedFile)
     )
 
 
-def check_quota(user, adding: int) -> None:
+def check_quota(user: Any, adding: int) -> None:
     """Lock the owner's row and refuse what would go over; call inside the transaction.
 
     `adding` 0 still refuses an account already over (a restore after the quota was lowered).
@@ -654,7 +656,7 @@ def check_quota(user, adding: int) -> None:
         raise QuotaExceeded(quota, used, adding)
 
 
-def check_quota_early(user, adding: int) -> None:
+def check_quota_early(user: Any, adding: int) -> None:
     """Before writing any bytes, without a lock: spares writing what will surely be refused."""
     quota = quota_of(user)
     if quota and used_by(user) + adding > quota:
@@ -676,7 +678,7 @@ def check_quota_early(user, adding: int) -> None:
 FOLDED = "Folded into the mass-deletion digest."
 
 
-def deliver_or_fold(alert) -> None:
+def deliver_or_fold(alert: "DeletionAlert") -> None:
     """Give a fresh alert its deliveries, or fold it into its account's burst digest."""
     if alert.kind not in DeletionAlert.BY_PEOPLE or alert.actor_id is None:
         alert.schedule_deliveries()
@@ -703,9 +705,9 @@ def deliver_or_fold(alert) -> None:
         if burst.count() <= settings.MASS_DELETE_COUNT:
             alert.schedule_deliveries(after=hold)
             return
-        first = burst.order_by("deleted_at").first()
-        DeletionAlert.raise_mass(alert, count=burst.count(), since=first.deleted_at)
-        digest = DeletionAlert.start_digest(alert, since=first.deleted_at)
+        began = burst.order_by("deleted_at").values_list("deleted_at", flat=True)[0]
+        DeletionAlert.raise_mass(alert, count=burst.count(), since=began)
+        digest = DeletionAlert.start_digest(alert, since=began)
         fold(burst, digest)
     else:
         fold(DeletionAlert.objects.filter(pk=alert.pk), digest)
@@ -716,7 +718,7 @@ def deliver_or_fold(alert) -> None:
     )
 
 
-def fold(alerts, digest) -> None:
+def fold(alerts: Any, digest: "DeletionAlert") -> None:
     pks = list(alerts.values_list("pk", flat=True))
     AlertDelivery.objects.filter(alert_id__in=pks, delivered_at__isnull=True).update(
         delivered_at=timezone.now(), last_error=FOLDED
