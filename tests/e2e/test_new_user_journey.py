@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WATCH_PROGRESS, eventually, log_in, sign_up
+from tests.e2e.conftest import WATCH_PROGRESS, log_in, sign_up, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -146,7 +146,7 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     page.get_by_role("button", name="Delete “compiler-notes.bin” permanently").click()
     page.get_by_text("Deleted compiler-notes.bin permanently.").wait_for()
     assert page.get_by_text("The trash is empty.").is_visible()
-    assert eventually(lambda: site.objects_of("grace") == {})
+    assert wait_until(lambda: site.objects_of("grace") == {})
     kinds = site.rows("SELECT kind FROM locker_deletionalert ORDER BY deleted_at, id")
     assert [row["kind"] for row in kinds][-3:] == ["trashed", "trashed", "removed"]
 

@@ -5,7 +5,7 @@ over a quota set in the admin is refused and leaves nothing."""
 import httpx
 import pytest
 
-from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, STAFF, eventually, log_in, sign_up
+from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, STAFF, log_in, sign_up, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +33,8 @@ def test_25_quick_deletions_give_one_alarm_and_one_digest_and_staff_restore_them
     for file_id in ids:
         assert api.delete(f"/api/v1/files/{file_id}").status_code == 204
 
-    (alarm,) = eventually(lambda: mails_about(inbox, "Mass deletion: hedy"))
-    (digest,) = eventually(lambda: mails_about(inbox, "mass deletion by hedy"))
+    (alarm,) = wait_until(lambda: mails_about(inbox, "Mass deletion: hedy"))
+    (digest,) = wait_until(lambda: mails_about(inbox, "mass deletion by hedy"))
     assert alarm["To"] == ADMIN_EMAIL
     text = alarm.get_body(("plain",)).get_content()
     assert "127.0.0.1" in text and "the api" in text
