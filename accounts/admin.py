@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from accounts.models import sign_out_everywhere
+from locker.models import Quota
 
 admin.site.unregister(get_user_model())
 
@@ -20,6 +21,17 @@ class SignOutPasswordChangeForm(AdminPasswordChangeForm):
         return user
 
 
+class QuotaInline(admin.StackedInline):
+    """A quota of this user's own; without one, SKYLOCKER_DEFAULT_QUOTA_BYTES applies."""
+
+    model = Quota
+    can_delete = True
+    extra = 0
+    max_num = 1
+    verbose_name = "quota"
+    verbose_name_plural = "quota (without one: SKYLOCKER_DEFAULT_QUOTA_BYTES)"
+
+
 @admin.register(get_user_model())
 class SkylockerUserAdmin(UserAdmin):
     """Django's user admin, with pages every staff member can use with a screen reader.
@@ -32,3 +44,4 @@ class SkylockerUserAdmin(UserAdmin):
     filter_horizontal = ()
     change_password_form = SignOutPasswordChangeForm
     readonly_fields = ("last_login", "date_joined")
+    inlines = [QuotaInline]

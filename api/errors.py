@@ -18,6 +18,7 @@ from locker.errors import (
     ContentUnavailable,
     DirectUploadsUnavailable,
     DomainError,
+    QuotaExceeded,
     StorageUnavailable,
     TooLarge,
 )
@@ -30,6 +31,7 @@ MESSAGES = {
 }
 STATUS: list[tuple[type[DomainError], int]] = [
     (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (QuotaExceeded, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (DirectUploadsUnavailable, status.HTTP_409_CONFLICT),
     (StorageUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
     (ContentUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),

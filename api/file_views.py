@@ -27,6 +27,7 @@ from locker.downloads import download_response
 from locker.errors import StorageUnavailable, TooLarge
 from locker.models import StoredFile, StoredFileQuerySet
 from locker.uploads import upload_storage_failed, upload_too_large
+from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 
@@ -115,11 +116,17 @@ class FileDetailView(APIView):
         return Response(FileSerializer(stored, context={"request": request}).data)
 
     @extend_schema(
-        responses={204: OpenApiResponse(description="Deleted; the admins are told."), **ERRORS}
+        responses={
+            204: OpenApiResponse(
+                description="Moved to the trash (restorable for SKYLOCKER_TRASH_DAYS; with 0, "
+                "deleted at once); the admins are told."
+            ),
+            **ERRORS,
+        }
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
-        stored.delete_by(request.user)
+        stored.delete_by(request.user, door="api", address=client_address(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from locker import listing
 from locker.forms import FileForm
-from locker.models import StoredFile
+from locker.models import FileVersion, StoredFile, TrashedFile, quota_of, used_by
 
 FILE_ERRORS = FileForm.base_fields["file"].error_messages
 
@@ -25,8 +25,21 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(UserSerializer):
+    quota_bytes = serializers.SerializerMethodField(
+        help_text="Bytes you may keep, counting versions and the trash; 0 is unlimited."
+    )
+    used_bytes = serializers.SerializerMethodField(
+        help_text="Bytes you keep: current files, their versions and the trash."
+    )
+
     class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "is_staff"]
+        fields = [*UserSerializer.Meta.fields, "is_staff", "quota_bytes", "used_bytes"]
+
+    def get_quota_bytes(self, user) -> int:
+        return quota_of(user)
+
+    def get_used_bytes(self, user) -> int:
+        return used_by(user)
 
 
 class FileSerializer(serializers.ModelSerializer):
@@ -53,6 +66,52 @@ class FileSerializer(serializers.ModelSerializer):
         path = reverse("api:file-content", args=[stored.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_field({"type": "string", "maxLength": 150, "pattern": "^[^\\x00]*$"})
+class OwnerQueryField(serializers.CharField):
+    """A username to filter by; usernames never hold a NUL character (the schema says so)."""
+
+
+class TrashItemSerializer(serializers.ModelSerializer):
+    owner = OwnerSerializer(read_only=True)
+    deleted_by = serializers.CharField(source="deleted_by_username", read_only=True)
+
+    class Meta:
+        model = TrashedFile
+        fields = [
+            "id", "name", "size", "content_type", "sha256", "description", "owner",
+            "created_at", "updated_at", "deleted_at", "deleted_by", "purge_at",
+        ]
+        read_only_fields = fields
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    replaced_by = serializers.CharField(source="replaced_by_username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FileVersion
+        fields = [
+            "id", "name", "size", "content_type", "sha256", "stored_at", "replaced_at",
+            "replaced_by", "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, version) -> str:
+        path = reverse("api:file-version-content", args=[version.file_id, version.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class TrashListQuerySerializer(serializers.Serializer):
+    owner = OwnerQueryField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="Staff only: this username's trash (empty: everyone's); others always see "
+        "their own trash only.",
+    )
 
 
 @extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
@@ -139,7 +198,7 @@ class FileListQuerySerializer(serializers.Serializer):
         error_messages={"invalid_choice": listing.UNKNOWN_SORT},
         help_text='The column to sort by, "-" in front for descending; ties go by id.',
     )
-    owner = serializers.CharField(
+    owner = OwnerQueryField(
         max_length=listing.OWNER_MAX_LENGTH,
         required=False,
         allow_blank=True,

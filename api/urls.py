@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, direct_uploads, file_views
+from api import auth_views, direct_uploads, file_views, trash_views
 from api.errors import not_found
 
 app_name = "api"
@@ -13,6 +13,24 @@ urlpatterns = [
     path("v1/files", file_views.FileListView.as_view(), name="files"),
     path("v1/files/<uuid:pk>", file_views.FileDetailView.as_view(), name="file"),
     path("v1/files/<uuid:pk>/content", file_views.FileContentView.as_view(), name="file-content"),
+    path(
+        "v1/files/<uuid:pk>/versions", trash_views.VersionListView.as_view(), name="file-versions"
+    ),
+    path(
+        "v1/files/<uuid:pk>/versions/<uuid:vid>/content",
+        trash_views.VersionContentView.as_view(),
+        name="file-version-content",
+    ),
+    path(
+        "v1/files/<uuid:pk>/versions/<uuid:vid>/restore",
+        trash_views.VersionRestoreView.as_view(),
+        name="file-version-restore",
+    ),
+    path("v1/trash", trash_views.TrashListView.as_view(), name="trash"),
+    path("v1/trash/<uuid:pk>", trash_views.TrashItemView.as_view(), name="trash-item"),
+    path(
+        "v1/trash/<uuid:pk>/restore", trash_views.TrashRestoreView.as_view(), name="trash-restore"
+    ),
     path("v1/uploads", direct_uploads.UploadStartView.as_view(), name="uploads"),
     path(
         "v1/uploads/<uuid:pk>/finalize",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
+from skylocker.client import client_address
 
 
 @admin.register(StoredFile)
@@ -57,7 +58,7 @@ class StoredFileAdmin(admin.ModelAdmin):
     # Deletes from the admin take the same path as everywhere else: object removal and alert.
     def delete_model(self, request: HttpRequest, obj: StoredFile) -> None:
         try:
-            obj.delete_by(request.user)
+            obj.delete_by(request.user, door="admin", address=client_address(request))
         except StoredFile.DoesNotExist:
             pass
 
@@ -78,7 +79,8 @@ class AlertDeliveryInline(admin.TabularInline):
 
 @admin.register(DeletionAlert)
 class DeletionAlertAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "action", "owner_username", "actor_username", "deleted_at"]
+    list_display = ["file_name", "kind", "owner_username", "actor_username", "deleted_at"]
+    list_filter = ["kind"]
     search_fields = ["file_name", "owner_username", "actor_username", "sha256"]
     inlines = [AlertDeliveryInline]
 

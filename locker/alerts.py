@@ -37,12 +37,23 @@ def admin_recipients() -> list[str]:
     return sorted({email for email in superusers.values_list("email", flat=True) if email})
 
 
-def render(alert: DeletionAlert, name: str = "deletion") -> tuple[str, str, str]:
-    context = {"alert": alert}
+def render(alert: DeletionAlert, name: str | None = None) -> tuple[str, str, str]:
+    """Each kind its own templates (a trashed file, a mass deletion, its digest, a removal),
+    unless `name` names others (the owner's notice)."""
+    name = name or TEMPLATES.get(alert.kind, "deletion")
+    context = {
+        "alert": alert, "site_url": settings.SITE_URL, "minutes": settings.MASS_DELETE_MINUTES
+    }
+    if alert.kind == DeletionAlert.DIGEST:
+        context["folded"] = alert.folded.order_by("deleted_at", "pk")
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     body = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     return subject, body, html
+
+
+TEMPLATES = {DeletionAlert.TRASHED: "trashed", DeletionAlert.MASS: "mass-deletion",
+             DeletionAlert.DIGEST: "deletion-digest"}
 
 
 def send_email(alert: DeletionAlert) -> None:

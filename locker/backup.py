@@ -73,7 +73,11 @@ def backup(path: Path) -> dict[str, Any]:
         database = Path(tmp) / DATABASE
         snapshot_database(database)
         with sqlite3.connect(database) as db:
-            names = [row[0] for row in db.execute("SELECT file FROM locker_storedfile ORDER BY 1")]
+            # Current files, the trash and versions: a restore brings all three back.
+            names = [row[0] for row in db.execute(
+                "SELECT file FROM locker_storedfile UNION SELECT file FROM locker_trashedfile "
+                "UNION SELECT file FROM locker_fileversion ORDER BY 1"
+            )]
         db.close()
         missing: list[str] = []
         fd = _create_partial(partial)

@@ -29,10 +29,11 @@ from locker.errors import (
     DirectUploadsUnavailable,
     EmptyUpload,
     ObjectNotUploaded,
+    QuotaExceeded,
     StorageUnavailable,
     UploadTooLarge,
 )
-from locker.models import ObjectRemoval, PendingUpload, StoredFile
+from locker.models import ObjectRemoval, PendingUpload, StoredFile, check_quota
 from locker.uploads import clean_filename
 from skylocker.s3_origin import upload_client
 
@@ -140,7 +141,7 @@ def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
     storage.copy_from_incoming(pending.key, final_name, pending.name)
     try:
         return _check_and_record(pending, sha256, final_name)
-    except DirectUploadError:
+    except (DirectUploadError, QuotaExceeded):
         raise  # its objects are already scheduled for removal
     except BaseException:
         # The copy must not outlive a failed finalize: removed now, or by the worker once S3
@@ -160,7 +161,16 @@ def _check_and_record(pending: PendingUpload, sha256: str, final_name: str) -> S
     if sha256 and sha256.lower() != measured.sha256:
         _discard(pending, pending.key, final_name)
         raise ChecksumMismatch(expected=sha256, actual=measured.sha256)
+    try:
+        return _record(pending, final_name, measured)
+    except QuotaExceeded:
+        _discard(pending, pending.key, final_name)  # over quota: the upload goes entirely
+        raise
+
+
+def _record(pending: PendingUpload, final_name: str, measured: storage.Measurement) -> StoredFile:
     with transaction.atomic():
+        check_quota(pending.owner, measured.size)
         if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
             raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
         row = StoredFile.create_from_object(

@@ -43,6 +43,19 @@ class TooLarge(DomainError):
         super().__init__(message or over_limit_message())
 
 
+class QuotaExceeded(DomainError):
+    """More bytes than the owner's quota allows (files, versions and trash counted together)."""
+
+    def __init__(self, quota: int, used: int, adding: int) -> None:
+        self.quota, self.used, self.adding = quota, used, adding
+        super().__init__(
+            f"Over quota: your quota is {filesizeformat(quota)} ({quota} bytes) and you use "
+            f"{filesizeformat(used)} ({used} bytes) already, counting versions and the trash; "
+            f"this needs {adding} bytes more. Nothing was saved: empty the trash or delete "
+            "files first."
+        )
+
+
 def over_limit_message() -> str:
     return (
         f"This file is larger than the {filesizeformat(settings.MAX_UPLOAD_BYTES)} limit "

@@ -42,6 +42,10 @@ def sweep_temp_files(max_age: timedelta = TEMP_FILE_MAX_AGE) -> list[Path]:
 
 def sweep() -> None:
     from locker.direct import sweep_pending
+    from locker.trash import purge_expired
+    from locker.versions import expire_old_versions
 
     sweep_temp_files()
     sweep_pending()
+    purge_expired()
+    expire_old_versions()

@@ -4,13 +4,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from locker import storage
 from locker.backup_lock import removals_allowed
+from locker.errors import QuotaExceeded
 from locker.uploads import clean_filename
 
 log = logging.getLogger(__name__)
@@ -106,12 +108,15 @@ class StoredFile(models.Model):
     def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes.
 
-        Raises StorageUnavailable when the object cannot be written (nothing is kept).
+        Raises StorageUnavailable when the object cannot be written (nothing is kept),
+        QuotaExceeded when it does not fit the owner's quota (nothing is kept either).
         """
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
+        check_quota_early(owner, row.size)
         row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
             with transaction.atomic():
+                check_quota(owner, row.size)
                 row.save(force_insert=True)
         except BaseException:
             storage.delete(row.file.name)
@@ -152,15 +157,17 @@ class StoredFile(models.Model):
     ) -> list[str]:
         """Change content, description and/or name; what changed, as CHANGES keys, in order.
 
-        New content becomes a new object; the old one is removed only after the commit. The
-        file keeps its name unless `name` is given (cleaned as an upload's is) or
+        New content becomes a new object and the old content is kept as a version. The file
+        keeps its name unless `name` is given (cleaned as an upload's is) or
         `take_uploaded_name` asks for the new content's. When the actor is not the owner
         (someone managing all files), the change is recorded and the owner told, in the same
         transaction. Raises StoredFile.DoesNotExist when the file was deleted meanwhile,
-        StorageUnavailable when the new object cannot be written.
+        StorageUnavailable when the new object cannot be written, QuotaExceeded when it does
+        not fit.
         """
         new_name = None
         if uploaded is not None:
+            check_quota_early(self.owner, self.growth(uploaded.size))
             new_name = storage.write(storage.new_name(self.owner_id), uploaded)
         if name is None and take_uploaded_name and uploaded is not None:
             name = uploaded.name
@@ -169,7 +176,8 @@ class StoredFile(models.Model):
             with transaction.atomic():
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
-                    ObjectRemoval.schedule(current.object_name)
+                    check_quota(current.owner, current.growth(uploaded.size))
+                    FileVersion.keep(current, actor)
                     current.file.name = new_name
                     metadata = upload_metadata(uploaded)
                     del metadata["name"]
@@ -186,7 +194,7 @@ class StoredFile(models.Model):
                     current.updated_at = timezone.now()
                     current.save()
                     if actor is not None and actor.pk != current.owner_id:
-                        DeletionAlert.record(current, actor, action=DeletionAlert.REPLACED)
+                        DeletionAlert.record(current, actor, kind=DeletionAlert.REPLACED)
         except BaseException:
             if new_name is not None:
                 storage.delete(new_name)
@@ -208,16 +216,26 @@ class StoredFile(models.Model):
         said = [words[what] for what in words if what in changed]  # the rename first
         return " ".join(said) or f"Nothing changed in {self.name}."
 
-    def delete_by(self, actor: Any) -> None:
-        """The one delete path (UI, admin, API): row, alert and object removal commit together.
+    def growth(self, new_size: int) -> int:
+        """Bytes a replace adds to the owner's usage: the old content stays as a version."""
+        return new_size if settings.KEEP_VERSIONS else new_size - self.size
 
+    def delete_by(self, actor: Any, *, door: str = "web", address: str | None = None) -> None:
+        """The one delete path (UI, admin, API): to the trash, with its alert, in one commit.
+
+        With SKYLOCKER_TRASH_DAYS=0 the content (and its versions) is removed at once instead.
         Raises StoredFile.DoesNotExist when someone else deleted it first.
         """
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
-            DeletionAlert.record(current, actor)
-            ObjectRemoval.schedule(current.object_name)
-            current.delete()
+            trashed = TrashedFile.take(current, actor)
+            if settings.TRASH_DAYS == 0:
+                trashed.purge(actor, door=door, address=address)
+            else:
+                DeletionAlert.record(
+                    trashed, actor, kind=DeletionAlert.TRASHED, door=door, address=address,
+                    restorable_until=trashed.purge_at, deleted_at=trashed.deleted_at,
+                )
 
 
 def upload_metadata(uploaded: Any) -> dict[str, Any]:
@@ -285,9 +303,27 @@ class DeletionAlert(models.Model):
     their file.
     """
 
-    DELETED, REPLACED = "deleted", "replaced"
+    # What happened to the owner's file, as the owner's notice tells it.
+    DELETED = "deleted"
+    # Kinds of alert. REPLACED, a replacement by someone other than the owner, tells the owner
+    # only; every other kind tells the admins.
+    TRASHED, REMOVED, PURGED, VERSION_EXPIRED = "trashed", "removed", "purged", "version_expired"
+    MASS, DIGEST, REPLACED = "mass", "digest", "replaced"
+    KINDS = [
+        (TRASHED, "moved to the trash"),
+        (REMOVED, "deleted permanently"),
+        (PURGED, "purged from the trash"),
+        (VERSION_EXPIRED, "old version removed"),
+        (MASS, "mass deletion"),
+        (DIGEST, "mass deletion digest"),
+        (REPLACED, "replaced by someone else"),
+    ]
+    BY_PEOPLE = [TRASHED, REMOVED]  # what counts towards a mass deletion
+    # What an owner hears of when someone else did it.
+    OWNER_TOLD = [TRASHED, REMOVED, PURGED, REPLACED]
 
-    file_id = models.UUIDField()
+    kind = models.CharField(max_length=20, choices=KINDS, default=REMOVED)
+    file_id = models.UUIDField(null=True, blank=True)
     file_name = models.CharField(max_length=255)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -301,35 +337,88 @@ class DeletionAlert(models.Model):
         max_length=10, choices=[(DELETED, "deleted"), (REPLACED, "replaced")], default=DELETED
     )
     owner_email = models.EmailField(max_length=254, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restorable_until = models.DateTimeField(null=True, blank=True)
+    door = models.CharField(max_length=20, blank=True)  # web, api, admin
+    address = models.GenericIPAddressField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)  # mass deletions and digests
+    since = models.DateTimeField(null=True, blank=True)  # when a mass deletion's burst began
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="folded"
+    )
 
     class Meta:
         ordering = ["-deleted_at"]
+        indexes = [models.Index(fields=["actor", "kind", "deleted_at"])]
 
     def __str__(self) -> str:
         return f"{self.file_name} {self.action} by {self.actor_username}"
 
     @classmethod
-    def record(cls, stored: StoredFile, actor: Any, action: str = DELETED) -> "DeletionAlert":
+    def record(
+        cls, stored: Any, actor: Any, *, kind: str = REMOVED, file_id: Any = None, **facts: Any
+    ) -> "DeletionAlert":
+        """The alert for one file (or trash item, or version); actor None is the worker.
+
+        The admins hear of every kind but REPLACED; the owner hears when someone else did it.
+        """
+        action = cls.REPLACED if kind == cls.REPLACED else cls.DELETED
         alert = cls.objects.create(
+            kind=kind,
             action=action,
             owner_email=stored.owner.email,
-            file_id=stored.pk,
+            file_id=file_id or stored.pk,
             file_name=stored.name,
             size=stored.size,
             sha256=stored.sha256,
             owner_username=stored.owner.get_username(),
             owner_name=stored.owner.get_full_name(),
-            actor_username=actor.get_username(),
-            actor_name=actor.get_full_name(),
-            actor_is_staff=actor.is_staff,
+            actor=actor,
+            actor_username=actor.get_username() if actor else "",
+            actor_name=actor.get_full_name() if actor else "",
+            actor_is_staff=actor.is_staff if actor else False,
+            **facts,
         )
-        channels = list(settings.ALERT_CHANNELS) if action == cls.DELETED else []
-        if actor.pk != stored.owner_id and stored.owner.email:
-            channels.append(OWNER_CHANNEL)
-        AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=alert, channel=channel) for channel in channels
-        )
+        if kind != cls.REPLACED:
+            deliver_or_fold(alert)
+        someone_else = actor is not None and actor.pk != stored.owner_id
+        if someone_else and kind in cls.OWNER_TOLD and stored.owner.email:
+            AlertDelivery.objects.create(alert=alert, channel=OWNER_CHANNEL)
         return alert
+
+    @classmethod
+    def raise_mass(cls, last: "DeletionAlert", *, count: int, since: Any) -> "DeletionAlert":
+        alert = cls.objects.create(
+            kind=cls.MASS, file_name="", size=0, sha256="", count=count, since=since,
+            **{field: getattr(last, field) for field in PERSON_FIELDS},
+        )
+        alert.schedule_deliveries()
+        return alert
+
+    @classmethod
+    def start_digest(cls, last: "DeletionAlert", *, since: Any) -> "DeletionAlert":
+        alert = cls.objects.create(
+            kind=cls.DIGEST, file_name="", size=0, sha256="", since=since,
+            **{field: getattr(last, field) for field in PERSON_FIELDS},
+        )
+        alert.schedule_deliveries()
+        return alert
+
+    def schedule_deliveries(self, after: timedelta = timedelta(0)) -> None:
+        due = timezone.now() + after
+        AlertDelivery.objects.bulk_create(
+            AlertDelivery(alert=self, channel=channel, next_attempt_at=due)
+            for channel in settings.ALERT_CHANNELS
+        )
+
+
+PERSON_FIELDS = [
+    "owner_username", "owner_name", "actor", "actor_username", "actor_name", "actor_is_staff",
+    "door", "address",
+]
 
 
 OWNER_CHANNEL = "owner"  # an email to the file's owner
@@ -391,3 +480,337 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (pending)"
+
+
+
+# The trash.
+# The trash: a deleted file waits here, content untouched, until restored or purged.
+#
+# A trashed file leaves the StoredFile table (so no list, download or replace can reach it) and
+# keeps its id, content, description and times here; restoring puts the same row back. Its
+# versions stay where they are, keyed by the file's id, and so go and come back with it.
+# Content leaves storage only through `purge()`: a permanent delete, an emptied trash or the
+# worker once `SKYLOCKER_TRASH_DAYS` have passed.
+
+
+class AlreadyGone(Exception):
+    """The trash item was restored or purged by someone else first."""
+
+
+class TrashedFileQuerySet(models.QuerySet["TrashedFile"]):
+    def visible_to(self, user: Any) -> "TrashedFileQuerySet":
+        """The trash follows the very rule the files do: StoredFileQuerySet.visible_to."""
+        return StoredFileQuerySet.visible_to(self, user)  # type: ignore[arg-type, return-value]
+
+    def due_for_purge(self) -> "TrashedFileQuerySet":
+        return self.filter(purge_at__lte=timezone.now())
+
+
+class TrashedFile(models.Model):
+    id = models.UUIDField(primary_key=True, editable=False)  # the file's own id, kept
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trashed_files"
+    )
+    file = models.FileField(max_length=255)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_by_username = models.CharField(max_length=150)
+    purge_at = models.DateTimeField()
+
+    objects = TrashedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        indexes = [models.Index(fields=["owner", "-deleted_at"]), models.Index(fields=["purge_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (in the trash)"
+
+    @classmethod
+    def take(cls, current: StoredFile, actor: Any) -> "TrashedFile":
+        """Move a locked StoredFile row here; called by StoredFile.delete_by in its transaction."""
+        now = timezone.now()
+        item = cls.objects.create(
+            id=current.pk,
+            owner_id=current.owner_id,
+            file=current.file.name,
+            deleted_at=now,
+            deleted_by=actor,
+            deleted_by_username=actor.get_username(),
+            purge_at=now + timedelta(days=settings.TRASH_DAYS),
+            **{field: getattr(current, field) for field in COPIED},
+        )
+        current.delete()
+        return item
+
+    def restore(self) -> StoredFile:
+        """Put the file back with its id, content, description and times.
+
+        Raises AlreadyGone when it was restored or purged meanwhile, QuotaExceeded when the
+        owner is over quota already (a lowered quota).
+        """
+        with transaction.atomic():
+            # Locks in one order everywhere: the item's row, then its owner's (the quota's).
+            item = TrashedFile.objects.select_for_update().filter(pk=self.pk).first()
+            if item is None:
+                raise AlreadyGone()
+            check_quota(item.owner, adding=0)
+            restored = StoredFile(
+                id=item.pk,
+                owner_id=item.owner_id,
+                file=item.file.name,
+                **{field: getattr(item, field) for field in COPIED},
+            )
+            restored.save(force_insert=True)
+            item.delete()
+        return restored
+
+    def purge(self, actor: Any = None, *, door: str = "", address: str | None = None) -> None:
+        """Content leaves storage for good: the file's object and its versions'.
+
+        Row removal, alert and object removals commit together; the objects go after the
+        commit, retried by the worker while storage is down. Raises AlreadyGone.
+        """
+        with transaction.atomic():
+            item = TrashedFile.objects.select_for_update().filter(pk=self.pk).first()
+            if item is None:
+                raise AlreadyGone()
+            kind = DeletionAlert.REMOVED if actor is not None else DeletionAlert.PURGED
+            DeletionAlert.record(item, actor, kind=kind, door=door, address=address)
+            ObjectRemoval.schedule(item.file.name or "")
+            for version in FileVersion.objects.filter(file_id=item.pk):
+                ObjectRemoval.schedule(version.file.name or "")
+            FileVersion.objects.filter(file_id=item.pk).delete()
+            item.delete()
+
+
+COPIED = ["name", "description", "size", "sha256", "content_type", "created_at", "updated_at"]
+
+
+# Versions.
+# Versions: the content a replace pushed aside, kept so that a replace is never final.
+#
+# A version keeps its own object (no copy is made: the object simply changes hands) and is
+# keyed by its file's id, so it follows the file into the trash and back. At most
+# `SKYLOCKER_KEEP_VERSIONS` are kept per file, none older than `SKYLOCKER_VERSION_DAYS`; what
+# falls out leaves storage with an alert, like every other removal.
+
+
+class VersionGone(Exception):
+    """The version expired or was restored meanwhile."""
+
+
+class FileVersionQuerySet(models.QuerySet):
+    def of(self, stored: StoredFile) -> "FileVersionQuerySet":
+        return self.filter(file_id=stored.pk)
+
+    def expired(self) -> "FileVersionQuerySet":
+        return self.filter(replaced_at__lt=timezone.now() - timedelta(days=settings.VERSION_DAYS))
+
+
+class FileVersion(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_id = models.UUIDField(db_index=True)  # no foreign key: the file may be in the trash
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="file_versions"
+    )
+    file = models.FileField(max_length=255)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    stored_at = models.DateTimeField()  # when this content was uploaded
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by_username = models.CharField(max_length=150, blank=True)
+
+    objects = FileVersionQuerySet.as_manager()
+    object_missing_at = None  # downloads read it; reconcile marks files only
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} as of {self.stored_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def keep(cls, current: StoredFile, actor: Any) -> "FileVersion | None":
+        """Make a locked file's current content a version (inside the replace's transaction)."""
+        if settings.KEEP_VERSIONS == 0:
+            ObjectRemoval.schedule(current.file.name or "")
+            return None
+        version = cls.objects.create(
+            file_id=current.pk,
+            owner_id=current.owner_id,
+            file=current.file.name,
+            name=current.name,
+            size=current.size,
+            sha256=current.sha256,
+            content_type=current.content_type,
+            stored_at=current.updated_at,
+            replaced_by=actor,
+            replaced_by_username=actor.get_username() if actor else "",
+        )
+        surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS :]
+        for old in list(surplus):
+            old.expire()
+        return version
+
+    def expire(self) -> None:
+        """Content leaves storage for good: an alert, and the object removed after the commit."""
+        DeletionAlert.record(self, None, kind=DeletionAlert.VERSION_EXPIRED, file_id=self.file_id)
+        ObjectRemoval.schedule(self.file.name or "")
+        self.delete()
+
+    def restore(self, actor: Any) -> StoredFile:
+        """This content becomes the file's; the current content becomes a version in turn.
+
+        Raises StoredFile.DoesNotExist (file gone) or VersionGone (version gone).
+        """
+        with transaction.atomic():
+            current = StoredFile.objects.select_for_update().get(pk=self.file_id)
+            version = FileVersion.objects.select_for_update().filter(pk=self.pk).first()
+            if version is None:
+                raise VersionGone()
+            version_object = version.file.name
+            metadata = {f: getattr(version, f) for f in ["name", "size", "sha256", "content_type"]}
+            version.delete()
+            FileVersion.keep(current, actor)
+            current.file.name = version_object
+            for field, value in metadata.items():
+                setattr(current, field, value)
+            current.updated_at = timezone.now()
+            current.save()
+        return current
+
+
+# Quotas.
+# Quotas: how much one account may keep, counting current files, versions and the trash.
+#
+# Every change that adds bytes checks under a row lock on the owner's user row, inside the
+# transaction that records the bytes, so concurrent uploads are counted one after another and
+# cannot overshoot together. The user row is always locked after the rows of the files, trash
+# items or versions being changed, never before, so that no two changes wait on each other.
+
+
+class Quota(models.Model):
+    """A per-user quota set in the admin; users without one get SKYLOCKER_DEFAULT_QUOTA_BYTES."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="quota"
+    )
+    quota_bytes = models.PositiveBigIntegerField(
+        help_text="Bytes this user may keep, counting versions and the trash; 0 is unlimited."
+    )
+
+    def __str__(self) -> str:
+        return f"quota of {self.user}"
+
+
+def quota_of(user: Any) -> int:
+    override = Quota.objects.filter(user_id=user.pk).values_list("quota_bytes", flat=True).first()
+    return settings.DEFAULT_QUOTA_BYTES if override is None else override
+
+
+def used_by(user: Any) -> int:
+    return sum(
+        model.objects.filter(owner_id=user.pk).aggregate(total=Sum("size"))["total"] or 0
+        for model in (StoredFile, FileVersion, TrashedFile)
+    )
+
+
+def check_quota(user: Any, adding: int) -> None:
+    """Lock the owner's row and refuse what would go over; call inside the transaction.
+
+    `adding` 0 still refuses an account already over (a restore after the quota was lowered).
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    quota = quota_of(user)
+    if quota == 0:
+        return
+    used = used_by(user)
+    if used + adding > quota or (adding == 0 and used > quota):
+        raise QuotaExceeded(quota, used, adding)
+
+
+def check_quota_early(user: Any, adding: int) -> None:
+    """Before writing any bytes, without a lock: spares writing what will surely be refused."""
+    quota = quota_of(user)
+    if quota and used_by(user) + adding > quota:
+        raise QuotaExceeded(quota, used_by(user), adding)
+
+
+# The mass-deletion alarm.
+# The mass-deletion alarm: many deletions by one account in a short time.
+#
+# More than SKYLOCKER_MASS_DELETE_COUNT deletions by one account within
+# SKYLOCKER_MASS_DELETE_MINUTES raise one "Mass deletion" alert at once (who, how many, from
+# where, through which door, and a link for staff to restore that account's trash from the
+# burst). The burst's per-file alerts are folded into one digest that goes out once the account
+# has been quiet for SKYLOCKER_MASS_DELETE_DIGEST_SECONDS; every deletion of the burst is in it,
+# including any whose own alert had already gone out. Each per-file alert waits that long too
+# before it is sent, so that the first deletions of a quick burst are folded rather than mailed.
+
+
+FOLDED = "Folded into the mass-deletion digest."
+
+
+def deliver_or_fold(alert: "DeletionAlert") -> None:
+    """Give a fresh alert its deliveries, or fold it into its account's burst digest."""
+    if alert.kind not in DeletionAlert.BY_PEOPLE or alert.actor_id is None:
+        alert.schedule_deliveries()
+        return
+    # Held for a moment, so that a burst this deletion turns out to be part of can fold it.
+    hold = timedelta(seconds=settings.MASS_DELETE_DIGEST_SECONDS)
+    # One account's deletions are counted one at a time, so a burst raises one alarm.
+    get_user_model().objects.select_for_update().get(pk=alert.actor_id)
+    now = timezone.now()
+    digest = (
+        DeletionAlert.objects.filter(kind=DeletionAlert.DIGEST, actor_id=alert.actor_id)
+        .filter(deliveries__delivered_at__isnull=True)
+        .order_by("-deleted_at")
+        .first()
+    )
+    if digest is None:
+        since = now - timedelta(minutes=settings.MASS_DELETE_MINUTES)
+        burst = DeletionAlert.objects.filter(
+            kind__in=DeletionAlert.BY_PEOPLE,
+            actor_id=alert.actor_id,
+            deleted_at__gte=since,
+            digest__isnull=True,
+        )
+        if burst.count() <= settings.MASS_DELETE_COUNT:
+            alert.schedule_deliveries(after=hold)
+            return
+        began = burst.order_by("deleted_at").values_list("deleted_at", flat=True)[0]
+        DeletionAlert.raise_mass(alert, count=burst.count(), since=began)
+        digest = DeletionAlert.start_digest(alert, since=began)
+        fold(burst, digest)
+    else:
+        fold(DeletionAlert.objects.filter(pk=alert.pk), digest)
+    digest.count = digest.folded.count()
+    digest.save(update_fields=["count"])
+    digest.deliveries.filter(delivered_at__isnull=True).update(
+        next_attempt_at=now + timedelta(seconds=settings.MASS_DELETE_DIGEST_SECONDS)
+    )
+
+
+def fold(alerts: Any, digest: "DeletionAlert") -> None:
+    pks = list(alerts.values_list("pk", flat=True))
+    # The admins' deliveries fold into the digest; an owner's own notice still goes out.
+    folding = AlertDelivery.objects.filter(alert_id__in=pks, delivered_at__isnull=True)
+    folding.exclude(channel=OWNER_CHANNEL).update(
+        delivered_at=timezone.now(), last_error=FOLDED
+    )
+    DeletionAlert.objects.filter(pk__in=pks).update(digest=digest)

@@ -18,6 +18,7 @@ from locker.errors import (
     ContentUnavailable,
     DirectUploadsUnavailable,
     DomainError,
+    QuotaExceeded,
     StorageUnavailable,
     TooLarge,
 )
@@ -25,6 +26,7 @@ from skylocker.error_views import is_api
 
 STATUS: list[tuple[type[DomainError], int]] = [
     (TooLarge, 413),
+    (QuotaExceeded, 413),
     (DirectUploadsUnavailable, 409),
     (StorageUnavailable, 503),
     (ContentUnavailable, 503),

@@ -8,6 +8,7 @@ is safe to run from cron while the app serves:
 
 - objects younger than the grace period are never called orphans (an upload writes its object
   a moment before its row; S3 direct uploads land before they are confirmed);
+- objects of trashed files and of versions are kept on purpose, not orphans;
 - objects waiting in ObjectRemoval, and direct uploads not yet finalized (PendingUpload), are
   the worker's business, not orphans;
 - every finding is looked at a second time just before it is reported or repaired, because
@@ -22,7 +23,7 @@ from django.core.files.storage import Storage
 from django.utils import timezone
 
 from locker import storage as stored_objects
-from locker.models import ObjectRemoval, PendingUpload, StoredFile
+from locker.models import FileVersion, ObjectRemoval, PendingUpload, StoredFile, TrashedFile
 from locker.storage import list_objects
 
 GRACE = timedelta(hours=1)
@@ -98,6 +99,7 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
             # Gone since the listing: a replace or delete removed it meanwhile (no finding),
             # unless the row still points at it.
             _report_missing(report, row, name, fix=fix, now=now)
+    referenced |= kept_aside()
     being_removed = set(ObjectRemoval.objects.values_list("name", flat=True))
     being_uploaded = set(PendingUpload.objects.values_list("key", flat=True))
     for name, stored in sorted(objects.items()):
@@ -109,7 +111,7 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
             report.pending_uploads += 1
         elif now - stored.modified < grace:
             report.young_unreferenced += 1
-        elif not StoredFile.objects.filter(file=name).exists() and storage.exists(name):
+        elif not _referenced_now(name) and storage.exists(name):
             # exists(): a file deleted or replaced since the listing had its object removed.
             report.orphans.append({"object": name, "size": stored.size,
                                    "modified": stored.modified.isoformat()})
@@ -117,6 +119,20 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
                 storage.delete(name)
                 report.fixed["orphans_deleted"] += 1
     return report
+
+
+def kept_aside() -> set[str]:
+    """Objects of trashed files and of versions: kept on purpose, never orphans."""
+    return set(TrashedFile.objects.values_list("file", flat=True)) | set(
+        FileVersion.objects.values_list("file", flat=True)
+    )
+
+
+def _referenced_now(name: str) -> bool:
+    """Looked at again just before a report: a file, a trash item or a version may hold it now."""
+    return any(
+        model.objects.filter(file=name).exists() for model in (StoredFile, TrashedFile, FileVersion)
+    )
 
 
 def _report_missing(

@@ -120,6 +120,7 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
 
 # Why a file of an upload was not stored, in the summary's short words.
 TOO_LARGE, EMPTY, TOO_MANY, UNAVAILABLE = "too large", "empty", "too many files", "storage down"
+OVER_QUOTA = "over quota"
 
 
 class Refusal(NamedTuple):

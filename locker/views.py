@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from locker import direct, listing
 from locker.downloads import download_response
-from locker.errors import ContentUnavailable, StorageUnavailable
+from locker.errors import ContentUnavailable, QuotaExceeded, StorageUnavailable
 from locker.forms import FileForm, RenameForm, UploadForm
 from locker.models import MANAGE_ALL_FILES, StoredFile
 from locker.page_errors import cannot_download, page_again
+from locker.quota import usage_of
 from locker.uploads import (
+    OVER_QUOTA,
     UNAVAILABLE,
     Refusal,
     clean_filename,
@@ -28,6 +30,7 @@ from locker.uploads import (
     upload_storage_failed,
     upload_too_large,
 )
+from skylocker.client import client_address
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
 # The phone's "Sort by" menu (the table's column headers do it on wider screens).
@@ -86,7 +89,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
 
 @login_required
 def my_files(request: HttpRequest) -> HttpResponse:
-    return _table(request, "mine")
+    return _table(request, "mine", usage=usage_of(request.user))
 
 
 @login_required
@@ -122,10 +125,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                         request.user, uploaded, form.cleaned_data["description"]
                     )
                 )
-            except StorageUnavailable as exc:
+            except (StorageUnavailable, QuotaExceeded) as exc:
                 if not stored and len(form.cleaned_data["file"]) == 1:
                     return page_again(request, exc, "locker/upload.html", {"form": form})
-                refusals.append(Refusal(clean_filename(uploaded.name), UNAVAILABLE, exc.message))
+                kind = OVER_QUOTA if isinstance(exc, QuotaExceeded) else UNAVAILABLE
+                refusals.append(Refusal(clean_filename(uploaded.name), kind, exc.message))
         _say_uploaded(request, [row.name for row in stored])
         for refusal in refusals:
             messages.error(request, f"Not uploaded: {refusal.name}. {refusal.reason}")
@@ -191,7 +195,7 @@ def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
                 take_uploaded_name=form.cleaned_data["use_new_name"],
                 actor=request.user,
             )
-        except StorageUnavailable as exc:
+        except (StorageUnavailable, QuotaExceeded) as exc:
             return page_again(request, exc, "locker/replace.html", page)
         messages.success(request, stored.describe_change(changed, old_name))
         return redirect(_back(request))
@@ -218,10 +222,15 @@ def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
 def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     if request.method == "POST":
-        stored.delete_by(request.user)  # StoredFile.DoesNotExist: deleted meanwhile, a 404
-        messages.success(request, f"Deleted {stored.name}.")
+        # StoredFile.DoesNotExist: deleted meanwhile, a 404
+        stored.delete_by(request.user, door="web", address=client_address(request))
+        trashed = settings.TRASH_DAYS > 0
+        messages.success(
+            request, f"Moved {stored.name} to the trash." if trashed else f"Deleted {stored.name}."
+        )
         return redirect(_back(request))
-    return render(request, "locker/delete.html", {"file": stored})
+    context = {"file": stored, "trash_days": settings.TRASH_DAYS}
+    return render(request, "locker/delete.html", context)
 
 
 def _back(request: HttpRequest) -> str:

@@ -328,6 +328,26 @@ if "sns" in ALERT_CHANNELS and not SNS_TOPIC_ARN:
         "SKYLOCKER_ALERT_CHANNELS names sns but SKYLOCKER_SNS_TOPIC_ARN is unset."
     )
 ALERT_RETRY_MAX_SECONDS = envint("SKYLOCKER_ALERT_RETRY_MAX_SECONDS", 3600)
+# Where the admins' alert emails point their links (no trailing slash).
+SITE_URL = os.environ.get("SKYLOCKER_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Nothing lost by mistake: the trash, versions, quotas and the mass-deletion alarm.
+TRASH_DAYS = envint("SKYLOCKER_TRASH_DAYS", 30)  # 0: a delete removes the content at once
+KEEP_VERSIONS = envint("SKYLOCKER_KEEP_VERSIONS", 10)
+VERSION_DAYS = envint("SKYLOCKER_VERSION_DAYS", 90)
+DEFAULT_QUOTA_BYTES = envint("SKYLOCKER_DEFAULT_QUOTA_BYTES", 1024**3)  # 0: unlimited
+MASS_DELETE_COUNT = envint("SKYLOCKER_MASS_DELETE_COUNT", 20)
+MASS_DELETE_MINUTES = envint("SKYLOCKER_MASS_DELETE_MINUTES", 10)
+# The burst's digest goes out once its account has deleted nothing for this long.
+MASS_DELETE_DIGEST_SECONDS = envint("SKYLOCKER_MASS_DELETE_DIGEST_SECONDS", 60)
+for _name, _value in [
+    ("SKYLOCKER_TRASH_DAYS", TRASH_DAYS),
+    ("SKYLOCKER_KEEP_VERSIONS", KEEP_VERSIONS),
+    ("SKYLOCKER_VERSION_DAYS", VERSION_DAYS),
+    ("SKYLOCKER_DEFAULT_QUOTA_BYTES", DEFAULT_QUOTA_BYTES),
+]:
+    if _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more.")
 
 
 def _email_settings(url: str) -> dict:

@@ -26,6 +26,11 @@ ME = {"username": str, "first_name": str, "last_name": str, "email": str, "is_st
 FILE = {"id": str, "name": str, "size": int, "sha256": str, "description": str, "updated_at": str}
 PAGE = {"results": [FILE], "next": (str, type(None))}
 TICKET = {"id": str, "url": str, "fields": dict, "max_bytes": int}
+TRASH_ITEM = {"id": str, "name": str, "size": int, "deleted_at": str, "deleted_by": str,
+              "purge_at": str}
+TRASH_PAGE = {"results": [TRASH_ITEM], "next": (str, type(None))}
+VERSION = {"id": str, "name": str, "size": int, "sha256": str, "stored_at": str,
+           "replaced_by": str}
 
 
 class Failure(click.ClickException):
@@ -51,7 +56,7 @@ def not_skylocker(response: httpx.Response) -> Failure:
     )
 
 
-def shaped(response: httpx.Response, shape: dict) -> dict:
+def shaped(response: httpx.Response, shape):
     """The answer's JSON object if it has `shape`; otherwise the server is not Skylocker."""
     try:
         body = response.json()
@@ -129,10 +134,16 @@ class Api:
         """The answer's JSON object, checked, which must have `shape`."""
         return shaped(self.request(method, path, **kwargs), shape)
 
-    def delete(self, path: str) -> None:
-        """A DELETE, which Skylocker answers with 204 and nothing else."""
-        response = self.request("DELETE", path)
-        if response.status_code != 204:
+    def json_list(self, method: str, path: str, item: dict, **kwargs) -> list:
+        """The answer's JSON list, checked, each item of which must have the shape `item`."""
+        return shaped(self.request(method, path, **kwargs), [item])
+
+    def delete(self, path: str, missing_ok: bool = False) -> None:
+        """A DELETE, which Skylocker answers with 204 and nothing else (or 404, if allowed)."""
+        response = self.request("DELETE", path, accept=(404,) if missing_ok else ())
+        if response.status_code == 404:
+            shaped(response, {"detail": str})
+        elif response.status_code != 204:
             raise not_skylocker(response)
 
     @contextmanager

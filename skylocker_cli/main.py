@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from skylocker_cli import config
 from skylocker_cli.client import (
+    EXIT_NOT_FOUND,
     EXIT_TOO_LARGE,
     FILE,
     LOGIN,
@@ -20,6 +21,8 @@ from skylocker_cli.client import (
     PAGE,
     TICKET,
     TOKEN,
+    TRASH_PAGE,
+    VERSION,
     Api,
     Failure,
     fits,
@@ -221,11 +224,19 @@ def expand(arguments: tuple[str, ...]) -> list[Path]:
     help="Where to write (default: its name here).",
 )
 @click.option("-f", "--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--version", "version_id", type=FILE_ID, help="An earlier version's id (see `versions`)."
+)
 @progress_option
-def get(file_id, output, force, progress):
-    """Download a file and check its SHA-256."""
+def get(file_id, output, force, progress, version_id):
+    """Download a file (or one of its earlier versions) and check its SHA-256."""
     api = Api.from_config()
-    meta = api.json("GET", f"/api/v1/files/{file_id}", FILE)
+    content = f"/api/v1/files/{file_id}/content"
+    if version_id is None:
+        meta = api.json("GET", f"/api/v1/files/{file_id}", FILE)
+    else:
+        meta = version_meta(api, file_id, version_id)
+        content = f"/api/v1/files/{file_id}/versions/{version_id}/content"
     name = local_name(meta["name"], file_id)
     target = output or Path(name)
     if target.is_dir():
@@ -234,7 +245,7 @@ def get(file_id, output, force, progress):
         raise Failure(f"{target} exists; use --force to overwrite it.")
     partial = target.with_name(target.name + ".part")
     try:
-        if download(api, file_id, partial, progress_bar(progress, meta)) != meta["sha256"]:
+        if download(api, content, partial, progress_bar(progress, meta)) != meta["sha256"]:
             raise Failure(
                 f"The download of {meta['name']} was damaged (SHA-256 differs); nothing written."
             )
@@ -253,10 +264,17 @@ def local_name(name: str, file_id) -> str:
     return last if last not in {"", ".", ".."} else str(file_id)
 
 
-def download(api: Api, file_id, partial: Path, bar_options: dict) -> str:
-    """The file's bytes written to `partial`; their SHA-256."""
+def version_meta(api: Api, file_id, version_id) -> dict:
+    for version in api.json_list("GET", f"/api/v1/files/{file_id}/versions", VERSION):
+        if version["id"] == str(version_id):
+            return version
+    raise Failure(f"File {file_id} has no version {version_id}.", EXIT_NOT_FOUND)
+
+
+def download(api: Api, content: str, partial: Path, bar_options: dict) -> str:
+    """The bytes at the `content` path written to `partial`; their SHA-256."""
     digest = hashlib.sha256()
-    with api.download(f"/api/v1/files/{file_id}/content") as response:
+    with api.download(content) as response:
         with open(partial, "wb") as out, tqdm(**bar_options) as bar:
             for chunk in response.iter_bytes():
                 out.write(chunk)
@@ -305,11 +323,66 @@ def rename(file_id, name):
 
 @cli.command()
 @click.argument("file_id", metavar="ID", type=FILE_ID)
-def rm(file_id):
-    """Delete a file (the administrators are told)."""
+@click.option(
+    "--permanent", is_flag=True, help="Delete for good: the file, or its trash item, and versions."
+)
+def rm(file_id, permanent):
+    """Move a file to the trash (the administrators are told); --permanent deletes for good."""
     api = Api.from_config()
-    api.delete(f"/api/v1/files/{file_id}")
-    click.echo(f"Deleted {file_id}.")
+    if not permanent:
+        api.delete(f"/api/v1/files/{file_id}")
+        click.echo(f"Moved {file_id} to the trash.")
+        return
+    # A current file goes through the trash first, so both doors record the same deletion.
+    api.delete(f"/api/v1/files/{file_id}", missing_ok=True)
+    api.delete(f"/api/v1/trash/{file_id}")
+    click.echo(f"Deleted {file_id} permanently.")
+
+
+@cli.command()
+@click.option("--owner", default=None, help="Staff only: this username's trash.")
+def trash(owner):
+    """List your trash (staff: everyone's), newest deletion first."""
+    api = Api.from_config()
+    params = {"page_size": 500, **({"owner": owner} if owner else {})}
+    page = api.json("GET", "/api/v1/trash", TRASH_PAGE, params=params)
+    rows = list(page["results"])
+    while page["next"]:
+        page = api.json("GET", page["next"], TRASH_PAGE)
+        rows.extend(page["results"])
+    for row in rows:
+        deleted, purge = (row[key][:16].replace("T", " ") for key in ("deleted_at", "purge_at"))
+        click.echo(
+            f"{row['id']}  {row['size']:>10}  deleted {deleted} by {row['deleted_by']}  "
+            f"purged {purge}  {row['name']}"
+        )
+    if not rows:
+        click.echo("The trash is empty.", err=True)
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+def restore(file_id):
+    """Put a file back from the trash, with its id, content and versions."""
+    api = Api.from_config()
+    stored = api.json("POST", f"/api/v1/trash/{file_id}/restore", FILE)
+    click.echo(f"Restored {stored['name']} ({stored['size']} bytes).")
+
+
+@cli.command()
+@click.argument("file_id", metavar="ID", type=FILE_ID)
+def versions(file_id):
+    """List a file's earlier versions, newest first (get one with `get ID --version VID`)."""
+    api = Api.from_config()
+    rows = api.json_list("GET", f"/api/v1/files/{file_id}/versions", VERSION)
+    for row in rows:
+        stored = row["stored_at"][:16].replace("T", " ")
+        click.echo(
+            f"{row['id']}  {row['size']:>10}  {stored}  {row['name']}  "
+            f"(replaced by {row['replaced_by']})"
+        )
+    if not rows:
+        click.echo("No earlier versions.", err=True)
 
 
 def send(api: Api, method: str, path: str, file: Path, fields: dict, show, position=None) -> dict:

@@ -60,6 +60,8 @@ def data_dir(tmp_path, settings):
     settings.FILE_UPLOAD_TEMP_DIR = str(temp)
     settings.EMAIL_FILE_PATH = str(mail)
     settings.DATA_DIR = tmp_path
+    # Alerts due at once, as most tests expect; tests/test_mass_deletion.py covers the hold.
+    settings.MASS_DELETE_DIGEST_SECONDS = 0
     return tmp_path
 
 
@@ -295,3 +297,14 @@ def start_smtp(smtp_port):
 @pytest.fixture
 def smtp(start_smtp) -> Inbox:
     return start_smtp()
+
+
+def downloaded(response) -> bytes:
+    """A download's bytes: streamed by the app (local disk), or at the signed URL it redirects
+    to (S3, fetched over HTTP from the moto server)."""
+    if response.status_code == 302:
+        import httpx
+
+        return httpx.get(response["Location"]).raise_for_status().content
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)

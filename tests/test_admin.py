@@ -3,7 +3,7 @@
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from locker.models import AlertDelivery, DeletionAlert, StoredFile
+from locker.models import AlertDelivery, DeletionAlert, StoredFile, TrashedFile
 
 
 def test_the_admin_is_closed_to_users_who_are_not_staff(alice_client, alice_file):
@@ -28,7 +28,7 @@ def test_staff_list_users_in_the_admin(client, admin, alice):
     assert list(response.context["cl"].result_list) == [alice]
 
 
-def test_a_delete_from_the_admin_removes_the_object_and_records_an_alert(
+def test_a_delete_from_the_admin_moves_the_file_to_the_trash_and_records_an_alert(
     client, admin, alice_file, stored_objects, django_capture_on_commit_callbacks
 ):
     client.force_login(admin)
@@ -38,7 +38,8 @@ def test_a_delete_from_the_admin_removes_the_object_and_records_an_alert(
         response = client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert StoredFile.objects.count() == 0
-    assert stored_objects() == []
+    assert stored_objects() == [alice_file.file.name]  # in the trash
+    assert TrashedFile.objects.get().pk == alice_file.pk
     alert = DeletionAlert.objects.get()
     assert (alert.file_name, alert.actor_username, alert.owner_username) == (
         "alice.txt",
@@ -63,7 +64,8 @@ def test_the_bulk_delete_action_deletes_each_file_through_the_one_path(
         )
     assert response.status_code == 302
     assert StoredFile.objects.count() == 0
-    assert stored_objects() == []
+    assert sorted(stored_objects()) == sorted([alice_file.file.name, bob_file.file.name])
+    assert TrashedFile.objects.count() == 2
     assert sorted(DeletionAlert.objects.values_list("file_name", flat=True)) == [
         "alice.txt",
         "bob.txt",

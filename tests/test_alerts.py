@@ -11,6 +11,13 @@ from locker.alerts import LEASE, admin_recipients, claim_due, deliver_due
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
 from tests.conftest import make_user, upload_file
 
+
+@pytest.fixture(autouse=True)
+def delete_at_once(settings):
+    """The alert of a delete that removes the content (SKYLOCKER_TRASH_DAYS=0); the trash's
+    own alert is covered in tests/test_trash.py."""
+    settings.TRASH_DAYS = 0
+
 # The worker closes stale connections each round, as in production, which a test wrapped in
 # a transaction would not survive on PostgreSQL and MariaDB: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)

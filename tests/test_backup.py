@@ -43,6 +43,7 @@ for i in range(150):
         live.pop(0).delete_by(alice)
 """
 
+KEPT = "SELECT file FROM locker_trashedfile UNION ALL SELECT file FROM locker_fileversion"
 ROW = "SELECT id, owner_id, file, name, description, size, sha256, content_type, created_at, " \
       "updated_at, object_missing_at FROM locker_storedfile ORDER BY id"
 
@@ -97,7 +98,16 @@ def test_a_backup_taken_while_uploads_run_restores_every_file_and_its_metadata(
             assert content == (live / "files" / name).read_bytes()
     stored = sorted(str(p.relative_to(fresh / "files")) for p in (fresh / "files").rglob("*")
                     if p.is_file())
-    assert stored == sorted(r[2] for r in restored)  # no object without its row
+    kept = [r[0] for r in rows(fresh, KEPT)]  # the trash's and the versions' objects
+    assert stored == sorted([r[2] for r in restored] + kept)  # no object without its row
+    assert ("gone.txt", b"bye") in [
+        (name, (fresh / "files" / file).read_bytes())
+        for name, file in rows(fresh, "SELECT name, file FROM locker_trashedfile")
+    ]
+    assert ("plans.txt", b"first draft") in [
+        (name, (fresh / "files" / file).read_bytes())
+        for name, file in rows(fresh, "SELECT name, file FROM locker_fileversion")
+    ]
     users = "SELECT username, password, email FROM auth_user ORDER BY username"
     assert rows(fresh, users) == rows(live, users)
     assert (fresh / "secret_key").read_text() == (live / "secret_key").read_text()

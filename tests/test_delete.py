@@ -1,10 +1,16 @@
-"""Delete: a confirmation step, then row, alert and object removal together."""
+"""Delete with SKYLOCKER_TRASH_DAYS=0: a confirmation step, then row, alert and object removal
+together, as before the trash (tests/test_trash.py covers the default)."""
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from locker.models import AlertDelivery, DeletionAlert, ObjectRemoval, StoredFile
+
+
+@pytest.fixture(autouse=True)
+def delete_at_once(settings):
+    settings.TRASH_DAYS = 0
 
 
 def test_the_delete_page_asks_for_confirmation_and_deletes_nothing(

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from api.errors import NOT_FOUND
-from locker.models import StoredFile
+from locker.models import StoredFile, TrashedFile
 from tests.conftest import upload_file
 
 
@@ -36,7 +36,7 @@ def test_the_page_answers_its_404_page_and_keeps_no_new_object(
     assert response.status_code == 404
     assert "There is nothing here, or it is not yours to see." in response.content.decode()
     assert not StoredFile.objects.exists()
-    assert stored_objects() == []
+    assert stored_objects() == trashed_objects()  # nothing new: what the trash holds
 
 
 def test_the_api_answers_its_json_404_and_keeps_no_new_object(
@@ -53,4 +53,8 @@ def test_the_api_answers_its_json_404_and_keeps_no_new_object(
     assert response.status_code == 404
     assert response.json() == {"detail": NOT_FOUND}
     assert not StoredFile.objects.exists()
-    assert stored_objects() == []
+    assert stored_objects() == trashed_objects()  # nothing new: what the trash holds
+
+
+def trashed_objects() -> list[str]:
+    return sorted(TrashedFile.objects.values_list("file", flat=True))

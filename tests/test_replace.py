@@ -1,12 +1,20 @@
-"""Replace: new content is a new object; the old one goes only after the commit."""
+"""Replace with no versions kept: new content is a new object; the old one goes only after the
+commit."""
 
 import hashlib
 
 import pytest
 from django.urls import reverse
 
-from locker.models import ObjectRemoval, StoredFile
+from locker.models import ObjectRemoval, StoredFile, TrashedFile
 from tests.conftest import temp_files, upload_file
+
+
+@pytest.fixture(autouse=True)
+def keep_no_versions(settings):
+    """SKYLOCKER_KEEP_VERSIONS=0: the old content goes, as before versions (test_versions.py
+    covers the default)."""
+    settings.KEEP_VERSIONS = 0
 
 
 def test_new_content_is_a_new_object_and_the_old_one_goes_after_commit(
@@ -96,7 +104,8 @@ def test_a_replace_of_a_file_deleted_meanwhile_leaves_no_orphan(alice, admin, st
     with pytest.raises(StoredFile.DoesNotExist):
         stale.replace(upload_file("v2.txt", b"too late"))
     assert StoredFile.objects.count() == 0
-    assert stored_objects() == []
+    # nothing new: only what the trash still holds (nothing, where deletes remove at once)
+    assert stored_objects() == list(TrashedFile.objects.values_list("file", flat=True))
 
 
 @pytest.mark.django_db(transaction=True)

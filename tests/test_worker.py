@@ -44,6 +44,7 @@ def test_a_worker_killed_mid_run_loses_no_alert(tmp_path, smtp_port, start_smtp)
         "SECRET_KEY": "worker-test-" + "k" * 40,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SKYLOCKER_ADMIN_EMAILS": "ops@example.com",
+        "SKYLOCKER_MASS_DELETE_DIGEST_SECONDS": "0",  # the alert is due at once
     }
     env.pop("DATABASE_URL", None)
     db_path = data / "skylocker.sqlite3"

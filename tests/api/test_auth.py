@@ -151,6 +151,8 @@ def test_me_describes_the_caller(alice_api, admin_api, alice, admin):
         "first_name": "Alice",
         "last_name": "Liddell",
         "is_staff": False,
+        "quota_bytes": 1024**3,
+        "used_bytes": 0,
     }
     assert admin_api.get("/api/v1/me").json()["is_staff"] is True
 

@@ -3,7 +3,14 @@ import hashlib
 import pytest
 
 from api.errors import NOT_FOUND
-from locker.models import AlertDelivery, DeletionAlert, ObjectRemoval, StoredFile
+from locker.models import (
+    AlertDelivery,
+    DeletionAlert,
+    FileVersion,
+    ObjectRemoval,
+    StoredFile,
+    TrashedFile,
+)
 from tests.conftest import temp_files, upload_file
 
 FILES = "/api/v1/files"
@@ -284,7 +291,7 @@ def test_staff_may_download_anyones_file(admin_api, bob_file):
 # Replacing
 
 
-def test_patch_with_a_file_replaces_the_content_keeps_the_name_and_removes_the_old_object(
+def test_patch_with_a_file_replaces_the_content_keeps_the_name_and_the_old_as_a_version(
     alice_api, alice_file, stored_objects, django_capture_on_commit_callbacks
 ):
     old_object = alice_file.file.name
@@ -296,7 +303,9 @@ def test_patch_with_a_file_replaces_the_content_keeps_the_name_and_removes_the_o
     alice_file.refresh_from_db()
     assert (alice_file.name, alice_file.size, alice_file.description) == ("alice.txt", 14, "mine")
     assert response.json()["sha256"] == hashlib.sha256(b"second version").hexdigest()
-    assert stored_objects() == [alice_file.file.name] != [old_object]
+    assert alice_file.file.name != old_object
+    assert sorted(stored_objects()) == sorted([alice_file.file.name, old_object])
+    assert FileVersion.objects.get().file.name == old_object
 
 
 def test_patch_with_json_changes_only_the_description(alice_api, alice_file, stored_objects):
@@ -366,14 +375,15 @@ def test_staff_may_change_a_description(admin_api, bob_file):
 # Deleting
 
 
-def test_delete_removes_row_and_object_and_queues_the_admin_alert(
+def test_delete_moves_the_file_to_the_trash_and_queues_the_admin_alert(
     alice_api, alice_file, stored_objects, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_api.delete(url(alice_file))
     assert response.status_code == 204
     assert not StoredFile.objects.exists()
-    assert stored_objects() == []
+    assert TrashedFile.objects.get().pk == alice_file.pk
+    assert stored_objects() == [alice_file.file.name]  # kept until purged
     alert = DeletionAlert.objects.get()
     assert (alert.file_id, alert.actor_username, alert.owner_username) == (
         alice_file.pk,

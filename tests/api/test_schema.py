@@ -9,6 +9,12 @@ CONTRACT_PATHS = {
     "/api/v1/files": {"get", "post"},
     "/api/v1/files/{id}": {"get", "patch", "delete"},
     "/api/v1/files/{id}/content": {"get"},
+    "/api/v1/files/{id}/versions": {"get"},
+    "/api/v1/files/{id}/versions/{vid}/content": {"get"},
+    "/api/v1/files/{id}/versions/{vid}/restore": {"post"},
+    "/api/v1/trash": {"get"},
+    "/api/v1/trash/{id}": {"delete"},
+    "/api/v1/trash/{id}/restore": {"post"},
 }
 
 
@@ -88,3 +94,13 @@ def test_the_docs_page_loads_only_same_origin_scripts_under_the_csp(anon, db):
     init = anon.get("/api/docs?script=")
     assert init["Content-Type"].startswith("application/javascript")
     assert b"/api/v1/schema" in init.content
+
+
+def test_the_schema_states_the_trash_list_pages_the_me_quota_and_the_restore_answer(anon, db):
+    schema = anon.get("/api/v1/schema").json()
+    trash = {p["name"] for p in schema["paths"]["/api/v1/trash"]["get"]["parameters"]}
+    assert trash == {"page", "page_size", "owner"}
+    assert {"quota_bytes", "used_bytes"} <= set(schema["components"]["schemas"]["Me"]["properties"])
+    restore = schema["paths"]["/api/v1/trash/{id}/restore"]["post"]["responses"]
+    assert restore["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/File")
+    assert "413" in restore

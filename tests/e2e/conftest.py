@@ -113,6 +113,8 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         # Every browser comes from 127.0.0.1: the per-address limits are tested over HTTP.
         SKYLOCKER_SIGNUP_RATE="1000/hour",
         SKYLOCKER_PASSWORD_RESET_RATE="1000/hour",
+        SKYLOCKER_SITE_URL=f"http://127.0.0.1:{port}",
+        SKYLOCKER_MASS_DELETE_DIGEST_SECONDS="10",  # alerts held 10 s, so a burst folds them
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="skylocker.settings",

@@ -82,9 +82,9 @@ def test_a_keyboard_alone_uploads_and_deletes_a_file(pages, site):
     page.get_by_role("heading", name="Delete “clu-notes.txt”?").wait_for()
     tab_to(page, "Delete “clu-notes.txt”")
     page.keyboard.press("Enter")
-    page.get_by_text("Deleted clu-notes.txt.").wait_for()
+    page.get_by_text("Moved clu-notes.txt to the trash.").wait_for()
     assert site.files_of("barbara") == []
-    assert site.objects_of("barbara") == {}
+    assert list(site.objects_of("barbara")) == [stored["file"]]  # kept in the trash
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PROGRESS_SEEN, SOME_PROGRESS, WATCH_PROGRESS, log_in, sign_up
+from tests.e2e.conftest import (
+    PROGRESS_SEEN,
+    SOME_PROGRESS,
+    WATCH_PROGRESS,
+    log_in,
+    sign_up,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +73,7 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     assert site.objects_of("grace") == {stored["file"]: content}
 
     row = row_of(page, "compiler-notes.bin")
-    cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+    cells = [cell.strip() for cell in row.locator("td[data-label]").all_inner_texts()]
     assert cells[:3] == ["compiler-notes.bin", "Notes on the A-0 compiler", "700.0\u00a0KB"]
     assert cells[3] == cells[4] == "now"  # no Owner column on My files: it is always you
     uploaded = row.locator("td[data-label=Uploaded] time").get_attribute("datetime")
@@ -97,7 +104,8 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     assert row.locator("td[data-label=Updated] time").get_attribute("datetime") > updated
     (replaced,) = site.files_of("grace")
     assert (replaced["id"], replaced["size"]) == (stored["id"], len(new_content))
-    assert site.objects_of("grace") == {replaced["file"]: new_content}
+    # the old content is kept as a version
+    assert site.objects_of("grace") == {replaced["file"]: new_content, stored["file"]: content}
 
     row.get_by_role("link", name="Rename compiler-notes.txt").click()
     name = page.get_by_label("Name")
@@ -110,7 +118,8 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     assert (renamed["id"], renamed["name"], renamed["file"]) == (
         stored["id"], "a0-notes.txt", replaced["file"]
     )  # fmt: skip
-    assert site.objects_of("grace") == {replaced["file"]: new_content}
+    # the name changed, nothing else: the current content and the kept version are as they were
+    assert site.objects_of("grace") == {replaced["file"]: new_content, stored["file"]: content}
 
     row = row_of(page, "a0-notes.txt")
     row.get_by_role("link", name="Delete a0-notes.txt").click()
@@ -118,13 +127,49 @@ def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pag
     pages.check(page, "delete")
     assert site.files_of("grace") != []  # asking is not deleting
     page.get_by_role("button", name="Delete “a0-notes.txt”").click()
-    page.get_by_text("Deleted a0-notes.txt.").wait_for()
+    page.get_by_text("Moved a0-notes.txt to the trash.").wait_for()
     assert page.get_by_text("You have no files yet.").is_visible()
     assert site.files_of("grace") == []
-    assert site.objects_of("grace") == {}
-    alerts = site.rows("SELECT file_name FROM locker_deletionalert WHERE file_name = ?",
-                       "a0-notes.txt")  # fmt: skip
-    assert len(alerts) == 1
+    assert len(site.objects_of("grace")) == 2  # nothing left storage
+
+    # The trash gives it back: same id, identical bytes, its version too.
+    page.get_by_role("link", name="Trash").click()
+    page.get_by_role("heading", name="Trash").wait_for()
+    pages.check(page, "trash")
+    page.get_by_role("button", name="Restore a0-notes.txt").click()
+    page.get_by_text("Restored a0-notes.txt.").wait_for()
+    page.get_by_role("link", name="My files", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a0-notes.txt").click()
+    assert Path(download.value.path()).read_bytes() == new_content
+    assert site.files_of("grace")[0]["id"] == stored["id"]
+
+    # The first content comes back from the file's versions.
+    page.get_by_role("link", name="Versions of a0-notes.txt").click()
+    page.get_by_role("heading", name="Versions of “a0-notes.txt”").wait_for()
+    pages.check(page, "versions")
+    page.get_by_role("button", name="Restore this version of compiler-notes.bin").click()
+    page.get_by_text("Restored compiler-notes.bin as of").wait_for()
+    (first,) = site.files_of("grace")
+    assert (first["name"], first["sha256"]) == (
+        "compiler-notes.bin", hashlib.sha256(content).hexdigest()
+    )  # fmt: skip
+
+    # Deleted, then deleted for good from the trash: now the content leaves storage.
+    page.get_by_role("link", name="My files", exact=True).click()
+    page.get_by_role("link", name="Delete compiler-notes.bin").click()
+    page.get_by_role("button", name="Delete “compiler-notes.bin”").click()
+    page.get_by_text("Moved compiler-notes.bin to the trash.").wait_for()
+    page.get_by_role("link", name="Trash").click()
+    page.get_by_role("link", name="Delete permanently compiler-notes.bin").click()
+    page.get_by_role("heading", name="Delete “compiler-notes.bin” permanently?").wait_for()
+    pages.check(page, "trash-delete")
+    page.get_by_role("button", name="Delete “compiler-notes.bin” permanently").click()
+    page.get_by_text("Deleted compiler-notes.bin permanently.").wait_for()
+    assert page.get_by_text("The trash is empty.").is_visible()
+    assert wait_until(lambda: site.objects_of("grace") == {})
+    kinds = site.rows("SELECT kind FROM locker_deletionalert ORDER BY deleted_at, id")
+    assert [row["kind"] for row in kinds][-3:] == ["trashed", "trashed", "removed"]
 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/")

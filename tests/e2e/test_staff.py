@@ -38,10 +38,10 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
     assert staff.get_by_text("owned by Margaret Hamilton").is_visible()
     pages.check(staff, "delete-as-staff")
     staff.get_by_role("button", name="Delete “apollo-guidance.agc”").click()
-    staff.get_by_text("Deleted apollo-guidance.agc.").wait_for()
+    staff.get_by_text("Moved apollo-guidance.agc to the trash.").wait_for()
     assert staff.get_by_role("heading", name="All files").is_visible()
     assert site.files_of("margaret") == []
-    assert site.objects_of("margaret") == {}
+    assert list(site.objects_of("margaret")) == [doomed["file"]]  # in margaret's trash
     assert len(site.files_of("annie")) == 1
     (alert,) = site.rows(
         "SELECT owner_username, actor_username FROM locker_deletionalert WHERE file_id = ?",
@@ -58,7 +58,7 @@ def test_staff_see_all_files_filter_by_owner_and_delete_another_users_file(pages
     mails = {tuple(to): message for to, message in wait_until(alert_mail)}
     assert set(mails) == {(ADMIN_EMAIL,), ("margaret@skylocker.test",)}
     message = mails[(ADMIN_EMAIL,)]
-    assert message["Subject"] == "[Skylocker] apollo-guidance.agc was deleted by staff"
+    assert message["Subject"] == "[Skylocker] apollo-guidance.agc was moved to the trash by staff"
     assert "Margaret Hamilton" in message.get_body(("plain",)).get_content()
     notice = mails[("margaret@skylocker.test",)]
     assert notice["Subject"] == "[Skylocker] Your file apollo-guidance.agc was deleted by staff"

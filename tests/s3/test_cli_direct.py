@@ -187,9 +187,10 @@ def test_put_sends_the_file_straight_to_the_bucket_and_ls_get_rm_work_on_it(
     tokens = [r for r in requests if r["headers"].get("Authorization", "").startswith("Bearer")]
     assert tokens == []  # the CLI's token stayed with Skylocker
 
-    removed = sky("rm", put.stdout.strip())
+    removed = sky("rm", "--permanent", put.stdout.strip())
     assert removed.returncode == 0, removed.stderr
     assert site.rows("SELECT * FROM locker_storedfile") == []
+    assert site.rows("SELECT * FROM locker_trashedfile") == []
     wait_until(lambda: stored_objects() == [])
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from locker.models import DeletionAlert, ObjectRemoval, StoredFile
+from locker.models import DeletionAlert, FileVersion, ObjectRemoval, StoredFile, TrashedFile
 from tests.conftest import client_for, upload_file
 
 
@@ -103,7 +103,7 @@ def test_a_file_reconcile_found_without_content_answers_503_not_a_dead_url(
     assert StoredFile.objects.filter(pk=alice_file.pk).exists()  # kept for an administrator
 
 
-def test_a_replace_writes_a_new_object_and_removes_the_old_one(
+def test_a_replace_writes_a_new_object_and_keeps_the_old_one_as_a_version(
     alice_client, alice_file, stored_objects, django_capture_on_commit_callbacks
 ):
     old_name = alice_file.file.name
@@ -116,12 +116,13 @@ def test_a_replace_writes_a_new_object_and_removes_the_old_one(
     assert response.status_code == 302
     alice_file.refresh_from_db()
     assert alice_file.file.name != old_name
-    assert stored_objects() == [alice_file.file.name]
+    assert sorted(stored_objects()) == sorted([alice_file.file.name, old_name])
     assert alice_file.file.read() == b"second"
+    assert FileVersion.objects.get().file.read() == b"alice's secret\n"
     assert not ObjectRemoval.objects.exists()
 
 
-def test_a_delete_removes_row_and_object_and_records_the_alert(
+def test_a_delete_trashes_and_a_permanent_delete_removes_the_object(
     alice_client, alice_file, bob_file, stored_objects, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,8 +130,13 @@ def test_a_delete_removes_row_and_object_and_records_the_alert(
 
     assert response.status_code == 302
     assert not StoredFile.objects.filter(pk=alice_file.pk).exists()
+    assert sorted(stored_objects()) == sorted([alice_file.file.name, bob_file.file.name])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("trash-delete", args=[alice_file.pk]))
     assert stored_objects() == [bob_file.file.name]
-    assert DeletionAlert.objects.get().file_name == "alice.txt"
+    assert list(DeletionAlert.objects.values_list("file_name", "kind")) == [
+        ("alice.txt", "removed"), ("alice.txt", "trashed")
+    ]
     assert not ObjectRemoval.objects.exists()
 
 
@@ -142,9 +148,12 @@ def test_an_admin_delete_of_someone_elses_file_leaves_no_orphan(
 
     assert response.status_code == 302
     assert not StoredFile.objects.exists()
-    assert stored_objects() == []
+    assert stored_objects() == [bob_file.file.name]  # in bob's trash
     alert = DeletionAlert.objects.get()
     assert (alert.actor_username, alert.owner_username) == ("admin", "bob")
+    with django_capture_on_commit_callbacks(execute=True):
+        TrashedFile.objects.get().purge()
+    assert stored_objects() == []
 
 
 def test_an_api_upload_and_delete_work_the_same_on_s3(
@@ -160,8 +169,11 @@ def test_an_api_upload_and_delete_work_the_same_on_s3(
     with django_capture_on_commit_callbacks(execute=True):
         deleted = api.delete(f"/api/v1/files/{stored.pk}")
     assert deleted.status_code == 204
-    assert stored_objects() == []
+    assert stored_objects() == [stored.file.name]
     assert not StoredFile.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(f"/api/v1/trash/{stored.pk}").status_code == 204
+    assert stored_objects() == []
 
 
 def test_a_large_upload_goes_to_s3_in_parts_and_keeps_every_byte(

@@ -10,6 +10,13 @@ from tests.live import free_port
 from tests.moto import Topic, unique
 
 
+@pytest.fixture(autouse=True)
+def delete_at_once(settings):
+    """The alert of a delete that removes the content (SKYLOCKER_TRASH_DAYS=0); the trash's
+    own alert is covered in tests/test_trash.py."""
+    settings.TRASH_DAYS = 0
+
+
 @pytest.fixture
 def topic(moto_url, settings):
     topic = Topic(moto_url, unique("skylocker-alerts"))

@@ -1,0 +1,26 @@
+"""The worker's and staff's share of the trash (the TrashedFile model is in locker/models.py)."""
+
+from locker.models import AlreadyGone, StoredFile, TrashedFile
+
+
+def purge_expired(limit: int = 100) -> int:
+    """The worker's share: items whose days in the trash are over."""
+    done = 0
+    for item in TrashedFile.objects.due_for_purge().order_by("purge_at")[:limit]:
+        try:
+            item.purge()
+        except AlreadyGone:
+            continue
+        done += 1
+    return done
+
+
+def restore_all(items) -> list[StoredFile]:
+    """Restore what can be; items restored or purged meanwhile are skipped."""
+    restored = []
+    for item in items:
+        try:
+            restored.append(item.restore())
+        except AlreadyGone:
+            continue
+    return restored

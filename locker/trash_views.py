@@ -1,0 +1,145 @@
+"""The trash and the versions pages: list, restore, delete permanently, empty."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from locker.downloads import download_response
+from locker.errors import ContentUnavailable, QuotaExceeded
+from locker.models import (
+    AlreadyGone,
+    DeletionAlert,
+    FileVersion,
+    StoredFile,
+    TrashedFile,
+    VersionGone,
+)
+from locker.page_errors import cannot_download
+from locker.trash import restore_all
+from skylocker.client import client_address
+
+PAGE_SIZE = 50
+
+
+def trash_for(request):
+    """Own trash; staff may ask for everyone's (?view=all) or one owner's (?owner=username)."""
+    items = TrashedFile.objects.visible_to(request.user).select_related("owner")
+    everyone = request.user.is_staff and request.GET.get("view") == "all"
+    if owner := request.GET.get("owner", "") if request.user.is_staff else "":
+        return items.filter(owner__username=owner), True
+    return (items if everyone else items.filter(owner=request.user)), everyone
+
+
+def item_for(user, pk) -> TrashedFile:
+    return get_object_or_404(TrashedFile.objects.visible_to(user).select_related("owner"), pk=pk)
+
+
+@login_required
+def trash(request):
+    items, everyone = trash_for(request)
+    page = Paginator(items.order_by("-deleted_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "items": page.object_list, "everyone": everyone}
+    return render(request, "locker/trash.html", context)
+
+
+@login_required
+@require_POST
+def restore(request, pk):
+    item = item_for(request.user, pk)
+    try:
+        item.restore()
+    except AlreadyGone:
+        raise Http404 from None
+    except QuotaExceeded as exc:
+        messages.error(request, str(exc))
+        return redirect("trash")
+    messages.success(request, f"Restored {item.name}.")
+    return redirect("trash")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purge(request, pk):
+    item = item_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            item.purge(request.user, door="web", address=client_address(request))
+        except AlreadyGone:
+            raise Http404 from None
+        messages.success(request, f"Deleted {item.name} permanently.")
+        return redirect("trash")
+    return render(request, "locker/trash_confirm.html", {"items": [item], "one": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def empty(request):
+    """Empties one's own trash (staff too: others' items are purged one by one)."""
+    items = TrashedFile.objects.visible_to(request.user).filter(owner=request.user)
+    if request.method == "POST":
+        done = 0
+        for item in items:
+            try:
+                item.purge(request.user, door="web", address=client_address(request))
+                done += 1
+            except AlreadyGone:
+                continue
+        messages.success(request, f"Emptied the trash: {done} file{'s' if done != 1 else ''}.")
+        return redirect("trash")
+    return render(request, "locker/trash_confirm.html", {"items": items, "one": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restore_burst(request, pk):
+    """The mass-deletion alert's link: what that account trashed since the burst began."""
+    if not request.user.is_staff:
+        raise Http404
+    alarm = get_object_or_404(DeletionAlert, pk=pk, kind=DeletionAlert.MASS)
+    items = TrashedFile.objects.visible_to(request.user).filter(
+        deleted_by_id=alarm.actor_id, deleted_at__gte=alarm.since
+    )
+    if request.method == "POST":
+        restored = restore_all(items)
+        messages.success(request, f"Restored {len(restored)} files.")
+        return redirect("all-files")
+    return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
+
+
+@login_required
+def versions(request, pk):
+    stored = StoredFile.objects.get_for(request.user, pk)
+    context = {"file": stored, "versions": FileVersion.objects.of(stored)}
+    return render(request, "locker/versions.html", context)
+
+
+def version_for(user, pk, vid) -> tuple[StoredFile, FileVersion]:
+    """A version through its file's visibility: another user's version is a 404 like the file."""
+    stored = StoredFile.objects.get_for(user, pk)
+    return stored, get_object_or_404(FileVersion.objects.of(stored), pk=vid)
+
+
+@login_required
+def version_download(request, pk, vid):
+    _, version = version_for(request.user, pk, vid)
+    try:
+        return download_response(version)
+    except ContentUnavailable as exc:
+        return cannot_download(request, exc, version)
+
+
+@login_required
+@require_POST
+def version_restore(request, pk, vid):
+    _, version = version_for(request.user, pk, vid)
+    try:
+        version.restore(request.user)
+    except (StoredFile.DoesNotExist, VersionGone):
+        raise Http404 from None
+    messages.success(request, f"Restored {version.name} as of {version.stored_at:%Y-%m-%d %H:%M}.")
+    return redirect("versions", pk)
