@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,10 +36,10 @@ class MeSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "is_staff", "quota_bytes", "used_bytes"]
 
-    def get_quota_bytes(self, user) -> int:
+    def get_quota_bytes(self, user: AbstractBaseUser) -> int:
         return quota_of(user)
 
-    def get_used_bytes(self, user) -> int:
+    def get_used_bytes(self, user: AbstractBaseUser) -> int:
         return used_by(user)
 
 
@@ -98,7 +99,7 @@ class VersionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_download_url(self, version) -> str:
+    def get_download_url(self, version: FileVersion) -> str:
         path = reverse("api:file-version-content", args=[version.file_id, version.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path

@@ -1,9 +1,14 @@
 """The trash and versions through the API: the same models and the same visibility rule."""
 
+from typing import Any
+from uuid import UUID
+
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,14 +22,22 @@ from api.serializers import (
     VersionSerializer,
 )
 from locker.downloads import download_response
-from locker.models import AlreadyGone, FileVersion, StoredFile, TrashedFile, VersionGone
+from locker.models import (
+    AlreadyGone,
+    FileVersion,
+    FileVersionQuerySet,
+    StoredFile,
+    TrashedFile,
+    TrashedFileQuerySet,
+    VersionGone,
+)
 from skylocker.client import client_address
 
 NO_SUCH_ITEM = "There is no file with this id in the trash."
 NO_SUCH_VERSION = "This file has no version with this id."
 
 
-def item_or_404(request, pk) -> TrashedFile:
+def item_or_404(request: Request, pk: UUID) -> TrashedFile:
     """Another user's trash item looks like no item at all (the files' visibility rule)."""
     item = TrashedFile.objects.visible_to(request.user).select_related("owner").filter(pk=pk)
     if (found := item.first()) is None:
@@ -32,7 +45,7 @@ def item_or_404(request, pk) -> TrashedFile:
     return found
 
 
-def version_or_404(request, pk, vid) -> FileVersion:
+def version_or_404(request: Request, pk: UUID, vid: UUID) -> FileVersion:
     stored = file_for(request, pk)
     version = FileVersion.objects.of(stored).filter(pk=vid).first()
     if version is None:
@@ -44,7 +57,7 @@ class TrashListView(generics.ListAPIView):
     serializer_class = TrashItemSerializer
     pagination_class = FilePagination
 
-    def get_queryset(self):
+    def get_queryset(self) -> TrashedFileQuerySet:
         query = TrashListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         items = TrashedFile.objects.visible_to(self.request.user).select_related("owner")
@@ -57,7 +70,7 @@ class TrashListView(generics.ListAPIView):
         responses={200: TrashItemSerializer(many=True), **ERRORS},
         tags=["trash"],
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -67,7 +80,7 @@ class TrashRestoreView(APIView):
         responses={200: FileSerializer, 413: ErrorSerializer, **ERRORS},
         tags=["trash"],
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: UUID) -> Response:
         try:
             stored = item_or_404(request, pk).restore()
         except AlreadyGone:
@@ -84,7 +97,7 @@ class TrashItemView(APIView):
         },
         tags=["trash"],
     )
-    def delete(self, request, pk):
+    def delete(self, request: Request, pk: UUID) -> Response:
         try:
             item_or_404(request, pk).purge(
                 request.user, door="api", address=client_address(request)
@@ -98,11 +111,11 @@ class VersionListView(generics.ListAPIView):
     serializer_class = VersionSerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> FileVersionQuerySet:
         return FileVersion.objects.of(file_for(self.request, self.kwargs["pk"]))
 
     @extend_schema(responses={200: VersionSerializer(many=True), **ERRORS}, tags=["versions"])
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -122,13 +135,13 @@ class VersionContentView(APIView):
         },
         tags=["versions"],
     )
-    def get(self, request, pk, vid):
+    def get(self, request: Request, pk: UUID, vid: UUID) -> HttpResponseBase:
         return download_response(version_or_404(request, pk, vid))
 
 
 class VersionRestoreView(APIView):
     @extend_schema(request=None, responses={200: FileSerializer, **ERRORS}, tags=["versions"])
-    def post(self, request, pk, vid):
+    def post(self, request: Request, pk: UUID, vid: UUID) -> Response:
         version = version_or_404(request, pk, vid)
         try:
             stored = version.restore(request.user)  # StoredFile.DoesNotExist: a 404

@@ -7,10 +7,12 @@ at most MAX_FILES files, one page of the list.
 
 import uuid
 import zipfile
+from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,11 +28,11 @@ CHUNK = 64 * 1024
 class Drain:
     """A write-only file for ZipFile whose bytes are taken out as soon as they are written."""
 
-    def __init__(self):
-        self.pending = []
+    def __init__(self) -> None:
+        self.pending: list[bytes] = []
         self.written = 0
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         self.pending.append(bytes(data))
         self.written += len(data)
         return len(data)
@@ -41,14 +43,17 @@ class Drain:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        """ZipFile never closes a file it was handed; here for the writable-file shape."""
+
     def take(self) -> bytes:
         data, self.pending = b"".join(self.pending), []
         return data
 
 
-def zip_stream(files):
+def zip_stream(files: Iterable[StoredFile]) -> Iterator[bytes]:
     sink = Drain()
-    names = set()
+    names: set[str] = set()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for stored in files:
             name = unique(stored.name, names)
@@ -62,7 +67,7 @@ def zip_stream(files):
     yield sink.take()
 
 
-def unique(name: str, taken: set) -> str:
+def unique(name: str, taken: set[str]) -> str:
     """Files are not addressed by name, so two may share one: the zip numbers the others."""
     candidate, n = name, 1
     while candidate in taken:
@@ -73,7 +78,7 @@ def unique(name: str, taken: set) -> str:
     return candidate
 
 
-def selected(request):
+def selected(request: HttpRequest) -> list[StoredFile] | None:
     """The chosen files through the one visibility rule; any other user's id makes it a 404."""
     try:
         ids = {uuid.UUID(value) for value in request.POST.getlist("ids")}
@@ -93,7 +98,7 @@ def selected(request):
 
 @login_required
 @require_POST
-def bulk(request):
+def bulk(request: HttpRequest) -> HttpResponseBase:
     files = selected(request)
     if files is None:
         messages.error(request, f"Select from 1 to {MAX_FILES} files first.")

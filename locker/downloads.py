@@ -1,21 +1,42 @@
 """Handing a file's bytes to its owner: streamed from local storage, or a signed URL when remote."""
 
 import logging
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Any, Protocol
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 
 from locker.errors import ContentMissing, ContentUnavailable
 from locker.remote import signed_download_url
 from locker.storage import content_disposition, served_type
 
-if TYPE_CHECKING:
-    from locker.models import StoredFile
-
 log = logging.getLogger(__name__)
 
 
-def download_response(stored: "StoredFile") -> HttpResponseBase:
+class Downloadable(Protocol):
+    """What a download reads: a current file (StoredFile) or one of its versions (FileVersion)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def file(self) -> FieldFile: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    @property
+    def object_missing_at(self) -> datetime | None: ...
+
+
+def download_response(stored: Downloadable) -> HttpResponseBase:
     """The answer that hands over a file's bytes, the same for both doors.
 
     Raises ContentMissing (reconcile marked the object gone) or ContentUnavailable (it cannot

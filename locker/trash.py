@@ -1,5 +1,7 @@
 """The worker's and staff's share of the trash (the TrashedFile model is in locker/models.py)."""
 
+from collections.abc import Iterable
+
 from locker.models import AlreadyGone, StoredFile, TrashedFile
 
 
@@ -15,9 +17,9 @@ def purge_expired(limit: int = 100) -> int:
     return done
 
 
-def restore_all(items) -> list[StoredFile]:
+def restore_all(items: Iterable[TrashedFile]) -> list[StoredFile]:
     """Restore what can be; items restored or purged meanwhile are skipped."""
-    restored = []
+    restored: list[StoredFile] = []
     for item in items:
         try:
             restored.append(item.restore())

@@ -1,9 +1,13 @@
 """The trash and the versions pages: list, restore, delete permanently, empty."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +19,7 @@ from locker.models import (
     FileVersion,
     StoredFile,
     TrashedFile,
+    TrashedFileQuerySet,
     VersionGone,
 )
 from locker.page_errors import cannot_download
@@ -24,7 +29,13 @@ from skylocker.client import client_address
 PAGE_SIZE = 50
 
 
-def trash_for(request):
+class AuthenticatedHttpRequest(HttpRequest):
+    """What every view here receives: login_required lets only a signed-in user through."""
+
+    user: User
+
+
+def trash_for(request: AuthenticatedHttpRequest) -> tuple[TrashedFileQuerySet, bool]:
     """Own trash; staff may ask for everyone's (?view=all) or one owner's (?owner=username)."""
     items = TrashedFile.objects.visible_to(request.user).select_related("owner")
     everyone = request.user.is_staff and request.GET.get("view") == "all"
@@ -33,12 +44,12 @@ def trash_for(request):
     return (items if everyone else items.filter(owner=request.user)), everyone
 
 
-def item_for(user, pk) -> TrashedFile:
+def item_for(user: User, pk: UUID) -> TrashedFile:
     return get_object_or_404(TrashedFile.objects.visible_to(user).select_related("owner"), pk=pk)
 
 
 @login_required
-def trash(request):
+def trash(request: AuthenticatedHttpRequest) -> HttpResponse:
     items, everyone = trash_for(request)
     page = Paginator(items.order_by("-deleted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -49,7 +60,7 @@ def trash(request):
 
 @login_required
 @require_POST
-def restore(request, pk):
+def restore(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     item = item_for(request.user, pk)
     try:
         item.restore()
@@ -64,7 +75,7 @@ def restore(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def purge(request, pk):
+def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     item = item_for(request.user, pk)
     if request.method == "POST":
         try:
@@ -78,7 +89,7 @@ def purge(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def empty(request):
+def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Empties one's own trash (staff too: others' items are purged one by one)."""
     items = TrashedFile.objects.visible_to(request.user).filter(owner=request.user)
     if request.method == "POST":
@@ -96,7 +107,7 @@ def empty(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def restore_burst(request, pk):
+def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The mass-deletion alert's link: what that account trashed since the burst began."""
     if not request.user.is_staff:
         raise Http404
@@ -112,20 +123,20 @@ def restore_burst(request, pk):
 
 
 @login_required
-def versions(request, pk):
+def versions(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     context = {"file": stored, "versions": FileVersion.objects.of(stored)}
     return render(request, "locker/versions.html", context)
 
 
-def version_for(user, pk, vid) -> tuple[StoredFile, FileVersion]:
+def version_for(user: User, pk: UUID, vid: UUID) -> tuple[StoredFile, FileVersion]:
     """A version through its file's visibility: another user's version is a 404 like the file."""
     stored = StoredFile.objects.get_for(user, pk)
     return stored, get_object_or_404(FileVersion.objects.of(stored), pk=vid)
 
 
 @login_required
-def version_download(request, pk, vid):
+def version_download(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> HttpResponseBase:
     _, version = version_for(request.user, pk, vid)
     try:
         return download_response(version)
@@ -135,7 +146,7 @@ def version_download(request, pk, vid):
 
 @login_required
 @require_POST
-def version_restore(request, pk, vid):
+def version_restore(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> HttpResponse:
     _, version = version_for(request.user, pk, vid)
     try:
         version.restore(request.user)
