@@ -62,7 +62,7 @@ def send_email(alert: DeletionAlert) -> None:
         raise NoRecipients(
             "no admin email: set SKYLOCKER_ADMIN_EMAILS or give a superuser an email"
         )
-    _send(alert, "deletion", recipients)
+    _send(alert, None, recipients)
 
 
 def send_owner_email(alert: DeletionAlert) -> None:
@@ -70,7 +70,7 @@ def send_owner_email(alert: DeletionAlert) -> None:
     _send(alert, "owner-notice", [alert.owner_email])
 
 
-def _send(alert: DeletionAlert, template: str, recipients: list[str]) -> None:
+def _send(alert: DeletionAlert, template: str | None, recipients: list[str]) -> None:
     subject, body, html = render(alert, template)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")

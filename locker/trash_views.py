@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, QuotaExceeded
 from locker.models import (
+    MANAGE_ALL_FILES,
     AlreadyGone,
     DeletionAlert,
     FileVersion,
@@ -36,10 +37,12 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 
 def trash_for(request: AuthenticatedHttpRequest) -> tuple[TrashedFileQuerySet, bool]:
-    """Own trash; staff may ask for everyone's (?view=all) or one owner's (?owner=username)."""
+    """Own trash; those who manage all files may ask for everyone's (?view=all) or one
+    owner's (?owner=username)."""
     items = TrashedFile.objects.visible_to(request.user).select_related("owner")
-    everyone = request.user.is_staff and request.GET.get("view") == "all"
-    if owner := request.GET.get("owner", "") if request.user.is_staff else "":
+    manager = request.user.has_perm(MANAGE_ALL_FILES)
+    everyone = manager and request.GET.get("view") == "all"
+    if owner := request.GET.get("owner", "") if manager else "":
         return items.filter(owner__username=owner), True
     return (items if everyone else items.filter(owner=request.user)), everyone
 
@@ -109,7 +112,7 @@ def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The mass-deletion alert's link: what that account trashed since the burst began."""
-    if not request.user.is_staff:
+    if not request.user.has_perm(MANAGE_ALL_FILES):
         raise Http404
     alarm = get_object_or_404(DeletionAlert, pk=pk, kind=DeletionAlert.MASS)
     items = TrashedFile.objects.visible_to(request.user).filter(

@@ -73,7 +73,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
         "files": page.object_list,
         "q": request.GET.get("q", "") if status == 200 else query.search,
         "search": query.search,
-        "usage": own.usage() if view == "mine" else None,
+        "totals": own.usage() if view == "mine" else None,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
         "owner": owner,

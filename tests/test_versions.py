@@ -13,7 +13,8 @@ from tests.conftest import downloaded, upload_file
 
 def replace_three_times(stored, actor):
     for n in (2, 3, 4):
-        stored.replace(upload_file(f"v{n}.txt", f"version {n}\n".encode()), actor=actor)
+        content = upload_file(f"v{n}.txt", f"version {n}\n".encode())
+        stored.replace(content, actor=actor, take_uploaded_name=True)
 
 
 def test_a_replace_keeps_the_previous_content_as_a_version(

@@ -6,7 +6,9 @@ from tests.conftest import downloaded, upload_file
 
 def replace(api, stored, name, content):
     response = api.patch(
-        f"/api/v1/files/{stored.pk}", {"file": upload_file(name, content)}, format="multipart"
+        f"/api/v1/files/{stored.pk}",
+        {"file": upload_file(name, content), "name": name},  # the new content's name too
+        format="multipart",
     )
     assert response.status_code == 200
 
@@ -49,7 +51,7 @@ def test_another_users_versions_answer_404(bob_api, alice, alice_file):
         assert response.status_code == 404
     assert FileVersion.objects.get().pk == version.pk
     alice_file.refresh_from_db()
-    assert alice_file.name == "v2.txt"
+    assert alice_file.file.read() == b"two\n"  # still the content bob could not restore over
 
 
 def test_a_version_of_another_file_answers_404(alice_api, alice, alice_file):

@@ -12,7 +12,6 @@ from tests.api.test_files import (  # noqa: F401 - the API's storage-facing test
     test_another_user_cannot_delete_and_no_alert_is_sent,
     test_another_user_cannot_patch_and_nothing_changes,
     test_patch_over_the_limit_is_413_and_keeps_the_old_content,
-    test_patch_with_a_file_replaces_the_content_keeps_the_name_and_the_old_as_a_version,
     test_staff_deleting_someones_file_is_recorded_as_staff,
 )
 from tests.faults.test_database_faults import *  # noqa: F403 - the object goes on S3 too

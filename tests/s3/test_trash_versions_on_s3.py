@@ -10,7 +10,7 @@ import pytest
 from tests.api.test_files import (  # noqa: F401 - here, not in test_core_suite_on_s3.py,
     # whose star-imported fixtures delete at once and keep no versions
     test_delete_moves_the_file_to_the_trash_and_queues_the_admin_alert,
-    test_patch_with_a_file_replaces_the_content_and_keeps_the_old_as_a_version,
+    test_patch_with_a_file_replaces_the_content_keeps_the_name_and_the_old_as_a_version,
 )
 from tests.api.test_quota_api import *  # noqa: F403
 from tests.api.test_trash_api import *  # noqa: F403
