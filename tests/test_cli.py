@@ -48,7 +48,9 @@ def sky(tmp_path):
 
 
 @pytest.fixture
-def logged_in(sky, live_server, alice):
+def logged_in(sky, live_server, alice, fresh_throttle):
+    # The log-in rate counts in the database cache, which a live server's flush leaves alone:
+    # each test starts with none of the minute's log-ins spent by the tests before it.
     result = sky("login", live_server.url, "-u", "alice", "--password", PASSWORD)
     assert result.returncode == 0, result.stderr
     return sky

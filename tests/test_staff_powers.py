@@ -108,7 +108,7 @@ def test_a_deletion_by_someone_else_tells_the_owner_as_well_as_the_admins(
     call_command("run_worker", "--once")
     received = {tuple(to): message["Subject"] for to, message in smtp.wait_for(2)}
     assert received == {
-        ("admin@example.com",): "[Skylocker] alice.txt was deleted by manager",
+        ("admin@example.com",): "[Skylocker] alice.txt was moved to the trash by manager",
         ("alice@example.com",): "[Skylocker] Your file alice.txt was deleted by manager",
     }
 
