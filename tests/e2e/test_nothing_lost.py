@@ -1,11 +1,23 @@
 """Nothing lost by mistake, in Chromium against the real server and worker: a burst of
-deletions raises one alarm and one digest, staff restore the burst in one click, and an upload
-over a quota set in the admin is refused and leaves nothing."""
+deletions raises one alarm and one digest, staff restore the burst in one click, an upload
+over a quota set in the admin is refused and leaves nothing, and three replaces keep three
+versions of which the first comes back."""
+
+import hashlib
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, STAFF, log_in, sign_up, wait_until
+from tests.e2e.conftest import (
+    ADMIN_EMAIL,
+    PASSWORD,
+    STAFF,
+    log_in,
+    sign_up,
+    upload,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -113,3 +125,43 @@ def test_selected_files_download_as_one_zip_and_move_to_the_trash_together(pages
     assert site.files_of("ada2") == []
     assert len(site.rows("SELECT id FROM locker_trashedfile WHERE name LIKE 'note-%'")) == 2
     assert len(site.objects_of("ada2")) == 2
+
+
+def test_three_replaces_keep_three_versions_and_the_first_comes_back(pages, site):
+    page = pages.new()
+    sign_up(page, "barbara", "Barbara", "Liskov")
+    first = b"first draft\n"
+    upload(page, "draft-1.txt", first)
+    for n in (2, 3, 4):
+        page.goto("/files/")
+        page.get_by_role("link", name=f"Replace draft-{n - 1}.txt").click()
+        page.get_by_label("Choose new content").set_input_files(
+            {"name": f"draft-{n}.txt", "mimeType": "text/plain", "buffer": f"draft {n}\n".encode()}
+        )
+        page.get_by_label("Use the new file's name").check()
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text(f"Replaced the content of draft-{n}.txt.").wait_for()
+
+    page.get_by_role("link", name="Versions of draft-4.txt").click()
+    page.get_by_role("heading", name="Versions of “draft-4.txt”").wait_for()
+    pages.check(page, "versions-three")
+    names = page.locator("table.files td.name").all_inner_texts()
+    assert names == ["draft-3.txt", "draft-2.txt", "draft-1.txt"]  # newest first
+    assert len(site.objects_of("barbara")) == 4  # the current content and three versions
+
+    page.get_by_role("button", name="Restore this version of draft-1.txt").click()
+    page.get_by_text("Restored draft-1.txt as of").wait_for()
+    (stored,) = site.files_of("barbara")
+    assert (stored["name"], stored["sha256"]) == ("draft-1.txt", hashlib.sha256(first).hexdigest())
+    page.goto("/files/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download draft-1.txt").click()
+    assert Path(download.value.path()).read_bytes() == first
+    kept = site.rows(
+        "SELECT v.name FROM locker_fileversion v JOIN auth_user u ON u.id = v.owner_id "
+        "WHERE u.username = ?",
+        "barbara",
+    )
+    # the content the restore replaced is a version now: still three, nothing lost
+    assert sorted(row["name"] for row in kept) == ["draft-2.txt", "draft-3.txt", "draft-4.txt"]
+    assert len(site.objects_of("barbara")) == 4
