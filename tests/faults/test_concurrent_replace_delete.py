@@ -1,7 +1,8 @@
 """A replace and a delete of the same file at the same moment, from two real connections.
 
 Row locks (SELECT … FOR UPDATE) decide who goes first; whatever the order, the loser gets a
-clean 404, no row points at a missing object and no object is left without a row.
+clean 404, no row points at a missing object and no object is left without a row (a deleted
+file waits in the trash with its versions).
 """
 
 import threading
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from locker import maintenance
-from locker.models import DeletionAlert, ObjectRemoval, StoredFile
+from locker.models import DeletionAlert, FileVersion, ObjectRemoval, StoredFile, TrashedFile
 from tests.conftest import upload_file
 
 pytestmark = pytest.mark.skipif(
@@ -71,5 +72,11 @@ def test_a_replace_racing_a_delete_ends_with_one_winner_and_nothing_dangling(
 
     maintenance.finish_object_removals()  # anything whose after-commit removal was cut short
     assert ObjectRemoval.objects.count() == 0
-    assert stored_objects() == []  # neither version of any file outlived its row
+    assert TrashedFile.objects.count() == ROUNDS
+    # Every object left belongs to a trashed file or one of its versions, and each of those
+    # rows has its object: neither content of any file outlived its row, none went missing.
+    rows = [*TrashedFile.objects.all(), *FileVersion.objects.all()]
+    assert sorted(stored_objects()) == sorted(row.file.name for row in rows)
+    assert all(version.file_id in {t.pk for t in TrashedFile.objects.all()}
+               for version in FileVersion.objects.all())  # fmt: skip
     assert set(seen) <= {302, 404}

@@ -170,7 +170,7 @@ def test_replacing_while_a_version_is_restored_keeps_every_content_once(
     restore, replace = race(
         lambda: first.restore(alice),
         lambda: StoredFile.objects.get(pk=stored.pk).replace(
-            upload_file("doc.txt", b"three\n"), by=alice
+            upload_file("doc.txt", b"three\n"), actor=alice
         ),
     )
     assert not isinstance(restore, Exception) and not isinstance(replace, Exception)
