@@ -106,8 +106,8 @@ def test_one_browser_signs_another_out_and_revokes_a_token(pages, site):
 
 def test_a_user_changes_their_password_from_the_account_page(pages, site):
     page, other = pages.new(), pages.new()
-    sign_up(page, "hedy", "Hedy", "Lamarr")
-    log_in(other, "hedy")
+    sign_up(page, "shafi", "Shafi", "Goldwasser")
+    log_in(other, "shafi")
     page.goto("/accounts/")
     page.get_by_role("link", name="Change password").click()
     pages.check(page, "password-change")

@@ -89,7 +89,8 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
     (replaced,) = site.files_of("mary")
     assert (replaced["name"], replaced["description"]) == ("wind-tunnel.txt", "Supersonic runs")
     assert replaced["file"] != stored["file"]
-    assert wait_until(lambda: site.objects_of("mary") == {replaced["file"]: b"Mach 1.4\n"})
+    kept = {replaced["file"]: b"Mach 1.4\n", stored["file"]: b"Mach 1.2\n"}
+    assert site.objects_of("mary") == kept  # the old content is kept as a version
 
     page.get_by_role("link", name="Rename wind-tunnel.txt").click()
     page.get_by_label("Name").fill("wind-tunnel-v2.txt")
@@ -100,6 +101,12 @@ def test_without_javascript_sign_up_upload_download_replace_and_delete_still_wor
 
     page.get_by_role("link", name="Delete wind-tunnel-v2.txt").click()
     page.get_by_role("button", name="Delete “wind-tunnel-v2.txt”").click()
-    page.get_by_text("Deleted wind-tunnel-v2.txt.").wait_for()
+    page.get_by_text("Moved wind-tunnel-v2.txt to the trash.").wait_for()
     assert site.files_of("mary") == []
+    assert len(site.objects_of("mary")) == 2  # in the trash, with its version
+
+    page.get_by_role("link", name="Trash").click()
+    page.get_by_role("link", name="Delete permanently wind-tunnel-v2.txt").click()
+    page.get_by_role("button", name="Delete “wind-tunnel-v2.txt” permanently").click()
+    page.get_by_text("Deleted wind-tunnel-v2.txt permanently.").wait_for()
     assert wait_until(lambda: site.objects_of("mary") == {})
