@@ -101,7 +101,7 @@ def selected(request: HttpRequest) -> list[StoredFile] | None:
 def bulk(request: HttpRequest) -> HttpResponseBase:
     files = selected(request)
     if files is None:
-        messages.error(request, f"Select from 1 to {MAX_FILES} files first.")
+        messages.error(request, f"Tick between 1 and {MAX_FILES} files first.")
         return redirect("files")
     if request.POST.get("action") == "zip":
         response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")

@@ -66,8 +66,8 @@ def test_a_selection_with_another_users_file_answers_404_and_changes_nothing(
 
 def test_an_empty_or_too_large_selection_is_refused_with_a_message(alice_client, alice_file):
     response = alice_client.post(reverse("bulk"), {"action": "zip"}, follow=True)
-    assert f"Select from 1 to {MAX_FILES} files first." in response.content.decode()
+    assert f"Tick between 1 and {MAX_FILES} files first." in response.content.decode()
     too_many = [alice_file.pk] + [f"00000000-0000-4000-8000-{i:012}" for i in range(MAX_FILES)]
     response = alice_client.post(reverse("bulk"), {"action": "zip", "ids": too_many}, follow=True)
-    assert f"Select from 1 to {MAX_FILES} files first." in response.content.decode()
+    assert f"Tick between 1 and {MAX_FILES} files first." in response.content.decode()
     assert StoredFile.objects.count() == 1
