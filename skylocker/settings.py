@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "locker",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
