@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from accounts.models import sign_out_everywhere
+from locker import owners
 from locker.models import Quota
 
 admin.site.unregister(get_user_model())
@@ -45,3 +46,8 @@ class SkylockerUserAdmin(UserAdmin):
     change_password_form = SignOutPasswordChangeForm
     readonly_fields = ("last_login", "date_joined")
     inlines = [QuotaInline]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            owners.names_changed(obj)  # their files sort by the new names

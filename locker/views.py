@@ -5,9 +5,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -67,7 +65,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     files = listing.files(request.user, query)
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
-    page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.Pages(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "files": page.object_list,
@@ -96,10 +94,7 @@ def my_files(request: HttpRequest) -> HttpResponse:
 def all_files(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(MANAGE_ALL_FILES):
         raise Http404
-    owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
-        "last_name", "first_name", "username"
-    )
-    return _table(request, "all", owners=owners)
+    return _table(request, "all")
 
 
 @login_required
