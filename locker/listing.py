@@ -102,7 +102,9 @@ def ordering(sort: str, one_owner: bool = False) -> list[str]:
 def files(user: Any, query: ListQuery) -> StoredFileQuerySet:
     """The files this user may see that match the query, in the query's order."""
     found = StoredFile.objects.visible_to(user).select_related("owner").search(query.search)
-    if query.owner:
+    if query.owner and query.owner == user.get_username():
+        found = found.filter(owner_id=user.pk)  # one's own: no need to look the name up
+    elif query.owner:
         found = found.filter(owner__username=query.owner)
     return found.order_by(*ordering(query.sort, one_owner=bool(query.owner)))
 

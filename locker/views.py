@@ -11,7 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from locker import direct, listing
+from locker import direct, file_rows, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, QuotaExceeded, StorageUnavailable
 from locker.forms import FileForm, RenameForm, UploadForm
@@ -65,13 +65,18 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     files = listing.files(request.user, query)
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
-    page = listing.Pages(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = own.usage() if view == "mine" else None
+    pages = listing.Pages(files, listing.PAGE_SIZE)
+    if totals and not query.search:
+        pages.count = totals[0]  # the same files: counted once
+    page = pages.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "files": page.object_list,
+        "rows": file_rows.rows(page.object_list, view),
         "q": request.GET.get("q", "") if status == 200 else query.search,
         "search": query.search,
-        "totals": own.usage() if view == "mine" else None,
+        "totals": totals,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
         "owner": owner,
