@@ -27,8 +27,8 @@ ROW = """    <tr>
       {select}<td data-label="Name" class="name">{name}{missing}</td>
       <td data-label="Description">{description}</td>
       <td data-label="Size" title="{size} bytes">{size_text}</td>
-      {owner}<td data-label="Uploaded"><time datetime="{created_iso}" title="{created_exact}">{created_natural}</time></td>
-      <td data-label="Updated"><time datetime="{updated_iso}" title="{updated_exact}">{updated_natural}</time></td>
+      {owner}<td data-label="Uploaded">{created}</td>
+      <td data-label="Updated">{updated}</td>
       <td class="actions">
         <a href="{download}" aria-label="{download_label}">{download_text}</a>
         <a href="{rename}" aria-label="{rename_label}">{rename_text}</a>
@@ -38,7 +38,10 @@ ROW = """    <tr>
       </td>
     </tr>
 """
-SELECT = '<td><input type="checkbox" name="ids" value="{pk}" form="selection" aria-label="{label}"></td>'
+SELECT = (
+    '<td><input type="checkbox" name="ids" value="{pk}" form="selection" aria-label="{label}"></td>'
+)
+TIME = '<time datetime="{}" title="{}">{}</time>'
 OWNER = '<td data-label="Owner">{owner}</td>'
 MISSING = ' <strong class="warn">{}</strong>'
 
@@ -55,13 +58,11 @@ def _words() -> dict[str, tuple[str, str]]:
     }
 
 
-def _when(prefix: str, moment: datetime) -> dict[str, str]:
+def _when(moment: datetime) -> str:
+    """As the date filters wrote it: ISO time, the exact local time and zone, "3 minutes ago"."""
     local = timezone.localtime(moment)
-    return {
-        f"{prefix}_iso": local.isoformat(),
-        f"{prefix}_exact": escape(f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()),
-        f"{prefix}_natural": escape(naturaltime(moment)),
-    }
+    exact = f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
+    return TIME.format(local.isoformat(), escape(exact), escape(naturaltime(moment)))
 
 
 def rows(files: Any, view: str) -> SafeString:
@@ -88,8 +89,8 @@ def rows(files: Any, view: str) -> SafeString:
             "description": escape(f.description),
             "size": f.size,
             "size_text": filesizeformat(f.size),
-            **_when("created", f.created_at),
-            **_when("updated", f.updated_at),
+            "created": _when(f.created_at),
+            "updated": _when(f.updated_at),
             **{a: f"{before}{pk}{after}" for a, (before, after) in patterns.items()},
             **texts,
             **{f"{a}_label": escape(label % {"name": f.name}) for a, (_, label) in words.items()},

@@ -124,7 +124,8 @@ class Pages(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top, self.count), number, self)
+        rows = page_rows(self.object_list, bottom, top, self.count)
+        return Page(rows, number, self)
 
 
 def page_rows(found: Any, bottom: int, top: int, count: int) -> list[Any]:

@@ -45,12 +45,12 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
         except (ValueError, ValidationError):  # not a file id at all
             raise self.model.DoesNotExist from None
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["StoredFile"]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         """Like Django's, with each row's copy of its owner's names (the owner sort's index)."""
-        objs = list(objs)
-        for row in objs:
+        rows = list(objs)
+        for row in rows:
             row.copy_owner_names()
-        return super().bulk_create(objs, *args, **kwargs)
+        return super().bulk_create(rows, *args, **kwargs)
 
     def usage(self) -> tuple[int, int]:
         """How many files and how many bytes, in one query."""
