@@ -15,7 +15,9 @@ serializer.
 - **Pages**: `PAGE_SIZE` files a page (the API also takes `page_size`, up to 500), by number:
   `Pages` reads a page without the database stepping over every earlier file (pages in the
   second half are read backwards from the last; a deep page's ids come from the sort's index
-  alone), so the last page costs what the first does. The count is exact.
+  alone), so the last page costs what the first does. `count` is exact up to
+  `COUNT_EXACT_UP_TO` (10,000) files; a longer list's count is the one taken at most
+  `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row.
 - **Owner suggestions** (staff only): `owner_suggestions` names at most `SUGGESTIONS` people
   whose username, name or email contain what was typed; the list never holds every user.
 
@@ -23,13 +25,16 @@ Errors: the API answers 400 naming the parameter; the page shows the message and
 the parameter had not been given.
 """
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 from locker.errors import DomainError
 from locker.models import MANAGE_ALL_FILES, OWNER_NAMES, StoredFile, StoredFileQuerySet
@@ -113,10 +118,34 @@ def files(user: Any, query: ListQuery) -> StoredFileQuerySet:
 READ_THROUGH = 200
 
 
+# Lists up to this long are counted exactly on every request; a longer list's count is kept
+# for COUNT_SECONDS (the cache is shared by every web process), so that browsing a million
+# files does not count a million rows for each page.
+COUNT_EXACT_UP_TO = 10_000
+COUNT_SECONDS = 60
+
+
 class Pages(Paginator):
     """Django's paginator (the pages' and the API's), reading a page so that the database does
     not step over every earlier row: a page in the second half is read backwards from the end,
     and a deep page's ids are found on the sort's index before its rows are read."""
+
+    @cached_property
+    def count(self) -> int:
+        """Exact up to COUNT_EXACT_UP_TO; above, as counted at most COUNT_SECONDS ago."""
+        found = self.object_list
+        if not isinstance(found, QuerySet):
+            return len(found)
+        upto = found.order_by().values("pk")[: COUNT_EXACT_UP_TO + 1].count()
+        if upto <= COUNT_EXACT_UP_TO:
+            return upto
+        sql, params = found.order_by().query.sql_with_params()
+        key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        counted = cache.get(key)
+        if counted is None:
+            counted = found.count()
+            cache.set(key, counted, COUNT_SECONDS)
+        return int(counted)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

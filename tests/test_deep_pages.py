@@ -5,6 +5,7 @@ ids on the sort's index first)."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,7 +48,7 @@ def test_the_last_page_is_read_backwards_from_the_end_without_an_offset(client, 
         f"file-{i:03}.txt" for i in range(200, 230)
     ]
     listed = [q["sql"] for q in queries.captured_queries if "locker_storedfile" in q["sql"]
-              and "LIMIT" in q["sql"]]  # fmt: skip
+              and "ORDER BY" in q["sql"] and "COUNT" not in q["sql"]]  # fmt: skip
     assert len(listed) == 1 and re.search(r"ORDER BY \S+name\S* DESC", listed[0]), listed
     assert "OFFSET" not in listed[0]
 
@@ -75,3 +76,20 @@ def test_a_deep_page_costs_as_many_queries_with_many_more_rows(client, admin, al
         response = client.get(reverse("all-files"), {"page": 6})
     assert len(response.context["files"]) == 50
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_short_list_is_counted_exactly_every_time_and_a_long_one_once_a_minute(
+    admin, alice, monkeypatch
+):
+    monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
+    rows(alice, 8)
+    found = listing.files(admin, listing.ListQuery())
+    assert listing.Pages(found, 5).count == 8
+    rows(alice, 4)
+    assert listing.Pages(found.all(), 5).count == 12  # over the limit: counted, then kept
+    rows(alice, 3)
+    assert listing.Pages(found.all(), 5).count == 12  # within COUNT_SECONDS
+    searched = listing.files(admin, listing.ListQuery(search="file-001"))
+    assert listing.Pages(searched, 5).count == 3  # another list: short, counted exactly
+    cache.clear()
+    assert listing.Pages(found.all(), 5).count == 15
