@@ -39,7 +39,7 @@ class AuthenticatedHttpRequest(HttpRequest):
 def trash_for(request: AuthenticatedHttpRequest) -> tuple[TrashedFileQuerySet, bool]:
     """Own trash; those who manage all files may ask for everyone's (?view=all) or one
     owner's (?owner=username)."""
-    items = TrashedFile.objects.visible_to(request.user).select_related("owner")
+    items = TrashedFile.objects.visible_to(request.user).on_their_own().select_related("owner")
     manager = request.user.has_perm(MANAGE_ALL_FILES)
     everyone = manager and request.GET.get("view") == "all"
     if owner := request.GET.get("owner", "") if manager else "":
