@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-ACTIONS = ("download", "rename", "replace", "versions", "delete")
+ACTIONS = ("download", "rename", "replace", "file-move", "versions", "delete")
 _PLACEHOLDER = UUID(int=0)
 
 
 # One row of the table, as files.html had it; every value is escaped before it goes in.
 ROW = """    <tr>
-      {select}<td data-label="Name" class="name">{name}{missing}</td>
+      {select}<td data-label="Name" class="name">{name}{path}{missing}</td>
       <td data-label="Description">{description}</td>
       <td data-label="Size" title="{size} bytes">{size_text}</td>
       {owner}<td data-label="Uploaded">{created}</td>
@@ -33,7 +33,7 @@ ROW = """    <tr>
         <a href="{download}" aria-label="{download_label}">{download_text}</a>
         <a href="{rename}" aria-label="{rename_label}">{rename_text}</a>
         <a href="{replace}" aria-label="{replace_label}">{replace_text}</a>
-        <a href="{versions}" aria-label="{versions_label}">{versions_text}</a>
+        {move}        <a href="{versions}" aria-label="{versions_label}">{versions_text}</a>
         <a href="{delete}" aria-label="{delete_label}">{delete_text}</a>
       </td>
     </tr>
@@ -44,6 +44,8 @@ SELECT = (
 TIME = '<time datetime="{}" title="{}">{}</time>'
 OWNER = '<td data-label="Owner">{owner}</td>'
 MISSING = ' <strong class="warn">{}</strong>'
+PATH = ' <small class="path">{}</small>'
+MOVE = '<a href="{}" aria-label="{}">{}</a>\n        '
 
 
 def _words() -> dict[str, tuple[str, str]]:
@@ -52,6 +54,7 @@ def _words() -> dict[str, tuple[str, str]]:
         "download": (gettext("Download"), gettext("Download %(name)s")),
         "rename": (gettext("Rename"), gettext("Rename %(name)s")),
         "replace": (gettext("Replace"), gettext("Replace %(name)s")),
+        "file-move": (gettext("Move"), gettext("Move %(name)s")),
         "versions": (gettext("Versions"), gettext("Versions of %(name)s")),
         "delete": (gettext("Delete"), gettext("Delete %(name)s")),
         "select": ("", gettext("Select %(name)s")),
@@ -76,6 +79,7 @@ def rows(files: Any, view: str) -> SafeString:
         patterns[action] = (before, after + tail)
     words = _words()
     texts = {f"{a}_text": escape(text) for a, (text, _) in words.items()}
+    move_text = texts.pop("file-move_text")
     missing = MISSING.format(escape(gettext("(content missing)")))
     html = []
     for f in files:
@@ -95,6 +99,13 @@ def rows(files: Any, view: str) -> SafeString:
             **texts,
             **{f"{a}_label": escape(label % {"name": f.name}) for a, (_, label) in words.items()},
         }
+        shown_path = getattr(f, "shown_path", "")  # set by locker/folder_views.py
+        values["path"] = PATH.format(escape(shown_path)) if shown_path else ""
+        values["move"] = (
+            MOVE.format(values["file-move"], values["file-move_label"], move_text)
+            if view == "mine"
+            else ""
+        )
         values["select"] = (
             SELECT.format(pk=pk, label=values["select_label"]) if view == "mine" else ""
         )

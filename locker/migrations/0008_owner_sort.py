@@ -22,7 +22,7 @@ def copy_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('locker', '0006_trash_versions_quotas'),
+        ('locker', '0007_folders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
