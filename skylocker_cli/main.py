@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from skylocker_cli import config
+from skylocker_cli import sharing as cli_sharing
 from skylocker_cli.client import (
     EXIT_NOT_FOUND,
     EXIT_TOO_LARGE,
@@ -58,7 +59,7 @@ progress_option = click.option(
 @click.version_option(package_name="skylocker")
 def cli():
     """Skylocker from the command line: log in once, then put, ls, get, replace, rename and rm
-    files."""
+    files, share them and ask for files."""
 
 
 @cli.command()
@@ -439,3 +440,7 @@ def sha256_of(file: Path) -> str:
         while chunk := f.read(1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+for _command in cli_sharing.COMMANDS:
+    cli.add_command(_command)
