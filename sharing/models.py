@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -368,15 +368,7 @@ class ReceivedFile(models.Model):
         return f"file {self.file_id} via {self.request_id}"
 
 
-def visible_links(user: Any) -> Any:
-    return ShareLink.objects.visible_to(user).select_related("owner")
-
-
 def received_marks(file_ids: list[Any]) -> dict[Any, ReceivedFile]:
     """For the file list: which of these files arrived through a request (one query)."""
     found = ReceivedFile.objects.filter(file_id__in=file_ids).select_related("request")
     return {mark.file_id: mark for mark in found}
-
-
-def active(queryset: Any) -> Any:
-    return queryset.filter(Q(revoked_at__isnull=True) & Q(expires_at__gt=timezone.now()))
