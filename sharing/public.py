@@ -45,13 +45,16 @@ def too_many(request: HttpRequest) -> HttpResponseBase:
     return _private(render(request, "sharing/too_many.html", status=429))
 
 
-def _find(model: Any, request: HttpRequest, token: str) -> Any:
-    """The usable link, or None (counted against the address)."""
+def _open(model: Any, request: HttpRequest, token: str) -> tuple[Any, HttpResponseBase | None]:
+    """The usable link, or the answer refusing it: too many tries from this address, or the
+    404 (which counts as one more)."""
+    if limits.guessing(request):
+        return None, too_many(request)
     try:
-        return model.objects.by_token(token)
+        return model.objects.by_token(token), None
     except Unusable:
         limits.missed(request)
-        return None
+        return None, invalid(request)
 
 
 def _unlocked(request: HttpRequest, link: Any) -> bool:
@@ -79,11 +82,9 @@ def _password_page(request: HttpRequest, link: Any, template_context: dict[str, 
 
 @require_http_methods(["GET", "POST"])
 def shared(request: HttpRequest, token: str) -> HttpResponseBase:
-    if limits.guessing(request):
-        return too_many(request)
-    link = _find(ShareLink, request, token)
-    if link is None:
-        return invalid(request)
+    link, refused = _open(ShareLink, request, token)
+    if refused:
+        return refused
     if not _unlocked(request, link):
         return _password_page(request, link, {"what": "share"})
     if request.method == "POST":
@@ -98,11 +99,9 @@ def shared(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @require_GET
 def shared_download(request: HttpRequest, token: str) -> HttpResponseBase:
-    if limits.guessing(request):
-        return too_many(request)
-    link = _find(ShareLink, request, token)
-    if link is None:
-        return invalid(request)
+    link, refused = _open(ShareLink, request, token)
+    if refused:
+        return refused
     if not _unlocked(request, link):
         return redirect("share", token=token)
     try:
@@ -133,11 +132,9 @@ def _wants_json(request: HttpRequest) -> bool:
 @csrf_exempt  # checked below, once the upload handler with the request's limit is in place
 @require_http_methods(["GET", "POST"])
 def requested(request: HttpRequest, token: str) -> HttpResponseBase:
-    if limits.guessing(request):
-        return too_many(request)
-    link = _find(FileRequest, request, token)
-    if link is None:
-        return invalid(request)
+    link, refused = _open(FileRequest, request, token)
+    if refused:
+        return refused
     if request.method == "POST" and request.content_type == "multipart/form-data":
         request.upload_handlers = [RequestUploadHandler(request, link.max_bytes)]
     return csrf_protect(_requested)(request, link)
