@@ -8,46 +8,60 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, StrictCharField
 from audit.log import Door
 from locker.models import StoredFile
-from sharing.models import FileRequest, ShareLink
+from sharing.models import MAX_DOWNLOADS, FileRequest, ShareLink
 from sharing.public import request_url, share_url
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 
 
-class DaysField(serializers.IntegerField):
+NO_NUL = "^[^\\x00]*$"  # text fields refuse the NUL character; the schema says so
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": NO_NUL, "writeOnly": True})
+class PasswordField(StrictCharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            required=False, min_value=1,
-            help_text="Days the link works (default 7, at most SKYLOCKER_SHARE_MAX_DAYS, "
-            "default 90).",
-            **kwargs,
+            required=False, allow_blank=True, max_length=200, write_only=True,
+            trim_whitespace=False, **kwargs,
         )
 
-    def to_internal_value(self, data: Any) -> int:
-        value = super().to_internal_value(data)
-        if value > settings.SHARE_MAX_DAYS:
-            raise serializers.ValidationError(f"At most {settings.SHARE_MAX_DAYS} days.")
-        return value
+
+@extend_schema_field({"type": "string", "maxLength": 1000, "pattern": NO_NUL})
+class NoteField(StrictCharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_blank=True, max_length=1000, **kwargs)
+
+
+def days_field() -> serializers.IntegerField:
+    """Made per serializer, so that its maximum (also in the schema) is the current setting."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=settings.SHARE_MAX_DAYS,
+        help_text="Days the link works (default 7, at most SKYLOCKER_SHARE_MAX_DAYS).",
+    )
 
 
 class LinkCreateSerializer(serializers.Serializer):
-    days = DaysField()
-    password = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, write_only=True, trim_whitespace=False,
-        help_text="Whoever opens the link must give it first (stored hashed).",
+    days = serializers.IntegerField()  # days_field(), made in __init__
+    password = PasswordField(help_text="Whoever opens the link must give it first (hashed).")
+    max_downloads = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_DOWNLOADS
     )
-    max_downloads = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    note = NoteField(help_text="Shown on the link's page.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"] = days_field()
 
 
 class LinkSerializer(serializers.ModelSerializer):
@@ -71,25 +85,21 @@ class LinkSerializer(serializers.ModelSerializer):
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    days = DaysField()
-    password = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, write_only=True, trim_whitespace=False,
-    )
+    days = serializers.IntegerField()  # days_field(), made in __init__
+    password = PasswordField(help_text="Whoever opens the link must give it first (hashed).")
     max_files = serializers.IntegerField(
         required=False, min_value=1, max_value=1000, help_text="Default 10."
     )
-    max_bytes = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text="Largest file taken (default and at most SKYLOCKER_MAX_UPLOAD_BYTES).",
-    )
-    message = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    max_bytes = serializers.IntegerField()  # bounded by the upload limit, made in __init__
+    message = NoteField(help_text="Shown on the upload page.")
 
-    def validate_max_bytes(self, value: int) -> int:
-        if value > settings.MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError(
-                f"At most the upload limit, {settings.MAX_UPLOAD_BYTES} bytes."
-            )
-        return value
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"] = days_field()
+        self.fields["max_bytes"] = serializers.IntegerField(
+            required=False, min_value=1, max_value=settings.MAX_UPLOAD_BYTES,
+            help_text="Largest file taken (default and at most SKYLOCKER_MAX_UPLOAD_BYTES).",
+        )
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -112,6 +122,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
 
 class FileLinksView(APIView):
+    parser_classes = [JSONParser]  # the options are JSON (an empty body takes the defaults)
+
     @extend_schema(responses={200: LinkSerializer(many=True), **ERRORS})
     def get(self, request: Request, pk: UUID) -> Response:
         stored = StoredFile.objects.get_for(request.user, pk)
@@ -163,6 +175,8 @@ class LinkDetailView(APIView):
 
 
 class RequestListView(APIView):
+    parser_classes = [JSONParser]  # the options are JSON (an empty body takes the defaults)
+
     @extend_schema(
         description="Your file requests (staff who manage all files: everyone's).",
         responses={200: RequestSerializer(many=True), **ERRORS},

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sharing.models import MAX_DOWNLOADS
+
 
 class LinkOptions(forms.Form):
     """What share links and file requests are made with, on the page (the API's serializers
@@ -28,7 +30,8 @@ class LinkOptions(forms.Form):
 
 class ShareForm(LinkOptions):
     max_downloads = forms.IntegerField(
-        label=_("Download limit (optional)"), min_value=1, required=False,
+        label=_("Download limit (optional)"), min_value=1, max_value=MAX_DOWNLOADS,
+        required=False,
         help_text=_("The link stops working after this many downloads."),
     )
     note = forms.CharField(

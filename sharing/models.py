@@ -26,6 +26,7 @@ from locker import storage
 from locker.models import MANAGE_ALL_FILES, StoredFile
 
 TOKEN_BYTES = 32  # 256 bits, more than the 128 the issue asks for
+MAX_DOWNLOADS = 1_000_000  # a download limit above this is no limit: leave it out
 
 
 def new_token() -> str:
