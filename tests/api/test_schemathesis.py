@@ -45,7 +45,9 @@ checks.positive_data_acceptance.enabled = false
 # its downloads or files received; what stops working is the link itself, tests/api/
 # test_sharing_api.py checks that.
 [[operations]]
-include-operation-id = ["v1_links_retrieve", "v1_links_destroy", "v1_requests_retrieve", "v1_requests_destroy"]
+include-operation-id = [
+  "v1_links_retrieve", "v1_links_destroy", "v1_requests_retrieve", "v1_requests_destroy",
+]
 checks.use_after_free.enabled = false
 """
 
