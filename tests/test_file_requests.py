@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from locker.models import Quota, StoredFile
-from sharing.models import FileRequest, ReceivedFile
+from sharing.models import FileRequest, ReceivedFile, ShareLink
 from tests.conftest import temp_files, upload_file
 
 INVALID = "This link is not valid any more"
@@ -250,3 +250,18 @@ def test_a_chunked_body_on_a_request_link_is_refused_over_http(live_server, alic
 
     assert response.status_code == 411
     assert not StoredFile.objects.exists() and temp_files(data_dir) == []
+
+
+@pytest.mark.django_db
+def test_the_type_rule_applies_and_a_shared_html_file_is_served_as_opaque_bytes(alice):
+    _, token = ask(alice)
+    page = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
+
+    send(visitor(), token, page, "innocent.txt")
+    stored = StoredFile.objects.get()
+    _, share_token = ShareLink.create(stored, alice, door="web")
+    download = Client().get(f"/s/{share_token}/download")
+
+    assert stored.content_type == "text/html"  # detected from the bytes, not the name
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment")
