@@ -18,13 +18,15 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-ACTIONS = ("download", "rename", "replace", "file-move", "versions", "delete")
+from sharing.models import received_marks
+
+ACTIONS = ("download", "rename", "replace", "file-move", "versions", "share-file", "delete")
 _PLACEHOLDER = UUID(int=0)
 
 
 # One row of the table, as files.html had it; every value is escaped before it goes in.
 ROW = """    <tr>
-      {select}<td data-label="Name" class="name">{name}{path}{missing}</td>
+      {select}<td data-label="Name" class="name">{name}{path}{missing}{received}</td>
       <td data-label="Description">{description}</td>
       <td data-label="Size" title="{size} bytes">{size_text}</td>
       {owner}<td data-label="Uploaded">{created}</td>
@@ -34,6 +36,7 @@ ROW = """    <tr>
         <a href="{rename}" aria-label="{rename_label}">{rename_text}</a>
         <a href="{replace}" aria-label="{replace_label}">{replace_text}</a>
         {move}        <a href="{versions}" aria-label="{versions_label}">{versions_text}</a>
+        <a href="{share-file}" aria-label="{share-file_label}">{share-file_text}</a>
         <a href="{delete}" aria-label="{delete_label}">{delete_text}</a>
       </td>
     </tr>
@@ -45,6 +48,7 @@ TIME = '<time datetime="{}" title="{}">{}</time>'
 OWNER = '<td data-label="Owner">{owner}</td>'
 MISSING = ' <strong class="warn">{}</strong>'
 PATH = ' <small class="path">{}</small>'
+RECEIVED = '<br><small class="received">{}</small>'
 MOVE = '<a href="{}" aria-label="{}">{}</a>\n        '
 
 
@@ -56,6 +60,7 @@ def _words() -> dict[str, tuple[str, str]]:
         "replace": (gettext("Replace"), gettext("Replace %(name)s")),
         "file-move": (gettext("Move"), gettext("Move %(name)s")),
         "versions": (gettext("Versions"), gettext("Versions of %(name)s")),
+        "share-file": (gettext("Share"), gettext("Share %(name)s")),
         "delete": (gettext("Delete"), gettext("Delete %(name)s")),
         "select": ("", gettext("Select %(name)s")),
     }
@@ -66,6 +71,16 @@ def _when(moment: datetime) -> str:
     local = timezone.localtime(moment)
     exact = f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
     return TIME.format(local.isoformat(), escape(exact), escape(naturaltime(moment)))
+
+
+def _received(mark: Any) -> str:
+    """"received via <request> · from <name>" for a file sent in through a file request."""
+    if mark is None:
+        return ""
+    text = gettext("received via %(request)s") % {"request": mark.request.name}
+    if mark.uploader_name:
+        text += " · " + gettext("from %(name)s") % {"name": mark.uploader_name}
+    return RECEIVED.format(escape(text))
 
 
 def rows(files: Any, view: str) -> SafeString:
@@ -81,6 +96,8 @@ def rows(files: Any, view: str) -> SafeString:
     texts = {f"{a}_text": escape(text) for a, (text, _) in words.items()}
     move_text = texts.pop("file-move_text")
     missing = MISSING.format(escape(gettext("(content missing)")))
+    files = list(files)
+    marks = received_marks([f.pk for f in files])  # files sent in through a file request
     html = []
     for f in files:
         pk = str(f.pk)
@@ -106,6 +123,7 @@ def rows(files: Any, view: str) -> SafeString:
             if view == "mine"
             else ""
         )
+        values["received"] = _received(marks.get(f.pk))
         values["select"] = (
             SELECT.format(pk=pk, label=values["select_label"]) if view == "mine" else ""
         )
