@@ -2,12 +2,19 @@
 
 from collections.abc import Iterable
 
-from locker.models import AlreadyGone, StoredFile, TrashedFile
+from locker.models import AlreadyGone, Folder, StoredFile, TrashedFile
 
 
 def purge_expired(limit: int = 100) -> int:
-    """The worker's share: items whose days in the trash are over."""
+    """The worker's share: items whose days in the trash are over (deleted folders first,
+    each with the files deleted with it)."""
     done = 0
+    for folder in Folder.objects.due_for_purge().order_by("purge_at")[:limit]:
+        try:
+            folder.purge()
+        except AlreadyGone:
+            continue
+        done += 1
     for item in TrashedFile.objects.due_for_purge().order_by("purge_at")[:limit]:
         try:
             item.purge()
