@@ -54,14 +54,18 @@ def move_file(
 
 
 def copy_file(
-    stored: StoredFile, folder: Folder | None, name: str, actor: Any, address: str | None
+    stored: StoredFile, folder: Folder | None, name: str, actor: Any, address: str | None,
+    over: StoredFile | None = None,
 ) -> StoredFile:
-    """A new file with the same content (a new object: files never share one)."""
+    """A new file with the same content (a new object: files never share one), or the same
+    content over the file `over` (a replace: its old content is kept as a version)."""
     with open_content(stored, actor, address, record=False) as content:
         measured = Measurement(stored.size, stored.sha256, stored.content_type)
         copied = File(content, name=name)
         copied.measurement = measured  # type: ignore[attr-defined]  # read by storage
         copied.size = stored.size
+        if over is not None:
+            return replace(over, copied, actor, address)
         return upload(stored.owner, copied, folder, address)
 
 

@@ -23,7 +23,7 @@ class AppPasswordBackend(BaseBackend):
         if not username or not app_password:
             return None
         address = client_address(request) if request is not None else None
-        found = AppPassword.check(username, app_password, address)
+        found = AppPassword.find(username, app_password, address)
         return found.user if found is not None else None
 
     def get_user(self, user_id: int) -> Any:

@@ -48,6 +48,20 @@ def live() -> Any:
     return DavLock.objects.filter(owner_id=owner(), expires_at__gt=timezone.now())
 
 
+def stored(lock: dict[str, Any]) -> dict[str, Any]:
+    """A lock as JSON: WsgiDAV keeps the owner's XML as bytes, noted in "bytes" to give back."""
+    as_bytes = [key for key, value in lock.items() if isinstance(value, bytes)]
+    data = {key: value.decode() if key in as_bytes else value for key, value in lock.items()}
+    return {**data, "bytes": as_bytes}
+
+
+def loaded(data: dict[str, Any]) -> dict[str, Any]:
+    as_bytes = data.get("bytes", [])
+    lock = {key: value.encode() if key in as_bytes else value for key, value in data.items()}
+    lock.pop("bytes", None)
+    return lock
+
+
 def is_below(root: str, path: str) -> bool:
     return root.startswith(path.rstrip("/") + "/")
 
@@ -72,7 +86,7 @@ class DatabaseLockStorage:
 
     def get(self, token: str) -> dict[str, Any] | None:
         row = live().filter(token=token).first()
-        return row.data if row is not None else None
+        return loaded(row.data) if row is not None else None
 
     def create(self, path: str, lock: dict[str, Any]) -> dict[str, Any]:
         root = normalize_lock_root(path)
@@ -83,7 +97,7 @@ class DatabaseLockStorage:
         lock.update(root=root, timeout=timeout, expire=expire, token=generate_lock_token())
         validate_lock(lock)
         DavLock.objects.create(
-            owner_id=owner(), token=lock["token"], root=root, data=lock,
+            owner_id=owner(), token=lock["token"], root=root, data=stored(lock),
             expires_at=datetime.fromtimestamp(expire, UTC),
         )
         return lock
@@ -97,7 +111,7 @@ class DatabaseLockStorage:
             row.data = {**row.data, "timeout": timeout, "expire": expire}
             row.expires_at = datetime.fromtimestamp(expire, UTC)
             row.save(update_fields=["data", "expires_at"])
-        return row.data
+        return loaded(row.data)
 
     def delete(self, token: str) -> bool:
         deleted, _ = DavLock.objects.filter(owner_id=owner(), token=token).delete()
@@ -112,5 +126,5 @@ class DatabaseLockStorage:
             if (include_root and row.root == root) or (
                 include_children and is_below(row.root, root)
             ):
-                found.append(row.token if token_only else row.data)
+                found.append(row.token if token_only else loaded(row.data))
         return found

@@ -91,7 +91,7 @@ class AppPassword(models.Model):
             self.delete()
 
     @classmethod
-    def check(cls, username: str, raw: str, address: str | None) -> "AppPassword | None":
+    def find(cls, username: str, raw: str, address: str | None) -> "AppPassword | None":
         """The live password of this active user with this value, its last use noted."""
         row = (
             cls.objects.select_related("user")

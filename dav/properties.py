@@ -29,20 +29,24 @@ class DatabasePropertyManager:
 
     def get_property(
         self, norm_url: str, name: str, environ: dict[str, Any] | None = None
-    ) -> str | None:
-        return owned(environ).filter(url=norm_url, name=name).values_list("value", flat=True).first()
+    ) -> bytes | None:
+        """The property's XML element, serialised, as WsgiDAV gave it (see write_property)."""
+        found = owned(environ).filter(url=norm_url, name=name).values_list("value", flat=True)
+        value = found.first()
+        return value.encode() if value is not None else None
 
     def write_property(
-        self, norm_url: str, name: str, property_value: str, dry_run: bool = False,
+        self, norm_url: str, name: str, property_value: bytes, dry_run: bool = False,
         environ: dict[str, Any] | None = None,
     ) -> None:
+        """`property_value` is the element as etree.tostring gives it: ASCII, the rest escaped."""
         if dry_run:
             return
         with transaction.atomic():
             owned(environ).filter(url=norm_url, name=name).delete()
             DavProperty.objects.create(
                 owner=environ["skylocker.user"], url=norm_url, name=name,  # type: ignore[index]
-                value=property_value,
+                value=property_value.decode(),
             )
 
     def remove_property(

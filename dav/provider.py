@@ -253,10 +253,16 @@ class FolderResource(Resource, DAVCollection):
         return []
 
     def copy_move_single(self, dest_path: str, *, is_move: bool) -> None:
-        """The folder made anew at the destination; WsgiDAV copies what it holds one by one."""
+        """The folder made anew at the destination; WsgiDAV copies what it holds one by one.
+
+        A folder already there (a COPY over a folder, Overwrite: T) stays: WsgiDAV has removed
+        what in it the source does not hold, and copies the rest over it.
+        """
         parent, name = self.destination(dest_path)
-        with answered_as_dav():
-            actions.make_folder(self.user, name, parent, self.address)
+        existing = self.provider.get_resource_inst(dest_path, self.environ)
+        if not isinstance(existing, FolderResource):
+            with answered_as_dav():
+                actions.make_folder(self.user, name, parent, self.address)
         if self.provider.prop_manager is not None:
             self.provider.prop_manager.copy_properties(
                 self.get_ref_url(), self.ref_url(dest_path, True), self.environ
@@ -362,8 +368,10 @@ class FileResource(Resource, DAVNonCollection):
             self.move_recursive(dest_path)
             return
         folder, name = self.destination(dest_path)
+        existing = self.provider.get_resource_inst(dest_path, self.environ)
+        over = existing.stored if isinstance(existing, FileResource) else None
         with answered_as_dav():
-            actions.copy_file(self.stored, folder, name, self.user, self.address)
+            actions.copy_file(self.stored, folder, name, self.user, self.address, over=over)
         if self.provider.prop_manager is not None:
             self.provider.prop_manager.copy_properties(
                 self.get_ref_url(), self.ref_url(dest_path, False), self.environ

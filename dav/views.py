@@ -49,6 +49,7 @@ def wsgidav() -> WsgiDAVApp:
             "block_size": BLOCK,
             "suppress_version_info": True,
             "dir_browser": {"enable": False},
+            "hotfixes": {"re_encode_path_info": False},
             "verbose": 1,
             "logging": {"enable": False},
         }
@@ -107,11 +108,12 @@ def door(request: HttpRequest, path: str = "") -> HttpResponseBase:
 
 def run_wsgidav(request: HttpRequest, user: Any) -> HttpResponseBase:
     environ = dict(request.environ)
-    raw_path = environ["PATH_INFO"]  # as the server gave it (PEP 3333: bytes as latin-1)
+    environ.setdefault("HTTP_HOST", request.get_host())  # COPY and MOVE compare it
     environ.update(
         {
             "SCRIPT_NAME": MOUNT,
-            "PATH_INFO": raw_path[len(MOUNT) :] or "/",
+            # Django has decoded the path from UTF-8 already (WsgiDAV is told not to again).
+            "PATH_INFO": request.path_info[len(MOUNT) :] or "/",
             "wsgi.input": request,  # reads no further than the body
             "skylocker.user": user,
             "skylocker.address": client_address(request),

@@ -164,13 +164,15 @@ class StoredFile(models.Model):
         return self.file.name or ""
 
     @classmethod
-    def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
+    def create_from_upload(
+        cls, owner: Any, uploaded: Any, description: str = "", folder: "Folder | None" = None
+    ) -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes.
 
         Raises StorageUnavailable when the object cannot be written (nothing is kept),
         QuotaExceeded when it does not fit the owner's quota (nothing is kept either).
         """
-        row = cls(owner=owner, description=description, **upload_metadata(uploaded))
+        row = cls(owner=owner, description=description, folder=folder, **upload_metadata(uploaded))
         check_quota_early(owner, row.size)
         row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
