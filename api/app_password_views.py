@@ -14,7 +14,7 @@ from dav.models import AppPassword
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401)}
-NO_SUCH_PASSWORD = "You have no app password with this id."
+NOT_YOURS = "You have no app password with this id."
 
 
 class AppPasswordSerializer(serializers.ModelSerializer):
@@ -83,6 +83,6 @@ class AppPasswordDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         row = AppPassword.objects.of(request.user).filter(pk=pk).first()
         if row is None:  # someone else's looks like none at all
-            raise NotFound(NO_SUCH_PASSWORD)
+            raise NotFound(NOT_YOURS)
         row.revoke(request.user, door=Door.API, address=client_address(request._request))
         return Response(status=status.HTTP_204_NO_CONTENT)

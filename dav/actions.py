@@ -5,8 +5,11 @@ replace, delete to the trash, move, new folder), with the audit record written i
 transaction and the door named WEBDAV.
 """
 
+import shutil
+import tempfile
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
@@ -59,9 +62,14 @@ def copy_file(
 ) -> StoredFile:
     """A new file with the same content (a new object: files never share one), or the same
     content over the file `over` (a replace: its old content is kept as a version)."""
-    with open_content(stored, actor, address, record=False) as content:
+    with open_content(stored, actor, address, record=False) as content, tempfile.TemporaryFile(
+        dir=settings.FILE_UPLOAD_TEMP_DIR, prefix="dav-copy-"
+    ) as spooled:
+        # A local copy first: the storage's writer may seek anywhere in what it is given.
+        shutil.copyfileobj(content, spooled, storage.CHUNK)
+        spooled.seek(0)
         measured = Measurement(stored.size, stored.sha256, stored.content_type)
-        copied = File(content, name=name)
+        copied = File(spooled, name=name)
         copied.measurement = measured  # type: ignore[attr-defined]  # read by storage
         copied.size = stored.size
         if over is not None:

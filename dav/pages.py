@@ -46,5 +46,6 @@ def create(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(AppPassword.objects.of(request.user), pk=pk)
     row.revoke(request.user, door=Door.WEB, address=client_address(request))
-    messages.success(request, _("The app password “%(name)s” no longer works.") % {"name": row.name})
+    done = _("The app password “%(name)s” no longer works.") % {"name": row.name}
+    messages.success(request, done)
     return redirect("account")

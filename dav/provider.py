@@ -141,11 +141,24 @@ class Resource:
             raise DAVError(HTTP_CONFLICT)
         return parent.folder, checked_name(util.get_uri_name(dest_path))
 
-    def same_object(self, dest_path: str, obj: Any) -> bool:
-        """Whether dest_path names this very file or folder (a change of case only)."""
+    @property
+    def target(self) -> Any:
+        """The Folder or StoredFile (None: the root, or a file not yet written)."""
+        raise NotImplementedError
+
+    def handle_move(self, dest_path: str) -> bool:
+        """A MOVE onto this very file or folder (a change of case only) renames it in place;
+        WsgiDAV would otherwise delete the "existing" destination first."""
         found = self.provider.get_resource_inst(dest_path, self.environ)
-        target = getattr(found, "stored", None) or getattr(found, "folder", None)
-        return target is not None and type(target) is type(obj) and target.pk == obj.pk
+        there: Any = getattr(found, "target", None)
+        here = self.target
+        if here is None or type(there) is not type(here) or there.pk != here.pk:
+            return False
+        self.move_recursive(dest_path)  # type: ignore[attr-defined]
+        return True
+
+    def support_recursive_move(self, dest_path: str) -> bool:
+        return True
 
     def forget(self, dest_path: str | None = None) -> None:
         """Locks go with the old path; dead properties move to the new one, or go."""
@@ -167,6 +180,10 @@ class FolderResource(Resource, DAVCollection):
     def __init__(self, path: str, environ: dict[str, Any], folder: Folder | None) -> None:
         super().__init__(path, environ)
         self.folder = folder
+
+    @property
+    def target(self) -> Folder | None:
+        return self.folder
 
     def get_display_name(self) -> str:
         return self.folder.name if self.folder is not None else ""
@@ -234,15 +251,6 @@ class FolderResource(Resource, DAVCollection):
             actions.delete_folder(self.folder, self.user, self.address)
         self.forget()
 
-    def handle_move(self, dest_path: str) -> bool:
-        if self.folder is not None and self.same_object(dest_path, self.folder):
-            self.move_recursive(dest_path)
-            return True
-        return False
-
-    def support_recursive_move(self, dest_path: str) -> bool:
-        return True
-
     def move_recursive(self, dest_path: str) -> list[Any]:
         if self.folder is None:
             raise DAVError(HTTP_FORBIDDEN, "The root folder cannot be moved.")
@@ -282,6 +290,10 @@ class FileResource(Resource, DAVNonCollection):
         self.stored = stored
         self.parent = parent
         self.incoming: Incoming | None = None
+
+    @property
+    def target(self) -> StoredFile | None:
+        return self.stored
 
     def get_display_name(self) -> str:
         return self.stored.name if self.stored is not None else self.new_name
@@ -342,15 +354,6 @@ class FileResource(Resource, DAVNonCollection):
         with answered_as_dav():
             actions.delete_file(self.stored, self.user, self.address)
         self.forget()
-
-    def handle_move(self, dest_path: str) -> bool:
-        if self.stored is not None and self.same_object(dest_path, self.stored):
-            self.move_recursive(dest_path)
-            return True
-        return False
-
-    def support_recursive_move(self, dest_path: str) -> bool:
-        return True
 
     def move_recursive(self, dest_path: str) -> list[Any]:
         if self.stored is None:

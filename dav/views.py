@@ -107,7 +107,7 @@ def door(request: HttpRequest, path: str = "") -> HttpResponseBase:
 
 
 def run_wsgidav(request: HttpRequest, user: Any) -> HttpResponseBase:
-    environ = dict(request.environ)
+    environ = dict(request.META)  # the WSGI environ, as Django keeps it
     environ.setdefault("HTTP_HOST", request.get_host())  # COPY and MOVE compare it
     environ.update(
         {

@@ -9,7 +9,8 @@ from tests.conftest import PASSWORD, DavClient
 
 
 def basic(username, password):
-    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
 
 
 def propfind(headers, address="203.0.113.9"):

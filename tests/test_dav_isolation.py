@@ -53,7 +53,8 @@ def test_locks_are_each_users_own(alice_dav, bob_dav):
             b"</D:lockscope><D:locktype><D:write/></D:locktype><D:owner>a</D:owner></D:lockinfo>")
     alice_dav.request("PUT", "/doc.txt", b"a\n")
     bob_dav.request("PUT", "/doc.txt", b"b\n")
-    assert alice_dav.request("LOCK", "/doc.txt", lock, content_type="application/xml").status_code == 200
+    locked = alice_dav.request("LOCK", "/doc.txt", lock, content_type="application/xml")
+    assert locked.status_code == 200
     # Alice's lock on her /doc.txt does not lock bob's /doc.txt.
     assert bob_dav.request("PUT", "/doc.txt", b"b2\n").status_code == 204
     assert alice_dav.request("PUT", "/doc.txt", b"a2\n").status_code == 423

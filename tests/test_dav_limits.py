@@ -22,8 +22,8 @@ def served(tmp_path):
            "SKYLOCKER_MAX_UPLOAD_BYTES": str(LIMIT)}  # fmt: skip
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "-v", "0")
-    manage(env, "shell", "-v", "0", "-c",
-           "from django.contrib.auth.models import User; User.objects.create_user('alice')")  # fmt: skip
+    make_alice = "from django.contrib.auth.models import User; User.objects.create_user('alice')"
+    manage(env, "shell", "-v", "0", "-c", make_alice)
     password = manage(env, "app_password", "alice").stdout.strip()
     with serving(env) as url:
         with httpx.Client(base_url=f"{url}/dav", auth=("alice", password), timeout=30) as dav:

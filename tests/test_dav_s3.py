@@ -51,3 +51,13 @@ def test_a_put_over_a_file_keeps_the_old_object_as_a_version(
     stored, version = StoredFile.objects.get(), FileVersion.objects.get()
     assert sorted(stored_objects()) == sorted([stored.object_name, version.file.name])
     assert body(alice_dav.request("GET", "/n.txt")) == b"two\n"
+
+
+def test_a_copy_on_s3_makes_a_second_object_with_the_same_bytes(
+    s3_storage, alice_dav, alice, stored_objects
+):
+    alice_dav.request("PUT", "/a.txt", b"copy me\n")
+    copied = alice_dav.request("COPY", "/a.txt", HTTP_DESTINATION="/dav/b.txt")
+    assert copied.status_code == 201
+    assert len(stored_objects()) == 2
+    assert body(alice_dav.request("GET", "/b.txt")) == b"copy me\n"
