@@ -170,14 +170,19 @@ class StoredFile(models.Model):
         """Write the object first, then the row; if the row cannot be written, the object goes.
 
         Raises StorageUnavailable when the object cannot be written (nothing is kept),
-        QuotaExceeded when it does not fit the owner's quota (nothing is kept either).
+        QuotaExceeded when it does not fit the owner's quota (nothing is kept either), NameTaken
+        when a folder in `folder` (None: the root) has its name, FolderInTrash.
         """
-        row = cls(owner=owner, description=description, folder=folder, **upload_metadata(uploaded))
+        row = cls(owner=owner, description=description, **upload_metadata(uploaded))
         check_quota_early(owner, row.size)
         row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
             with transaction.atomic():
+                if folder is not None:
+                    row.folder = live_folder(folder.pk, owner.pk)
                 check_quota(owner, row.size)
+                if isinstance(name_holder(owner.pk, row.folder, row.name), Folder):
+                    raise NameTaken(row.name)
                 row.save(force_insert=True)
         except BaseException:
             storage.delete(row.file.name)
@@ -574,6 +579,10 @@ class TrashedFileQuerySet(models.QuerySet["TrashedFile"]):
 
     def due_for_purge(self) -> "TrashedFileQuerySet":
         return self.filter(purge_at__lte=timezone.now())
+
+    def on_their_own(self) -> "TrashedFileQuerySet":
+        """Files deleted on their own: those deleted with a folder are listed as part of it."""
+        return self.filter(trashed_with__isnull=True)
 
 
 class TrashedFile(models.Model):
@@ -1282,3 +1291,32 @@ def resolve_path(owner: Any, path: str) -> "Folder | StoredFile | None":
         else:
             raise PathNotFound(path)
     return folder
+
+
+def folder_paths(folder_ids: Any) -> dict[Any, str]:
+    """The path of each folder ("/a/b"), one query per level of depth, for a page of files."""
+    known: dict[Any, tuple[str, Any]] = {}
+    wanted = {pk for pk in folder_ids if pk is not None}
+    while wanted:
+        rows = list(Folder.objects.filter(pk__in=wanted).values_list("pk", "name", "parent_id"))
+        for pk, name, parent_id in rows:
+            known[pk] = (name, parent_id)
+        wanted = {parent for _, parent in known.values() if parent and parent not in known}
+        if not rows:
+            break
+
+    def path(pk: Any) -> str:
+        parts: list[str] = []
+        while pk in known:
+            name, pk = known[pk]
+            parts.insert(0, name)
+        return "/" + "/".join(parts)
+
+    return {pk: path(pk) for pk in folder_ids if pk is not None}
+
+
+def file_paths(files: Any) -> dict[Any, str]:
+    """Each file's path ("/a/b/notes.txt"), for a page of files, without a query per file."""
+    files = list(files)
+    folders = folder_paths({f.folder_id for f in files})
+    return {f.pk: folders.get(f.folder_id, "") + "/" + f.name for f in files}

@@ -1,6 +1,7 @@
 """The worker's and staff's share of the trash (the TrashedFile model is in locker/models.py)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from locker.models import AlreadyGone, Folder, StoredFile, TrashedFile
 
@@ -33,3 +34,16 @@ def restore_all(items: Iterable[TrashedFile]) -> list[StoredFile]:
         except AlreadyGone:
             continue
     return restored
+
+
+def restore_folders(folders: Iterable[Folder], actor: Any) -> int:
+    """Restore deleted folders (each with its files); how many files came back."""
+    files = 0
+    for folder in folders:
+        count = folder.trashed_files().count()
+        try:
+            folder.restore(actor=actor, door="web")
+        except AlreadyGone:
+            continue
+        files += count
+    return files
