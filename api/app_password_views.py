@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, StrictCharField
 from audit.log import Door
 from dav.models import AppPassword
 from skylocker.client import client_address
@@ -25,7 +25,7 @@ class AppPasswordSerializer(serializers.ModelSerializer):
 
 
 class AppPasswordRequestSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, help_text="Which device or program it is for.")
+    name = StrictCharField(max_length=100, help_text="Which device or program it is for.")
 
 
 class AppPasswordCreatedSerializer(AppPasswordSerializer):

@@ -100,3 +100,9 @@ def test_the_account_page_revokes_only_ones_own(alice_client, alice, bob):
     response = alice_client.post(reverse("app-password-revoke", args=[mine.pk]))
     assert response.status_code == 302
     assert list(AppPassword.objects.values_list("name", flat=True)) == ["tablet"]
+
+
+def test_a_name_that_is_not_text_is_refused(alice_api):
+    response = alice_api.post("/api/v1/app-passwords", {"name": 0}, format="json")
+    assert response.status_code == 400
+    assert AppPassword.objects.count() == 0
