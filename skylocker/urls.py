@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/app-passwords/", include("dav.urls")),
     # WebDAV: every method on /dav and below (WsgiDAV inside, see dav/views.py).
     re_path(r"^dav(?P<path>/.*)?$", dav_door, name="dav"),
+    path("", include("sharing.urls")),  # /s/, /r/ (public), /links/, /requests/, files' share
 ]
 
 # The pages keep Django's own 400 and 500 answers; the API's are JSON like its other errors.
