@@ -22,12 +22,12 @@ from api.serializers import (
     FileSerializer,
     FileUploadSerializer,
 )
+from audit.doors import where
 from locker import listing
-from locker.downloads import download_response
+from locker.downloads import recorded_download
 from locker.errors import StorageUnavailable, TooLarge
 from locker.models import StoredFile, StoredFileQuerySet
 from locker.uploads import upload_storage_failed, upload_too_large
-from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 
@@ -76,7 +76,8 @@ class FileListView(generics.ListCreateAPIView):
         upload = FileUploadSerializer(data=parsed(request))
         upload.is_valid(raise_exception=True)
         stored = StoredFile.create_from_upload(
-            request.user, upload.validated_data["file"], upload.validated_data["description"]
+            request.user, upload.validated_data["file"], upload.validated_data["description"],
+            **where(request),
         )
         return Response(
             FileSerializer(stored, context={"request": request}).data,
@@ -112,6 +113,7 @@ class FileDetailView(APIView):
             change.validated_data.get("description"),
             name=change.validated_data.get("name"),
             actor=request.user,
+            **where(request),
         )
         return Response(FileSerializer(stored, context={"request": request}).data)
 
@@ -126,7 +128,7 @@ class FileDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
-        stored.delete_by(request.user, door="api", address=client_address(request))
+        stored.delete_by(request.user, **where(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -158,4 +160,4 @@ class FileContentView(APIView):
         },
     )
     def get(self, request: Request, pk: UUID) -> HttpResponseBase:
-        return download_response(file_for(request, pk))
+        return recorded_download(file_for(request, pk), request.user, **where(request))

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, direct_uploads, file_views, trash_views
+from api import audit_views, auth_views, direct_uploads, file_views, trash_views
 from api.errors import not_found
 
 app_name = "api"
@@ -37,6 +37,7 @@ urlpatterns = [
         direct_uploads.UploadFinalizeView.as_view(),
         name="upload-finalize",
     ),
+    path("v1/audit", audit_views.AuditListView.as_view(), name="audit"),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "docs",

@@ -18,7 +18,7 @@ ACTIONS = {
     "app_password.created", "app_password.revoked",
     # files
     "file.uploaded", "file.downloaded", "file.replaced", "file.renamed", "file.moved",
-    "file.deleted", "file.restored", "file.purged", "version.restored",
+    "file.deleted", "file.restored", "file.purged", "version.restored", "version.expired",
     "folder.created", "folder.renamed", "folder.moved", "folder.deleted",
     # sharing
     "link.created", "link.used", "link.revoked",
@@ -26,6 +26,12 @@ ACTIONS = {
 }
 
 __all__ = ["ACTIONS", "Door", "Outcome", "record"]
+
+# What a target is called in the log: a file keeps one name (and id) in and out of the trash.
+OBJECT_TYPES = {
+    "storedfile": "file", "trashedfile": "file", "fileversion": "version",
+    "apitoken": "token", "usersession": "session", "user": "account",
+}
 
 
 def record(
@@ -43,12 +49,20 @@ def record(
 ) -> AuditEvent:
     """Append one event. `target` is the object acted on (its type, id and name are copied);
     `owner` whose data it is (defaults to the target's owner, then the actor). Anything else
-    given by keyword is kept in `detail` (it must be JSON-serialisable)."""
+    given by keyword is kept in `detail` (it must be JSON-serialisable).
+
+    An actor acting on someone else's data (staff managing all files) is marked in the
+    detail as `"staff": true`, so those events can be picked out.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if door not in Door.ALL:
+        raise ValueError(f"unknown door {door!r}")
     user = actor if getattr(actor, "is_authenticated", False) else None
     if owner is None:
         owner = getattr(target, "owner", None) or user
+    if user is not None and owner is not None and owner.pk != user.pk:
+        detail["staff"] = True
     return AuditEvent.objects.create(
         actor=user,
         actor_username=actor_username or (user.get_username() if user else ""),
@@ -56,9 +70,16 @@ def record(
         door=door,
         action=action,
         owner=owner,
-        object_type=object_type or (target._meta.model_name if target is not None else ""),
+        object_type=object_type or _type_of(target),
         object_id=str(target.pk) if target is not None else "",
         object_name=str(getattr(target, "name", "") or "")[:255] if target is not None else "",
         outcome=outcome,
         detail=detail,
     )
+
+
+def _type_of(target: Any) -> str:
+    if target is None:
+        return ""
+    model_name = target._meta.model_name
+    return OBJECT_TYPES.get(model_name, model_name)
