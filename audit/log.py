@@ -7,6 +7,8 @@ filters and the documentation have one list.
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from audit.models import AuditEvent, Door, Outcome
 
 ACTIONS = {
@@ -60,7 +62,9 @@ def record(
         raise ValueError(f"unknown door {door!r}")
     user = actor if getattr(actor, "is_authenticated", False) else None
     if owner is None:
-        owner = getattr(target, "owner", None) or user
+        # An account acted on is its own owner (a password changed by staff, a failed sign-in).
+        is_account = isinstance(target, AbstractBaseUser)
+        owner = getattr(target, "owner", None) or (target if is_account else None) or user
     if user is not None and owner is not None and owner.pk != user.pk:
         detail["staff"] = True
     return AuditEvent.objects.create(
