@@ -34,15 +34,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 class AuditQuerySerializer(serializers.Serializer):
     user = serializers.CharField(
-        max_length=150, required=False, default="",
+        max_length=150, required=False,
         help_text="A username, as who acted or whose data it was (staff; others see only "
         "their own events anyway).",
     )
-    action = serializers.ChoiceField(choices=sorted(ACTIONS), required=False, default="")
-    since = serializers.DateField(required=False, default=None, help_text="From this day on.")
-    until = serializers.DateField(
-        required=False, default=None, help_text="Up to and including this day."
-    )
+    action = serializers.ChoiceField(choices=sorted(ACTIONS), required=False)
+    since = serializers.DateField(required=False, help_text="From this day on.")
+    until = serializers.DateField(required=False, help_text="Up to and including this day.")
 
 
 class AuditPagination(FilePagination):

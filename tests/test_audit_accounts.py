@@ -64,7 +64,8 @@ def test_an_address_locked_out_is_recorded_as_refused(client, alice, settings):
 def test_a_sign_in_through_the_api_records_the_sign_in_and_the_token(alice):
     anon = APIClient()
     body = {"username": "alice", "password": PASSWORD}
-    assert anon.post("/api/v1/auth/token", body, format="json", REMOTE_ADDR=ADDRESS).status_code == 200
+    response = anon.post("/api/v1/auth/token", body, format="json", REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 200
     token = ApiToken.objects.get()
     assert events("account.login") == [("alice", "alice", "api", ADDRESS, "ok")]
     assert events("token.created") == [("alice", "alice", "api", ADDRESS, "ok")]

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,7 +157,8 @@ def test_the_workers_purge_and_version_expiry_are_recorded_at_the_worker_door(
 
     other = StoredFile.create_from_upload(alice, upload_file("b.txt", b"b1"))
     other.replace(upload_file("b.txt", b"b2"), actor=alice)
-    FileVersion.objects.update(replaced_at=timezone.now() - timedelta(days=settings.VERSION_DAYS + 1))
+    long_ago = timezone.now() - timedelta(days=settings.VERSION_DAYS + 1)
+    FileVersion.objects.update(replaced_at=long_ago)
     maintenance.sweep()
     assert events("version.expired") == [(None, "alice", "worker", None, "ok")]
     assert one("version.expired").detail == {"file_id": str(other.pk)}

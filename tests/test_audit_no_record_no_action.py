@@ -89,7 +89,9 @@ def test_a_purge_whose_record_cannot_be_written_keeps_the_item_and_its_content(
     assert stored_objects() == [alice_file.file.name]
 
 
-def test_an_upload_whose_record_cannot_be_written_keeps_nothing(alice, break_audit_log, stored_objects):
+def test_an_upload_whose_record_cannot_be_written_keeps_nothing(
+    alice, break_audit_log, stored_objects
+):
     _, raw = ApiToken.issue(alice)
     api = APIClient(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
     break_audit_log()
