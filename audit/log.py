@@ -76,7 +76,7 @@ def record(
         owner=owner,
         object_type=object_type or _type_of(target),
         object_id=str(target.pk) if target is not None else "",
-        object_name=str(getattr(target, "name", "") or "")[:255] if target is not None else "",
+        object_name=_name_of(target)[:255],
         outcome=outcome,
         detail=detail,
     )
@@ -87,3 +87,9 @@ def _type_of(target: Any) -> str:
         return ""
     model_name = target._meta.model_name
     return OBJECT_TYPES.get(model_name, model_name)
+
+
+def _name_of(target: Any) -> str:
+    if isinstance(target, AbstractBaseUser):
+        return target.get_username()
+    return str(getattr(target, "name", "") or "") if target is not None else ""
