@@ -5,11 +5,13 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.file_views import ERRORS
 from api.pagination import FilePagination
+from api.serializers import OwnerQueryField
 from audit.filters import AuditQuery, events_for
 from audit.log import ACTIONS
 from audit.models import AuditEvent, AuditEventQuerySet
@@ -32,15 +34,24 @@ class AuditEventSerializer(serializers.ModelSerializer):
         ]
 
 
+class QueryDateField(serializers.DateField):
+    """A date in the query; `?since=` (empty) is refused as no date, not taken as absent."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        return dictionary.get(self.field_name, empty)
+
+
 class AuditQuerySerializer(serializers.Serializer):
-    user = serializers.CharField(
-        max_length=150, required=False,
-        help_text="A username, as who acted or whose data it was (staff; others see only "
-        "their own events anyway).",
+    user = OwnerQueryField(
+        max_length=150, required=False, allow_blank=True,
+        help_text="A username, as who acted or whose data it was (empty: anyone). Staff "
+        "only: others see only their own events anyway.",
     )
-    action = serializers.ChoiceField(choices=sorted(ACTIONS), required=False)
-    since = serializers.DateField(required=False, help_text="From this day on.")
-    until = serializers.DateField(required=False, help_text="Up to and including this day.")
+    action = serializers.ChoiceField(
+        choices=sorted(ACTIONS), required=False, allow_blank=True, help_text="Empty: any."
+    )
+    since = QueryDateField(required=False, help_text="From this day on.")
+    until = QueryDateField(required=False, help_text="Up to and including this day.")
 
 
 class AuditPagination(FilePagination):

@@ -69,7 +69,7 @@ def keyset_page(
     events = events.select_related("owner")
     if (cursor := _cursor(events, after)) is not None:
         at, pk = cursor
-        newer_first = events.filter(Q(at__gt=at) | Q(at=at, pk__gt=pk)).order_by("at", "id")
+        newer_first = events.after(at, pk).order_by("at", "id")
         rows = list(newer_first[: size + 1])
         more_newer = len(rows) > size
         rows = rows[:size][::-1]

@@ -48,8 +48,15 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return self.filter(at__lt=cutoff)
 
     def before(self, at: Any, pk: int) -> "AuditEventQuerySet":
-        """The events after (at, pk) in the newest-first order: the next page of a keyset."""
-        return self.filter(models.Q(at__lt=at) | models.Q(at=at, pk__lt=pk))
+        """The events after (at, pk) in the newest-first order: the next page of a keyset.
+
+        Written as a range on `at` (which the (at, id) index serves) minus the ties already
+        shown, not as an OR, which databases answer with a scan."""
+        return self.filter(at__lte=at).exclude(at=at, pk__gte=pk)
+
+    def after(self, at: Any, pk: int) -> "AuditEventQuerySet":
+        """The events before (at, pk) in the newest-first order: the previous page."""
+        return self.filter(at__gte=at).exclude(at=at, pk__lte=pk)
 
 
 class AuditEvent(models.Model):

@@ -58,6 +58,14 @@ def test_bad_filters_are_a_400_naming_them(admin_api):
     response = admin_api.get("/api/v1/audit", {"action": "file.teleported", "since": "soon"})
     assert response.status_code == 400
     assert set(response.json()) >= {"action", "since"}
+    empty = admin_api.get("/api/v1/audit", {"until": ""})
+    assert (empty.status_code, "until" in empty.json()) == (400, True)
+
+
+def test_empty_user_and_action_filters_mean_anyone_and_any_action(admin_api, alice_file):
+    response = admin_api.get("/api/v1/audit", {"user": "", "action": ""})
+    assert response.status_code == 200
+    assert "file.uploaded" in [e["action"] for e in response.json()["results"]]
 
 
 def test_events_are_paginated_like_the_other_lists(alice_api, alice):
