@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.retention import prune
+from locker import maintenance
 
 
 def events_aged(days: float, count: int, alice) -> None:
@@ -20,11 +20,13 @@ def events_aged(days: float, count: int, alice) -> None:
 
 
 @pytest.mark.django_db
-def test_the_worker_prunes_events_older_than_the_retention_and_keeps_the_rest(alice, settings):
+def test_the_workers_sweep_prunes_events_older_than_the_retention_and_keeps_the_rest(
+    alice, settings
+):
     settings.AUDIT_DAYS = 30
     events_aged(31, 3, alice)
     events_aged(29, 2, alice)
-    call_command("run_worker", "--once")
+    maintenance.sweep()  # what run_worker does every SWEEP_EVERY
     assert AuditEvent.objects.count() == 2
     assert not AuditEvent.objects.filter(at__lt=timezone.now() - timedelta(days=30)).exists()
 
