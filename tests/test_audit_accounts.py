@@ -159,3 +159,16 @@ def test_signing_out_everywhere_is_recorded_before_the_sign_out(client, alice):
     assert events("session.revoked") == [("alice", "alice", "web", ADDRESS, "ok")]
     assert one("session.revoked").detail == {"everywhere": True}
     assert events("account.logout") == [("alice", "alice", "web", ADDRESS, "ok")]
+
+
+def test_a_locked_out_pair_trying_the_right_password_is_recorded_as_refused(
+    client, alice, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "alice", "password": "x"}, REMOTE_ADDR=ADDRESS)
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR=ADDRESS
+    )
+    assert response.status_code == 429
+    assert events("account.login") == []
+    assert events("account.login_failed")[-1] == ("alice", "alice", "web", ADDRESS, "refused")
