@@ -11,8 +11,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.doors import where
 from locker import direct, file_rows, listing
-from locker.downloads import download_response
+from locker.downloads import recorded_download
 from locker.errors import ContentUnavailable, QuotaExceeded, StorageUnavailable
 from locker.folder_views import folder_context, folder_param
 from locker.forms import FileForm, RenameForm, UploadForm
@@ -128,7 +129,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             try:
                 stored.append(
                     StoredFile.create_from_upload(
-                        request.user, uploaded, form.cleaned_data["description"]
+                        request.user, uploaded, form.cleaned_data["description"], **where(request)
                     )
                 )
             except (StorageUnavailable, QuotaExceeded) as exc:
@@ -172,7 +173,7 @@ def _uploaded_directly(request: HttpRequest, pks: list[str]) -> HttpResponse:
 def download(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     stored = StoredFile.objects.get_for(request.user, pk)
     try:
-        return download_response(stored)
+        return recorded_download(stored, request.user, **where(request))
     except ContentUnavailable as exc:
         return cannot_download(request, exc, stored)
 
@@ -200,6 +201,7 @@ def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
                 form.cleaned_data["description"],
                 take_uploaded_name=form.cleaned_data["use_new_name"],
                 actor=request.user,
+                **where(request),
             )
         except (StorageUnavailable, QuotaExceeded) as exc:
             return page_again(request, exc, "locker/replace.html", page)
@@ -216,7 +218,7 @@ def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = RenameForm(request.POST or None, initial={"name": stored.name})
     if request.method == "POST" and form.is_valid():
         old_name = stored.name
-        changed = stored.rename(form.cleaned_data["name"])
+        changed = stored.rename(form.cleaned_data["name"], request.user, **where(request))
         messages.success(request, stored.describe_change(changed, old_name))
         return redirect(_back(request))
     status = 400 if form.errors else 200
