@@ -14,6 +14,7 @@ from locker import storage
 from locker.backup_lock import removals_allowed
 from locker.errors import QuotaExceeded
 from locker.uploads import clean_filename
+from previews.models import Preview
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class StoredFile(models.Model):
             with transaction.atomic():
                 check_quota(owner, row.size)
                 row.save(force_insert=True)
+                Preview.queue(row)
         except BaseException:
             storage.delete(row.file.name)
             raise
@@ -137,15 +139,18 @@ class StoredFile(models.Model):
         Its facts are the measured ones, recorded exactly as an upload through the app
         records them, whichever way the bytes arrived.
         """
-        return cls.objects.create(
-            owner_id=owner_id,
-            file=object_name,
-            name=name,
-            description=description,
-            size=measured.size,
-            sha256=measured.sha256,
-            content_type=measured.content_type,
-        )
+        with transaction.atomic():
+            row = cls.objects.create(
+                owner_id=owner_id,
+                file=object_name,
+                name=name,
+                description=description,
+                size=measured.size,
+                sha256=measured.sha256,
+                content_type=measured.content_type,
+            )
+            Preview.queue(row)
+        return row
 
     def replace(
         self,
@@ -193,6 +198,8 @@ class StoredFile(models.Model):
                 if changed:
                     current.updated_at = timezone.now()
                     current.save()
+                    if "content" in changed:
+                        Preview.queue(current)
                     if actor is not None and actor.pk != current.owner_id:
                         DeletionAlert.record(current, actor, kind=DeletionAlert.REPLACED)
         except BaseException:
@@ -286,6 +293,12 @@ class ObjectRemoval(models.Model):
             return False
         ObjectRemoval.objects.filter(pk=self.pk).delete()
         return True
+
+
+def drop_previews(sources: list[str]) -> None:
+    """Previews of content pushed aside or purged: their objects go like any other object."""
+    for name in Preview.drop(sources):
+        ObjectRemoval.schedule(name)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -587,6 +600,7 @@ class TrashedFile(models.Model):
             kind = DeletionAlert.REMOVED if actor is not None else DeletionAlert.PURGED
             DeletionAlert.record(item, actor, kind=kind, door=door, address=address)
             ObjectRemoval.schedule(item.file.name or "")
+            drop_previews([item.file.name or ""])
             for version in FileVersion.objects.filter(file_id=item.pk):
                 ObjectRemoval.schedule(version.file.name or "")
             FileVersion.objects.filter(file_id=item.pk).delete()
@@ -646,7 +660,10 @@ class FileVersion(models.Model):
 
     @classmethod
     def keep(cls, current: StoredFile, actor: Any) -> "FileVersion | None":
-        """Make a locked file's current content a version (inside the replace's transaction)."""
+        """Make a locked file's current content a version (inside the replace's transaction).
+
+        Versions have no preview: the content's goes with it."""
+        drop_previews([current.file.name or ""])
         if settings.KEEP_VERSIONS == 0:
             ObjectRemoval.schedule(current.file.name or "")
             return None
@@ -692,6 +709,7 @@ class FileVersion(models.Model):
                 setattr(current, field, value)
             current.updated_at = timezone.now()
             current.save()
+            Preview.queue(current)
         return current
 
 

@@ -30,6 +30,7 @@ from locker.uploads import (
     upload_storage_failed,
     upload_too_large,
 )
+from previews.kinds import mark as mark_previews
 from skylocker.client import client_address
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
@@ -68,6 +69,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
     page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    mark_previews(page.object_list)  # each row's icon and thumbnail, in one query
     context = {
         "page": page,
         "files": page.object_list,

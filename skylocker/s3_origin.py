@@ -35,6 +35,23 @@ def presigned_post_origin(
     return f"{url.scheme}://{url.netloc}"
 
 
+def presigned_get_origin(bucket: str, region: str, endpoint_url: str, config: Any) -> str:
+    """scheme://host[:port] of the presigned GETs (downloads, thumbnails) for `bucket`, asked of
+    boto3 as presigned_post_origin asks, with the server's own client config."""
+    import boto3
+
+    client = boto3.session.Session().client(
+        "s3",
+        region_name=region,
+        endpoint_url=endpoint_url or None,
+        config=config,
+        aws_access_key_id="origin-only",
+        aws_secret_access_key="origin-only",  # noqa: S106 - signs nothing that is sent
+    )
+    url = urlsplit(client.generate_presigned_url("get_object", {"Bucket": bucket, "Key": "o"}))
+    return f"{url.scheme}://{url.netloc}"
+
+
 def upload_client(server_client: Any) -> Any:
     """The S3 client that signs the browsers' direct uploads (presigned POSTs).
 
