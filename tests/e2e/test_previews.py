@@ -6,10 +6,11 @@ import time
 import pytest
 
 from tests.e2e.conftest import sign_up
-from tests.pictures import pdf, png
+from tests.pictures import lighthouse, tide_tables
 
 pytestmark = pytest.mark.e2e
 
+KEEPER_LOG = b"<b>Storm</b> from the north-east, lamp lit at 16:40.\nAll well.\n"
 LOADED = "img => img.complete && img.naturalWidth > 0"
 
 
@@ -17,8 +18,9 @@ def upload_picture_and_pdf(page) -> None:
     page.goto("/files/upload/")
     page.get_by_label("Choose files to upload").set_input_files(
         [
-            {"name": "lighthouse.png", "mimeType": "image/png", "buffer": png((900, 600))},
-            {"name": "tide-tables.pdf", "mimeType": "application/pdf", "buffer": pdf()},
+            {"name": "lighthouse.png", "mimeType": "image/png", "buffer": lighthouse((900, 600))},
+            {"name": "tide-tables.pdf", "mimeType": "application/pdf", "buffer": tide_tables()},
+            {"name": "keeper-log.txt", "mimeType": "text/plain", "buffer": KEEPER_LOG},
         ]
     )
     page.get_by_role("button", name="Upload", exact=True).click()
@@ -33,12 +35,11 @@ def wait_for_thumbnails(page, count: int, timeout: float = 30) -> None:
         time.sleep(0.5)
         page.reload()
     for thumb in page.locator("img.thumb").all():
-        thumb.scroll_into_view_if_needed()
-        page.wait_for_function(f"({LOADED})(document.querySelector('img[src=\"{thumb.get_attribute('src')}\"]'))")
+        page.wait_for_function(LOADED, arg=thumb.element_handle())
 
 
 def open_previews(page, pages, prefix: str) -> None:
-    page.get_by_role("link", name="lighthouse.png").click()
+    page.get_by_role("link", name="lighthouse.png", exact=True).click()
     page.wait_for_url("**/files/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "lighthouse.png"
     image = page.get_by_role("img", name="lighthouse.png")
@@ -49,17 +50,18 @@ def open_previews(page, pages, prefix: str) -> None:
     pages.check(page, f"{prefix}preview-image")
 
     page.goto("/files/")
-    page.get_by_role("link", name="tide-tables.pdf").click()
+    page.get_by_role("link", name="tide-tables.pdf", exact=True).click()
     first_page = page.get_by_role("img", name="First page of tide-tables.pdf")
     assert first_page.evaluate(LOADED)
-    colour = first_page.evaluate(
-        """img => { const c = document.createElement('canvas'); c.width = c.height = 1;
-        const g = c.getContext('2d'); g.drawImage(img, img.naturalWidth / 2, img.naturalHeight / 2,
-        1, 1, 0, 0, 1, 1); return Array.from(g.getImageData(0, 0, 1, 1).data); }"""
-    ) if not prefix else None
-    if colour is not None:
-        assert colour[0] > 180 and colour[1] < 80  # the red first page
+    assert first_page.evaluate("img => img.naturalHeight") == 1200
     pages.check(page, f"{prefix}preview-pdf")
+
+    page.goto("/files/")
+    page.get_by_role("link", name="keeper-log.txt", exact=True).click()
+    shown = page.locator("pre.preview-text")
+    assert shown.inner_text() == KEEPER_LOG.decode().strip()  # the markup as text
+    assert page.locator("pre.preview-text b").count() == 0
+    pages.check(page, f"{prefix}preview-text")
 
 
 def test_a_png_and_a_pdf_show_thumbnails_and_open_in_the_preview(pages, site):
@@ -74,8 +76,9 @@ def test_a_png_and_a_pdf_show_thumbnails_and_open_in_the_preview(pages, site):
         "JOIN auth_user u ON u.id = f.owner_id WHERE u.username = ?",
         "previews-grace",
     )
-    assert [row["state"] for row in rows] == ["ready", "ready"]
-    assert len(site.objects_of("previews-grace")) == 2 + 4  # two files, two thumbnails each
+    assert [row["state"] for row in rows] == ["ready", "ready"]  # none for the text file
+    assert page.locator(".type-icon.type-text").count() == 1
+    assert len(site.objects_of("previews-grace")) == 3 + 4  # three files, two thumbnails each
     pages.check(page, "files-thumbnails")
     open_previews(page, pages, "")
 
@@ -91,6 +94,6 @@ def test_thumbnails_on_s3_come_from_the_bucket_through_signed_urls(s3_pages, s3_
     wait_for_thumbnails(page, 2)
 
     assert any("X-Amz-Signature=" in url and ".preview-small-" in url for url in bucket_requests)
-    assert len(s3_site.objects_of("previews-ida")) == 2 + 4
+    assert len(s3_site.objects_of("previews-ida")) == 3 + 4
     s3_pages.check(page, "s3-files-thumbnails")
     open_previews(page, s3_pages, "s3-")
