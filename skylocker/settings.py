@@ -398,7 +398,7 @@ S3_UPLOAD_ORIGIN = (
     else ""
 )
 # Thumbnails on S3 are signed URLs like downloads: img-src names the origin those point to.
-if CLOUDFRONT_DOMAIN:
+if CLOUDFRONT_DOMAIN and CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY:  # as locker/remote.py
     S3_DOWNLOAD_ORIGIN = f"https://{CLOUDFRONT_DOMAIN}"
 elif S3_BUCKET:
     S3_DOWNLOAD_ORIGIN = presigned_get_origin(
