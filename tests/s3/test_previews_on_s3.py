@@ -10,14 +10,15 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
-from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from locker import storage
+from locker.maintenance import finish_object_removals
 from locker.models import StoredFile, TrashedFile
 from locker.reconcile import reconcile
 from previews.models import Preview
+from previews.work import make_due
 from skylocker.s3_origin import presigned_get_origin
 from skylocker.settings import s3_client_config
 from tests.conftest import upload_file
@@ -25,7 +26,9 @@ from tests.pictures import jpeg_with_exif, pdf
 
 
 def work():
-    call_command("run_worker", "--once")
+    """The worker's round for previews (tests/test_previews.py runs the command itself)."""
+    make_due()
+    finish_object_removals()
 
 
 def test_the_worker_makes_thumbnails_in_the_bucket_beside_the_file(
