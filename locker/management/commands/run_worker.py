@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from locker import maintenance
 from locker.alerts import deliver_due
 from previews.work import make_due as make_previews
+from sharing import notify
 
 log = logging.getLogger("locker.worker")
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 sent, failed = deliver_due()
+                told, not_told = notify.deliver_due()
+                sent, failed = sent + told, failed + not_told
                 removed = maintenance.finish_object_removals()
                 made = make_previews()  # thumbnails of new content
                 if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
