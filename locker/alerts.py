@@ -7,17 +7,20 @@ Alerts are recorded by StoredFile.delete_by() in the deleting transaction; the w
 
 import logging
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from locker.models import OWNER_CHANNEL, AlertDelivery, DeletionAlert, backoff
 
 log = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=models.Model)
 
 # A delivery being sent is leased for this long; a worker killed mid-send is retried after it.
 # Deliveries are claimed one at a time, just before sending, and one send is bounded by the
@@ -97,19 +100,20 @@ def send_sns(alert: DeletionAlert) -> None:
 SENDERS = {"email": send_email, "sns": send_sns, OWNER_CHANNEL: send_owner_email}
 
 
-def claim_due(limit: int) -> list[AlertDelivery]:
-    """Lease due deliveries so that several workers never send the same one at once."""
+def lease(due: QuerySet[Row], limit: int) -> list[Row]:
+    """Lease up to `limit` due outbox rows (they have `next_attempt_at`), so that several
+    workers never send the same one at once."""
     with transaction.atomic():
-        due = list(
-            AlertDelivery.objects.due()
-            .select_for_update(skip_locked=True)
-            .select_related("alert")
-            .order_by("next_attempt_at")[:limit]
-        )
-        AlertDelivery.objects.filter(pk__in=[d.pk for d in due]).update(
+        rows = list(due.select_for_update(skip_locked=True).order_by("next_attempt_at")[:limit])
+        due.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(
             next_attempt_at=timezone.now() + LEASE
         )
-    return due
+    return rows
+
+
+def claim_due(limit: int) -> list[AlertDelivery]:
+    """Lease due deliveries so that several workers never send the same one at once."""
+    return lease(AlertDelivery.objects.due().select_related("alert"), limit)
 
 
 def deliver(delivery: AlertDelivery) -> bool:

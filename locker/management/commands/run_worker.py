@@ -1,4 +1,4 @@
-"""The background worker: sends deletion alerts and finishes storage clean-ups.
+"""The background worker: sends alerts and account mail, and finishes storage clean-ups.
 
 Why a worker: a delete must never wait on (or be lost to) a slow or absent mail server.
 Everything it does is recorded in the database first, so stopping it loses nothing; it
@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from accounts import outbox
 from locker import maintenance
 from locker.alerts import deliver_due
 
@@ -21,7 +22,7 @@ log = logging.getLogger("locker.worker")
 
 
 class Command(BaseCommand):
-    help = "Send pending deletion alerts and finish pending storage clean-ups, with retries."
+    help = "Send pending alerts and account mail, finish pending storage clean-ups, with retries."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Do what is due now, then exit.")
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 sent, failed = deliver_due()
+                # Account mail (verification, password reset) waits in its own outbox.
+                mailed, unsent = outbox.deliver_due()
+                sent, failed = sent + mailed, failed + unsent
                 removed = maintenance.finish_object_removals()
                 if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
                     maintenance.sweep()

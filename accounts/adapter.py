@@ -1,0 +1,75 @@
+"""Skylocker's django-allauth adapters: account mail through the outbox, browser sessions
+recorded on log-in, and the audit records of email and two-factor changes.
+
+allauth runs email verification, email change, two-factor sign-in and recovery codes; the
+sign-up and log-in pages stay Skylocker's own (their fields, lockout and per-address limits)
+and hand over to allauth's log-in flow (accounts/views.py), whose stages ask for a verified
+address or a second factor before anyone is signed in.
+"""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts import outbox
+from accounts.models import UserSession
+from audit import log as audit
+from audit.models import Door
+from skylocker.client import client_address
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Written to the outbox, sent by the worker with retries: a verification or reset mail
+        asked for while the mail server is away still arrives."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        outbox.queue(self.render_mail(template_prefix, email, ctx))
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Signed in (after any second factor): the browser gets its row on the Account page."""
+        super().login(request, user)
+        UserSession.record(request, user)
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        """A confirmed address; when it replaces the account's address, that is recorded."""
+        user = email_address.user
+        before = type(user).objects.filter(pk=user.pk).values_list("email", flat=True).first()
+        with transaction.atomic():
+            confirmed = bool(super().confirm_email(request, email_address))
+            user.refresh_from_db(fields=["email"])
+            if confirmed and before is not None and before.lower() != user.email.lower():
+                audit.record(
+                    "account.email_changed", actor=user, door=Door.WEB,
+                    address=client_address(request), target=user,
+                    old_email=before, new_email=user.email,
+                )
+        return confirmed
+
+    def send_notification_mail(self, *args: Any, **kwargs: Any) -> None:
+        """allauth announces here that an authenticator came or went (once it is saved):
+        the moment to record it."""
+        template_prefix, user = args[0], args[1]
+        if change := MFA_CHANGES.get(template_prefix):
+            action, kind = change
+            audit.record(
+                action, actor=user, door=Door.WEB,
+                address=client_address(allauth_context.request), target=user, method=kind,
+            )
+        super().send_notification_mail(*args, **kwargs)
+
+
+# The notices of an authenticator coming or going, and what each records.
+MFA_CHANGES = {
+    "mfa/email/totp_activated": ("account.mfa_enabled", "totp"),
+    "mfa/email/webauthn_added": ("account.mfa_enabled", "webauthn"),
+    "mfa/email/totp_deactivated": ("account.mfa_disabled", "totp"),
+    "mfa/email/webauthn_removed": ("account.mfa_disabled", "webauthn"),
+}
+
+
