@@ -50,26 +50,3 @@ class AccountAdapter(DefaultAccountAdapter):
                     old_email=before, new_email=user.email,
                 )
         return confirmed
-
-    def send_notification_mail(self, *args: Any, **kwargs: Any) -> None:
-        """allauth announces here that an authenticator came or went (once it is saved):
-        the moment to record it."""
-        template_prefix, user = args[0], args[1]
-        if change := MFA_CHANGES.get(template_prefix):
-            action, kind = change
-            audit.record(
-                action, actor=user, door=Door.WEB,
-                address=client_address(allauth_context.request), target=user, method=kind,
-            )
-        super().send_notification_mail(*args, **kwargs)
-
-
-# The notices of an authenticator coming or going, and what each records.
-MFA_CHANGES = {
-    "mfa/email/totp_activated": ("account.mfa_enabled", "totp"),
-    "mfa/email/webauthn_added": ("account.mfa_enabled", "webauthn"),
-    "mfa/email/totp_deactivated": ("account.mfa_disabled", "totp"),
-    "mfa/email/webauthn_removed": ("account.mfa_disabled", "webauthn"),
-}
-
-

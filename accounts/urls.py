@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from accounts import views
+from accounts import mfa_views, views
 
 urlpatterns = [
     path("", views.account, name="account"),
@@ -52,6 +52,16 @@ urlpatterns = [
         r"^confirm-email/(?P<key>[-:\w]+)/$",
         allauth_views.confirm_email,
         name="account_confirm_email",
+    ),
+    path("2fa/totp/activate/", mfa_views.ActivateTotp.as_view(), name="mfa_activate_totp"),
+    path(
+        "2fa/totp/deactivate/", mfa_views.DeactivateTotp.as_view(), name="mfa_deactivate_totp"
+    ),
+    path("2fa/webauthn/add/", mfa_views.AddWebAuthn.as_view(), name="mfa_add_webauthn"),
+    path(
+        "2fa/webauthn/keys/<int:pk>/remove/",
+        mfa_views.RemoveWebAuthn.as_view(),
+        name="mfa_remove_webauthn",
     ),
     path("2fa/", include("allauth.mfa.urls")),
 ]

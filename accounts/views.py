@@ -5,6 +5,7 @@ from allauth.account.internal.flows.login import perform_password_login
 from allauth.account.internal.flows.signup import complete_signup, prevent_enumeration
 from allauth.account.models import EmailAddress, Login
 from allauth.account.utils import setup_user_email
+from allauth.mfa.models import Authenticator
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -129,10 +130,17 @@ def locked_out(
 def account(request: HttpRequest) -> HttpResponse:
     sessions = UserSession.objects.active().filter(user=request.user)
     tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
+    kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
     context = {
         "sessions": sessions,
         "tokens": tokens,
         "current_session": request.session.session_key,
+        "emails": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
+        "totp": Authenticator.Type.TOTP in kinds,
+        "passkeys": Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.WEBAUTHN
+        ).count(),
+        "recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
     }
     return render(request, "accounts/account.html", context)
 
