@@ -80,6 +80,13 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # A passkey signs in without the password (allauth's page takes it from here).
+        context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
+        context["redirect_field"] = ""
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if address_locked_out(request):
             return render(request, "registration/locked_out.html", {"address": True}, status=429)

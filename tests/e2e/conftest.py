@@ -152,6 +152,15 @@ def site(tmp_path_factory, inbox):
         yield Site(url, data)
 
 
+@pytest.fixture(scope="session")
+def strict_site(tmp_path_factory, inbox):
+    """A second Skylocker that requires staff to use two-factor sign-in
+    (SKYLOCKER_REQUIRE_MFA_FOR_STAFF=1)."""
+    data = tmp_path_factory.mktemp("skylocker-e2e-strict")
+    for url in _serve(data, inbox, free_port(), SKYLOCKER_REQUIRE_MFA_FOR_STAFF="1"):
+        yield Site(url, data)
+
+
 class S3Site(Site):
     """Skylocker storing its files on S3 (a moto server), as on AWS: the bucket is the storage."""
 
@@ -307,6 +316,12 @@ def _pages_on(browser, site, axe_source, request):
 @pytest.fixture
 def pages(browser, site, axe_source, request):
     yield from _pages_on(browser, site, axe_source, request)
+
+
+@pytest.fixture
+def strict_pages(browser, strict_site, axe_source, request):
+    """Like `pages`, on the Skylocker that requires staff to use two-factor sign-in."""
+    yield from _pages_on(browser, strict_site, axe_source, request)
 
 
 @pytest.fixture
