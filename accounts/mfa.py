@@ -18,8 +18,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 # What a staff member without a second factor may still open: setting one up (and allauth's
-# password confirmation before it), signing out, and the static files those pages need.
-SETUP_PATHS = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/static/")
+# password confirmation before it), verifying their address (allauth adds a second factor
+# only to an account whose addresses are verified), signing out, and the static files.
+SETUP_PATHS = (
+    "/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/email/",
+    "/accounts/confirm-email/", "/accounts/logout/", "/static/",
+)
 
 
 def must_set_up_mfa(user: Any) -> bool:

@@ -116,7 +116,8 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         SKYLOCKER_SITE_URL=f"http://127.0.0.1:{port}",
         SKYLOCKER_MASS_DELETE_DIGEST_SECONDS="10",  # alerts held 10 s, so a burst folds them
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
-        ALLOWED_HOSTS="127.0.0.1",
+        # localhost too: WebAuthn takes a domain name, never an IP address, as the site's id.
+        ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="skylocker.settings",
         DJANGO_SUPERUSER_USERNAME=STAFF["username"],
         DJANGO_SUPERUSER_PASSWORD=STAFF["password"],
@@ -249,7 +250,8 @@ class Pages:
         self.without_javascript = set()
 
     def new(self, **options):
-        context = self.browser.new_context(base_url=self.site.url, accept_downloads=True, **options)
+        options = {"base_url": self.site.url, "accept_downloads": True, **options}
+        context = self.browser.new_context(**options)
         context.set_default_timeout(20_000)
         self.contexts.append(context)
         page = context.new_page()
