@@ -31,6 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         outbox.queue(self.render_mail(template_prefix, email, ctx))
 
+    def add_message(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        """The sign-up page says it all in one message of its own (accounts/views.py)."""
+        if getattr(request, "skylocker_signup", False):
+            return
+        super().add_message(request, *args, **kwargs)
+
     def login(self, request: HttpRequest, user: Any) -> None:
         """Signed in (after any second factor): the browser gets its row on the Account page."""
         super().login(request, user)

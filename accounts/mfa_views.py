@@ -13,35 +13,35 @@ from audit.models import Door
 from skylocker.client import client_address
 
 
-def recorded(request: HttpRequest, action: str, method: str, change: Any) -> HttpResponse:
-    with transaction.atomic():
-        response = change()
-        audit.record(
-            action, actor=request.user, door=Door.WEB, address=client_address(request),
-            target=request.user, method=method,
-        )
-    return response
+class Recorded:
+    """Before allauth's view in the bases: its change and the audit record, in one transaction."""
 
+    action = ""
+    method = ""
+    request: HttpRequest
 
-class ActivateTotp(ActivateTOTPView):
     def form_valid(self, form: Any) -> HttpResponse:
-        change = lambda: super(ActivateTotp, self).form_valid(form)  # noqa: E731
-        return recorded(self.request, "account.mfa_enabled", "totp", change)
+        with transaction.atomic():
+            response: HttpResponse = super().form_valid(form)  # type: ignore[misc]  # allauth's view
+            audit.record(
+                self.action, actor=self.request.user, door=Door.WEB,
+                address=client_address(self.request), target=self.request.user,
+                method=self.method,
+            )
+        return response
 
 
-class DeactivateTotp(DeactivateTOTPView):
-    def form_valid(self, form: Any) -> HttpResponse:
-        change = lambda: super(DeactivateTotp, self).form_valid(form)  # noqa: E731
-        return recorded(self.request, "account.mfa_disabled", "totp", change)
+class ActivateTotp(Recorded, ActivateTOTPView):
+    action, method = "account.mfa_enabled", "totp"
 
 
-class AddWebAuthn(AddWebAuthnView):
-    def form_valid(self, form: Any) -> HttpResponse:
-        change = lambda: super(AddWebAuthn, self).form_valid(form)  # noqa: E731
-        return recorded(self.request, "account.mfa_enabled", "webauthn", change)
+class DeactivateTotp(Recorded, DeactivateTOTPView):
+    action, method = "account.mfa_disabled", "totp"
 
 
-class RemoveWebAuthn(RemoveWebAuthnView):
-    def form_valid(self, form: Any) -> HttpResponse:
-        change = lambda: super(RemoveWebAuthn, self).form_valid(form)  # noqa: E731
-        return recorded(self.request, "account.mfa_disabled", "webauthn", change)
+class AddWebAuthn(Recorded, AddWebAuthnView):
+    action, method = "account.mfa_enabled", "webauthn"
+
+
+class RemoveWebAuthn(Recorded, RemoveWebAuthnView):
+    action, method = "account.mfa_disabled", "webauthn"

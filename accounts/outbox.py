@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.utils import timezone
 
 from accounts.models import OutgoingMail
-from locker.alerts import lease
+from locker.alerts import drain, lease
 from locker.models import backoff
 
 log = logging.getLogger(__name__)
@@ -63,14 +63,5 @@ def deliver(mail: OutgoingMail) -> bool:
 
 
 def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Send up to `limit` due mails, leasing each only when its turn comes; (sent, failed)."""
-    sent = failed = 0
-    for _ in range(limit):
-        claimed = lease(OutgoingMail.objects.due(), 1)
-        if not claimed:
-            break
-        if deliver(claimed[0]):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    """Send up to `limit` due mails; (sent, failed)."""
+    return drain(lambda: lease(OutgoingMail.objects.due(), 1), deliver, limit)

@@ -35,6 +35,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not signup_allowed(request):
         return render(request, "registration/signup_throttled.html", status=429)
     form = SignUpForm(request.POST or None)
+    # allauth's own notes ("signed in", "mail sent") give way to the one below; the same
+    # whether or not the email was taken.
+    request.skylocker_signup = True  # type: ignore[attr-defined]  # read by accounts/adapter.py
     if request.method == "POST" and form.is_valid():
         user = form.create_user()
         if form.account_already_exists:
@@ -55,9 +58,12 @@ def finish_signup(request: HttpRequest, user: Any) -> HttpResponse:
     user.backend = "django.contrib.auth.backends.ModelBackend"
     response = complete_signup(request, user=user)
     if request.user.is_authenticated:
-        messages.success(
-            request, _("Welcome to Skylocker, %(name)s.") % {"name": user.first_name}
-        )
+        welcome = _("Welcome to Skylocker, %(name)s.") % {"name": user.first_name}
+        if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
+            welcome += " " + _(
+                "We mailed a link to %(email)s: follow it to verify your address."
+            ) % {"email": user.email}
+        messages.success(request, welcome)
     return response
 
 

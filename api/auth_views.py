@@ -33,6 +33,7 @@ from api.models import ApiToken
 from api.serializers import (
     ErrorSerializer,
     MeSerializer,
+    OtpErrorSerializer,
     RegisterSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -75,7 +76,17 @@ class RegisterView(AuthThrottled, APIView):
     throttle_classes = [*AuthThrottled.throttle_classes, SignupThrottle]
 
     @extend_schema(
-        request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
+        request=RegisterSerializer,
+        responses={
+            201: UserSerializer,
+            202: OpenApiResponse(
+                ErrorSerializer,
+                description="With mandatory email verification: check your mail (a taken "
+                "email answers the same).",
+            ),
+            **ERRORS,
+        },
+        tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         shape = RegisterSerializer(data=request.data)
@@ -131,7 +142,20 @@ class TokenView(AuthThrottled, APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 401: ErrorSerializer, **ERRORS},
+        responses={
+            200: TokenSerializer,
+            401: OpenApiResponse(
+                OtpErrorSerializer,
+                description="Wrong username or password; or the account uses two-factor "
+                "sign-in and otp is missing or wrong (otp_required: true).",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="The email is not verified yet (mandatory verification), or a "
+                "staff account must set up two-factor sign-in first.",
+            ),
+            **ERRORS,
+        },
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:

@@ -253,3 +253,9 @@ class TokenSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class OtpErrorSerializer(ErrorSerializer):
+    otp_required = serializers.BooleanField(
+        required=False, help_text="True: send the two-factor code (or a recovery code) as otp."
+    )

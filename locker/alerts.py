@@ -6,6 +6,7 @@ Alerts are recorded by StoredFile.delete_by() in the deleting transaction; the w
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
@@ -138,15 +139,23 @@ def deliver(delivery: AlertDelivery) -> bool:
     return True
 
 
-def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Send up to `limit` due deliveries, leasing each only when its turn comes; (sent, failed)."""
+def drain(
+    claim: Callable[[], list[Row]], send: Callable[[Row], bool], limit: int
+) -> tuple[int, int]:
+    """Send up to `limit` due outbox rows, leasing each only when its turn comes (`claim` leases
+    the next one); (sent, failed)."""
     sent = failed = 0
     for _ in range(limit):
-        claimed = claim_due(1)
+        claimed = claim()
         if not claimed:
             break
-        if deliver(claimed[0]):
+        if send(claimed[0]):
             sent += 1
         else:
             failed += 1
     return sent, failed
+
+
+def deliver_due(limit: int = 50) -> tuple[int, int]:
+    """Send up to `limit` due deliveries; (sent, failed)."""
+    return drain(lambda: claim_due(1), deliver, limit)

@@ -16,40 +16,14 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts import outbox
 from accounts.models import OutgoingMail, UserSession
 from api.models import ApiToken
 from audit.models import AuditEvent
+from tests.conftest import NEW_USER_PASSWORD as PASSWORD
+from tests.conftest import link_in, mailed, sign_up
 
 User = get_user_model()
-PASSWORD = "violet-harbour-lantern-7"
 NEW_PASSWORD = "a-brand-new-passphrase-77"
-
-
-def sign_up(client, username="carol"):
-    return client.post(
-        reverse("signup"),
-        {
-            "first_name": "Carol",
-            "last_name": "Castle",
-            "email": f"{username}@example.com",
-            "username": username,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-
-
-def mailed(smtp, count):
-    """The worker's round (as `run_worker` does it), then the mails the SMTP server has."""
-    outbox.deliver_due()
-    messages = smtp.wait_for(count)
-    assert len(messages) == count, [m["Subject"] for _, m in messages]
-    return messages
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.get_body(("plain",)).get_content())[1]
 
 
 def later_code(secret: str) -> str:

@@ -5,7 +5,6 @@ With mandatory verification nobody signs in before following the mailed link, an
 with a taken email answers exactly like a new one while the address's owner gets a mail.
 An email change takes effect only once the new address is verified, and is audited."""
 
-import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -15,38 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts import outbox
 from api.models import ApiToken
 from audit.models import AuditEvent
+from tests.conftest import NEW_USER_PASSWORD as PASSWORD
 from tests.conftest import PASSWORD as ALICE_PASSWORD
+from tests.conftest import link_in, mailed, sign_up
 
 User = get_user_model()
-PASSWORD = "violet-harbour-lantern-7"
-
-
-def sign_up(client, username, email):
-    return client.post(
-        reverse("signup"),
-        {
-            "first_name": "Carol",
-            "last_name": "Castle",
-            "email": email,
-            "username": username,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-
-
-def mailed(smtp, count):
-    outbox.deliver_due()
-    messages = smtp.wait_for(count)
-    assert len(messages) == count, [m["Subject"] for _, m in messages]
-    return messages
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.get_body(("plain",)).get_content())[1]
 
 
 @pytest.fixture

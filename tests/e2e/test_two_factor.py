@@ -172,3 +172,34 @@ def test_a_passkey_is_added_and_signs_in_without_the_password(pages, site, inbox
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url("**/files/")
     assert page.get_by_text("Pat Key").count() >= 1
+
+
+def test_a_user_changes_their_email_and_it_counts_once_verified(pages, site, inbox):
+    page = pages.new()
+    sign_up(page, "tfa_emily", "Emily", "Noether")
+    page.goto("/accounts/")
+    page.get_by_role("link", name="Change email").click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Email Address").wait_for()
+    pages.check(page, "email-change")
+    page.get_by_label("Change to").fill("tfa_emily@new.skylocker.test")
+    page.get_by_role("button", name="Change Email").click()
+    page.get_by_text("Your email address is still pending verification.").wait_for()
+    pages.check(page, "email-change-pending")
+
+    def email_of_emily():
+        return site.rows("SELECT email FROM auth_user WHERE username = 'tfa_emily'")[0][0]
+
+    assert email_of_emily() == "tfa_emily@skylocker.test"  # not before it is verified
+    (mail,) = mail_to(inbox, "tfa_emily@new.skylocker.test", "Confirm")
+    page.goto(confirm_link(mail))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_text("You have confirmed tfa_emily@new.skylocker.test.").wait_for()
+    assert email_of_emily() == "tfa_emily@new.skylocker.test"
+    page.goto("/accounts/")
+    page.get_by_text("tfa_emily@new.skylocker.test (verified)").wait_for()
+    assert site.rows(
+        "SELECT e.id FROM audit_auditevent e JOIN auth_user u ON u.id = e.actor_id "
+        "WHERE u.username = 'tfa_emily' AND e.action = 'account.email_changed'"
+    )
