@@ -244,6 +244,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Before a sensitive change (two-factor, email): the password again, or a second factor.
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Skylocker"
 MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: a phone's clock a little off still works
