@@ -1,15 +1,34 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template import loader
 
+from accounts import outbox
 from accounts.models import SignupLock
 from audit.log import Door, record
 
 EMAIL_TAKEN = "An account with this email already exists."
 USERNAME_TAKEN = "A user with that username already exists."  # Django's own words for it
+
+
+def email_taken(email: str) -> bool:
+    """An account has this address, or has added it and is verifying it (allauth's rows)."""
+    return (
+        get_user_model().objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+def hide_taken_emails() -> bool:
+    """Only when every new account must verify its address can a sign-up with a taken one
+    answer as a new one does: otherwise the new account would start with someone's address."""
+    return settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
 
 
 class SignUpForm(UserCreationForm):
@@ -23,10 +42,16 @@ class SignUpForm(UserCreationForm):
         model = get_user_model()
         fields = ("first_name", "last_name", "email", "username")
 
+    # With mandatory verification, a taken email is not an error anyone may see: the sign-up
+    # answers as for a new one and the address's owner is told by mail (accounts/views.py).
+    account_already_exists = False
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EMAIL_TAKEN)
+        if email_taken(email):
+            if not hide_taken_emails():
+                raise forms.ValidationError(EMAIL_TAKEN)
+            self.account_already_exists = True
         return email
 
     def create_user(self, *, door: str = Door.WEB, address: str | None = None) -> Any:
@@ -43,8 +68,11 @@ class SignUpForm(UserCreationForm):
             if users.filter(username__iexact=self.cleaned_data["username"]).exists():
                 self.add_error("username", USERNAME_TAKEN)
                 return None
-            if users.filter(email__iexact=self.cleaned_data["email"]).exists():
-                self.add_error("email", EMAIL_TAKEN)
+            if self.account_already_exists or email_taken(self.cleaned_data["email"]):
+                if hide_taken_emails():
+                    self.account_already_exists = True
+                else:
+                    self.add_error("email", EMAIL_TAKEN)
                 return None
             try:
                 with transaction.atomic():
@@ -54,3 +82,24 @@ class SignUpForm(UserCreationForm):
             except IntegrityError:  # an account made at this moment outside sign-up
                 self.add_error("username", USERNAME_TAKEN)
                 return None
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form; its mail goes to the outbox, sent by the worker with retries."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        outbox.queue(message)

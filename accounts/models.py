@@ -90,3 +90,35 @@ def sign_out_everywhere(user: Any, keep_session_key: str | None = None) -> None:
         ApiToken.objects.filter(user=user).delete()
         for row in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
             row.end()
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def due(self) -> "OutgoingMailQuerySet":
+        return self.filter(delivered_at__isnull=True, next_attempt_at__lte=timezone.now())
+
+
+class OutgoingMail(models.Model):
+    """An account email that must not be lost (address verification, password reset, "someone
+    tried to sign up with your address"): written when the page asks for it, sent by the worker
+    with retries, as the deletion alerts are (accounts/outbox.py).
+
+    Its text holds a one-time link, so the text is emptied once the mail is delivered.
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to}"

@@ -1,11 +1,16 @@
 import math
 from typing import Any
 
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.internal.flows.signup import complete_signup, prevent_enumeration
+from allauth.account.models import EmailAddress, Login
+from allauth.account.utils import setup_user_email
+from allauth.mfa.models import Authenticator
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -15,9 +20,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import SignUpForm
+from accounts.forms import OutboxPasswordResetForm, SignUpForm
 from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
@@ -32,16 +38,36 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not signup_allowed(request):
         return render(request, "registration/signup_throttled.html", status=429)
     form = SignUpForm(request.POST or None)
-    signing_up = request.method == "POST" and form.is_valid()
-    if signing_up and (user := form.create_user(**where(request))):
-        # Signed in straight away: a new user's next wish is to upload,
-        # not to type the password again.
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        UserSession.record(request, user)
-        messages.success(request, f"Welcome to Skylocker, {user.first_name}.")
-        return redirect("files")
+    # allauth's own notes ("signed in", "mail sent") give way to the one below; the same
+    # whether or not the email was taken.
+    request.skylocker_signup = True  # type: ignore[attr-defined]  # read by accounts/adapter.py
+    if request.method == "POST" and form.is_valid():
+        user = form.create_user(**where(request))
+        if form.account_already_exists:
+            # Mandatory verification: answered exactly as a new sign-up is ("check your
+            # mail"); the address's owner gets a mail saying someone tried to sign up with it.
+            return prevent_enumeration(request, email=form.cleaned_data["email"])
+        if user is not None:
+            return finish_signup(request, user)
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def finish_signup(request: HttpRequest, user: Any) -> HttpResponse:
+    """The address is recorded for allauth and a verification mail goes out; then, unless
+    verification is mandatory, the new user is signed in straight away: their next wish is to
+    upload, not to type the password again."""
+    setup_user_email(request, user, [EmailAddress(email=user.email)])
+    user.backend = "django.contrib.auth.backends.ModelBackend"
+    response = complete_signup(request, user=user)
+    if request.user.is_authenticated:
+        welcome = _("Welcome to Skylocker, %(name)s.") % {"name": user.first_name}
+        if settings.ACCOUNT_EMAIL_VERIFICATION != "none":
+            welcome += " " + _(
+                "We mailed a link to %(email)s: follow it to verify your address."
+            ) % {"email": user.email}
+        messages.success(request, welcome)
+    return response
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -63,6 +89,13 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # A passkey signs in without the password (allauth's page takes it from here).
+        context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
+        context["redirect_field"] = ""
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if address_locked_out(request):
             username = request.POST.get("username", "")[:150]
@@ -72,9 +105,13 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        UserSession.record(self.request, form.get_user())
-        return response
+        """The password is right: allauth's log-in flow takes over, which asks for the second
+        factor (or a verified address) when the account needs one before signing in; its
+        adapter records the browser session (accounts/adapter.py)."""
+        user = form.get_user()
+        credentials = {"username": user.get_username()}
+        flow = Login(user=user, redirect_url=self.get_success_url())
+        return perform_password_login(self.request, credentials, flow)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         credentials = {"username": form.data.get("username", "")}
@@ -112,10 +149,17 @@ def locked_out(
 def account(request: HttpRequest) -> HttpResponse:
     sessions = UserSession.objects.active().filter(user=request.user)
     tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
+    kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
     context = {
         "sessions": sessions,
         "tokens": tokens,
         "current_session": request.session.session_key,
+        "emails": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
+        "totp": Authenticator.Type.TOTP in kinds,
+        "passkeys": Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.WEBAUTHN
+        ).count(),
+        "recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
     }
     return render(request, "accounts/account.html", context)
 
@@ -184,6 +228,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Answers the same whether or not the address belongs to an account (Django's own rule)."""
 
     template_name = "accounts/password_reset_form.html"
+    form_class = OutboxPasswordResetForm
     email_template_name = "emails/password-reset-body.txt"
     subject_template_name = "emails/password-reset-subject.txt"
 

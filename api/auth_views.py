@@ -1,14 +1,23 @@
 """Register, get and drop API tokens, and who am I. Same form and same lockout as the web pages."""
 
 from collections.abc import Sequence
+from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_for_user,
+)
+from allauth.account.models import EmailAddress
+from allauth.account.utils import setup_user_email
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -16,14 +25,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.forms import SignUpForm
+from accounts.forms import SignUpForm, hide_taken_emails
 from accounts.limits import address_locked_out, signup_allowed
+from accounts.mfa import must_set_up_mfa, second_factor_ok, staff_mfa_missing_message
 from api.authentication import BearerTokenAuthentication
 from api.errors import AddressLockedOut, LockedOut
 from api.models import ApiToken
 from api.serializers import (
     ErrorSerializer,
     MeSerializer,
+    OtpErrorSerializer,
     RegisterSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -34,6 +45,14 @@ from audit.log import Outcome, record
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
+VERIFY_FIRST = _(
+    "Check your mail: follow the link in it to verify your address, then log in."
+)
+OTP_WANTED = _(
+    "This account uses two-factor sign-in: send the code from your authenticator app, "
+    "or one of your recovery codes, as otp."
+)
+OTP_WRONG = _("That code is not right, or was used already. Send a current one as otp.")
 # The form's two password fields are one `password` in the API.
 FORM_TO_API = {"password1": "password", "password2": "password", "__all__": "non_field_errors"}
 
@@ -60,7 +79,17 @@ class RegisterView(AuthThrottled, APIView):
     throttle_classes = [*AuthThrottled.throttle_classes, SignupThrottle]
 
     @extend_schema(
-        request=RegisterSerializer, responses={201: UserSerializer, **ERRORS}, tags=["auth"]
+        request=RegisterSerializer,
+        responses={
+            201: UserSerializer,
+            202: OpenApiResponse(
+                ErrorSerializer,
+                description="With mandatory email verification: check your mail (a taken "
+                "email answers the same).",
+            ),
+            **ERRORS,
+        },
+        tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         shape = RegisterSerializer(data=request.data)
@@ -69,13 +98,32 @@ class RegisterView(AuthThrottled, APIView):
         form = SignUpForm(
             data={**data, "password1": data["password"], "password2": data["password"]}
         )
-        if not form.is_valid() or not (user := form.create_user(**where(request))):
+        valid = form.is_valid()
+        user = form.create_user(**where(request)) if valid else None
+        if form.account_already_exists or (user is not None and hide_taken_emails()):
+            # Mandatory verification: a taken email answers exactly as a new one does, and its
+            # owner is told by mail; a new account gets its verification mail.
+            return self.verification_sent(request, form, user)
+        if user is None:
             errors: dict[str, list[str]] = {}
             for field, messages in form.errors.items():
                 target = errors.setdefault(FORM_TO_API.get(field, field), [])
                 target.extend(str(m) for m in messages if str(m) not in target)
             raise ValidationError(errors)
+        setup_user_email(request._request, user, [EmailAddress(email=user.email)])
+        send_verification_email_for_user(request._request, user)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    def verification_sent(self, request: Request, form: SignUpForm, user: Any) -> Response:
+        django_request = request._request
+        if user is None:
+            get_account_adapter(django_request).send_account_already_exists_mail(
+                form.cleaned_data["email"]
+            )
+        else:
+            setup_user_email(django_request, user, [EmailAddress(email=user.email)])
+            send_verification_email_for_user(django_request, user)
+        return Response({"detail": VERIFY_FIRST}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenView(AuthThrottled, APIView):
@@ -97,7 +145,20 @@ class TokenView(AuthThrottled, APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 401: ErrorSerializer, **ERRORS},
+        responses={
+            200: TokenSerializer,
+            401: OpenApiResponse(
+                OtpErrorSerializer,
+                description="Wrong username or password; or the account uses two-factor "
+                "sign-in and otp is missing or wrong (otp_required: true).",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="The email is not verified yet (mandatory verification), or a "
+                "staff account must set up two-factor sign-in first.",
+            ),
+            **ERRORS,
+        },
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
@@ -109,13 +170,29 @@ class TokenView(AuthThrottled, APIView):
                    outcome=Outcome.REFUSED, address_locked=True, **where(django_request))
             raise AddressLockedOut()
         # Through django-axes: failures count; a locked-out pair stays out even when right.
-        user = authenticate(request=django_request, **shape.validated_data)
+        credentials = {key: shape.validated_data[key] for key in ("username", "password")}
+        user = authenticate(request=django_request, **credentials)
         if getattr(django_request, "axes_locked_out", False):
             # Answered here as JSON; otherwise axes' middleware would swap in its HTML page.
             django_request.axes_locked_out = False  # type: ignore[attr-defined]  # axes' flag
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
+        if hide_taken_emails() and not EmailAddress.objects.filter(
+            user=user, verified=True
+        ).exists():
+            raise PermissionDenied(VERIFY_FIRST)
+        if must_set_up_mfa(user):
+            raise PermissionDenied(staff_mfa_missing_message())
+        if is_mfa_enabled(user):
+            # Tokens are minted only after the second factor, as on the log-in page.
+            otp = shape.validated_data.get("otp", "")
+            if not otp or not second_factor_ok(user, otp):
+                return Response(
+                    {"detail": OTP_WANTED if not otp else OTP_WRONG, "otp_required": True},
+                    status=status.HTTP_401_UNAUTHORIZED,
+                    headers={"WWW-Authenticate": self.get_authenticate_header(request)},
+                )
         with transaction.atomic():
             token, raw = ApiToken.issue(user, client_address(django_request))
             # The API's sign-in: its own record, as the log-in page's (Django's signal) is.

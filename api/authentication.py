@@ -4,6 +4,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from accounts.mfa import must_set_up_mfa, staff_mfa_missing_message
 from api.models import ApiToken
 
 
@@ -29,6 +30,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This token is not valid or has expired. Ask for a new one at /api/v1/auth/token."
             )
+        if must_set_up_mfa(token.user):
+            raise exceptions.PermissionDenied(staff_mfa_missing_message())
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -267,6 +267,14 @@ class TokenRequestSerializer(serializers.Serializer):
     password = StrictCharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = StrictCharField(
+        max_length=64,
+        required=False,
+        help_text=(
+            "Accounts with two-factor sign-in: the code from the authenticator app, or a "
+            "recovery code. Without it they are answered 401 with otp_required: true."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -276,3 +284,9 @@ class TokenSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class OtpErrorSerializer(ErrorSerializer):
+    otp_required = serializers.BooleanField(
+        required=False, help_text="True: send the two-factor code (or a recovery code) as otp."
+    )

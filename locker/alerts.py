@@ -6,18 +6,22 @@ Alerts are recorded by StoredFile.delete_by() in the deleting transaction; the w
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from locker.models import OWNER_CHANNEL, AlertDelivery, DeletionAlert, backoff
 
 log = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=models.Model)
 
 # A delivery being sent is leased for this long; a worker killed mid-send is retried after it.
 # Deliveries are claimed one at a time, just before sending, and one send is bounded by the
@@ -97,19 +101,20 @@ def send_sns(alert: DeletionAlert) -> None:
 SENDERS = {"email": send_email, "sns": send_sns, OWNER_CHANNEL: send_owner_email}
 
 
-def claim_due(limit: int) -> list[AlertDelivery]:
-    """Lease due deliveries so that several workers never send the same one at once."""
+def lease(due: QuerySet[Row], limit: int) -> list[Row]:
+    """Lease up to `limit` due outbox rows (they have `next_attempt_at`), so that several
+    workers never send the same one at once."""
     with transaction.atomic():
-        due = list(
-            AlertDelivery.objects.due()
-            .select_for_update(skip_locked=True)
-            .select_related("alert")
-            .order_by("next_attempt_at")[:limit]
-        )
-        AlertDelivery.objects.filter(pk__in=[d.pk for d in due]).update(
+        rows = list(due.select_for_update(skip_locked=True).order_by("next_attempt_at")[:limit])
+        due.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(
             next_attempt_at=timezone.now() + LEASE
         )
-    return due
+    return rows
+
+
+def claim_due(limit: int) -> list[AlertDelivery]:
+    """Lease due deliveries so that several workers never send the same one at once."""
+    return lease(AlertDelivery.objects.due().select_related("alert"), limit)
 
 
 def deliver(delivery: AlertDelivery) -> bool:
@@ -134,15 +139,23 @@ def deliver(delivery: AlertDelivery) -> bool:
     return True
 
 
-def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Send up to `limit` due deliveries, leasing each only when its turn comes; (sent, failed)."""
+def drain(
+    claim: Callable[[], list[Row]], send: Callable[[Row], bool], limit: int
+) -> tuple[int, int]:
+    """Send up to `limit` due outbox rows, leasing each only when its turn comes (`claim` leases
+    the next one); (sent, failed)."""
     sent = failed = 0
     for _ in range(limit):
-        claimed = claim_due(1)
+        claimed = claim()
         if not claimed:
             break
-        if deliver(claimed[0]):
+        if send(claimed[0]):
             sent += 1
         else:
             failed += 1
     return sent, failed
+
+
+def deliver_due(limit: int = 50) -> tuple[int, int]:
+    """Send up to `limit` due deliveries; (sent, failed)."""
+    return drain(lambda: claim_due(1), deliver, limit)

@@ -215,6 +215,48 @@ ADDRESS_RATES = {
     "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
 }
 
+# Accounts through django-allauth: email verification and change, two-factor sign-in (TOTP,
+# passkeys and security keys, recovery codes). Skylocker's own sign-up and log-in pages hand
+# over to allauth's log-in flow (accounts/views.py); its mail goes through the outbox
+# (accounts/adapter.py). Single sign-on (allauth.socialaccount) belongs beside this block.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+# Staff without a second factor may only set one up (SKYLOCKER_REQUIRE_MFA_FOR_STAFF=1).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "accounts.mfa.require_staff_mfa",
+)
+REQUIRE_MFA_FOR_STAFF = envbool("SKYLOCKER_REQUIRE_MFA_FOR_STAFF")
+EMAIL_VERIFICATION = os.environ.get("SKYLOCKER_EMAIL_VERIFICATION", "optional").strip().lower()
+if EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
+    raise ImproperlyConfigured(
+        "SKYLOCKER_EMAIL_VERIFICATION must be mandatory, optional or none, "
+        f"not {EMAIL_VERIFICATION!r}."
+    )
+ACCOUNT_EMAIL_VERIFICATION = EMAIL_VERIFICATION
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one only once it is verified
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Skylocker: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Before a sensitive change (two-factor, email): the password again, or a second factor.
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Skylocker"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: a phone's clock a little off still works
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn on http://localhost and 127.0.0.1; production is HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

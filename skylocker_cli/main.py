@@ -27,6 +27,7 @@ from skylocker_cli.client import (
     VERSION,
     Api,
     Failure,
+    check,
     fits,
     post_to_storage,
     shaped,
@@ -67,15 +68,34 @@ def cli():
 @click.argument("url")
 @click.option("-u", "--username", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, envvar="SKYLOCKER_PASSWORD")
-def login(url, username, password):
-    """Log in to the Skylocker at URL and keep the token in your config folder (mode 0600)."""
+@click.option(
+    "--otp",
+    envvar="SKYLOCKER_OTP",
+    default=None,
+    help="Two-factor sign-in: the code from your authenticator app, or a recovery code "
+    "(asked for when the account needs one and this is not given).",
+)
+def login(url, username, password, otp):
+    """Log in to the Skylocker at URL and keep the token in your config folder (mode 0600).
+
+    An account with two-factor sign-in also needs a code from its authenticator app (or a
+    recovery code): give it with --otp, or type it when asked."""
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter(
             "give the full address, such as https://skylocker.example.com", param_hint="URL"
         )
     api = Api(url)
     credentials = {"username": username, "password": password}
-    body = api.json("POST", "/api/v1/auth/token", TOKEN, json=credentials)
+    if otp:
+        credentials["otp"] = otp.strip()
+    answer = api.request("POST", "/api/v1/auth/token", accept=(401,), json=credentials)
+    if answer.status_code == 401 and "otp" not in credentials and wants_otp(answer):
+        code = click.prompt("Two-factor code (from your authenticator app, or a recovery code)")
+        credentials["otp"] = code.strip()
+        answer = api.request("POST", "/api/v1/auth/token", json=credentials)
+    elif answer.status_code == 401:
+        check(answer)  # a Failure saying why (a wrong password, or a wrong code)
+    body = shaped(answer, TOKEN)
     path = config.save(
         {
             "url": api.url,
@@ -86,6 +106,15 @@ def login(url, username, password):
     )
     click.echo(f"Logged in to {api.url} as {username}; the token expires {body['expires_at']}.")
     click.echo(f"Token kept in {path}.", err=True)
+
+
+def wants_otp(answer) -> bool:
+    """The server's 401 says the account needs its second factor (not that the password is
+    wrong)."""
+    try:
+        return answer.json().get("otp_required") is True
+    except ValueError:
+        return False
 
 
 @cli.command()

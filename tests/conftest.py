@@ -310,6 +310,42 @@ def downloaded(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+NEW_USER_PASSWORD = "violet-harbour-lantern-7"
+
+
+def sign_up(client, username="carol", email=None):
+    """Carol Castle signs up on the page (as `username`, with `email`)."""
+    return client.post(
+        "/accounts/signup/",
+        {
+            "first_name": "Carol",
+            "last_name": "Castle",
+            "email": email or f"{username}@example.com",
+            "username": username,
+            "password1": NEW_USER_PASSWORD,
+            "password2": NEW_USER_PASSWORD,
+        },
+    )
+
+
+def mailed(smtp, count):
+    """The worker's round over the account mail outbox (as `run_worker` does it), then the
+    `count` mails the SMTP server received."""
+    from accounts import outbox
+
+    outbox.deliver_due()
+    messages = smtp.wait_for(count)
+    assert len(messages) == count, [m["Subject"] for _, m in messages]
+    return messages
+
+
+def link_in(message) -> str:
+    """The path of the first link in a mail's text."""
+    import re
+
+    return re.search(r"https?://[^/\s]+(/\S+)", message.get_body(("plain",)).get_content())[1]
+
+
 class DavClient:
     """Django's test client speaking WebDAV at /dav/ with Basic auth (username, app password)."""
 

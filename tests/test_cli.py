@@ -461,3 +461,39 @@ def test_versions_lists_and_get_version_downloads_the_old_bytes(logged_in, alice
     assert (logged_in.work / "old.txt").read_bytes() == b"alice's secret\n"
     missing = logged_in("get", alice_file.pk, "--version", alice_file.pk)
     assert missing.returncode == 4 and "has no version" in missing.stderr
+
+
+def turn_on_totp(user) -> str:
+    """An authenticator app set up for this user, as allauth's page does it."""
+    import pyotp
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    secret = pyotp.random_base32()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def test_login_asks_for_the_two_factor_code_when_the_account_uses_one(
+    sky, live_server, alice, fresh_throttle
+):
+    import pyotp
+
+    secret = turn_on_totp(alice)
+    code = pyotp.TOTP(secret).now()
+    result = sky("login", live_server.url, "-u", "alice", "--password", PASSWORD, input=f"{code}\n")
+    assert result.returncode == 0, result.stderr
+    assert "Two-factor code" in result.stdout
+    assert ApiToken.objects.filter(user=alice).count() == 1
+    assert json.loads(sky.config.read_text())["username"] == "alice"
+
+
+def test_a_wrong_two_factor_code_is_exit_3_and_mints_no_token(
+    sky, live_server, alice, fresh_throttle
+):
+    turn_on_totp(alice)
+    result = sky("login", live_server.url, "-u", "alice", "--password", PASSWORD, "--otp", "000000")
+    assert result.returncode == 3
+    assert "That code is not right" in result.stderr
+    assert "Two-factor code" not in result.stdout  # given, so not asked for
+    assert not ApiToken.objects.exists()
+    assert not sky.config.exists()

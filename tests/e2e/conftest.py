@@ -116,7 +116,8 @@ def _serve(data: Path, inbox, port: int, **extra_env):
         SKYLOCKER_SITE_URL=f"http://127.0.0.1:{port}",
         SKYLOCKER_MASS_DELETE_DIGEST_SECONDS="10",  # alerts held 10 s, so a burst folds them
         EMAIL_URL=f"smtp://127.0.0.1:{inbox.port}",
-        ALLOWED_HOSTS="127.0.0.1",
+        # localhost too: WebAuthn takes a domain name, never an IP address, as the site's id.
+        ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="skylocker.settings",
         DJANGO_SUPERUSER_USERNAME=STAFF["username"],
         DJANGO_SUPERUSER_PASSWORD=STAFF["password"],
@@ -149,6 +150,15 @@ def _serve(data: Path, inbox, port: int, **extra_env):
 def site(tmp_path_factory, inbox):
     data = tmp_path_factory.mktemp("skylocker-e2e")
     for url in _serve(data, inbox, free_port()):
+        yield Site(url, data)
+
+
+@pytest.fixture(scope="session")
+def strict_site(tmp_path_factory, inbox):
+    """A second Skylocker that requires staff to use two-factor sign-in
+    (SKYLOCKER_REQUIRE_MFA_FOR_STAFF=1)."""
+    data = tmp_path_factory.mktemp("skylocker-e2e-strict")
+    for url in _serve(data, inbox, free_port(), SKYLOCKER_REQUIRE_MFA_FOR_STAFF="1"):
         yield Site(url, data)
 
 
@@ -240,7 +250,8 @@ class Pages:
         self.without_javascript = set()
 
     def new(self, **options):
-        context = self.browser.new_context(base_url=self.site.url, accept_downloads=True, **options)
+        options = {"base_url": self.site.url, "accept_downloads": True, **options}
+        context = self.browser.new_context(**options)
         context.set_default_timeout(20_000)
         self.contexts.append(context)
         page = context.new_page()
@@ -307,6 +318,12 @@ def _pages_on(browser, site, axe_source, request):
 @pytest.fixture
 def pages(browser, site, axe_source, request):
     yield from _pages_on(browser, site, axe_source, request)
+
+
+@pytest.fixture
+def strict_pages(browser, strict_site, axe_source, request):
+    """Like `pages`, on the Skylocker that requires staff to use two-factor sign-in."""
+    yield from _pages_on(browser, strict_site, axe_source, request)
 
 
 @pytest.fixture

@@ -27,10 +27,14 @@ def me(site, raw) -> int:
     ).status_code
 
 
-def mail_to(inbox, address):
+def mail_to(inbox, address, subject=""):
+    """The mails to this address (whose subject has `subject`), once there is one."""
+
     def find():
         with inbox.lock:
-            return [m for to, m in inbox.messages if to == [address]]
+            return [
+                m for to, m in inbox.messages if to == [address] and subject in m["Subject"]
+            ]
 
     return wait_until(find)
 
@@ -49,7 +53,7 @@ def test_a_user_resets_a_forgotten_password_from_the_emailed_link(pages, site, i
     page.get_by_role("heading", name="Check your email").wait_for()
     pages.check(page, "password-reset-sent")
 
-    (message,) = mail_to(inbox, "ida@skylocker.test")
+    (message,) = mail_to(inbox, "ida@skylocker.test", "password")
     link = re.search(r"https?://\S+", message.get_body(("plain",)).get_content())[0]
     page.goto(link)
     page.get_by_role("heading", name="Choose a new password").wait_for()

@@ -25,7 +25,10 @@ def row_of(page, name):
 def test_a_new_user_signs_up_uploads_downloads_replaces_deletes_and_logs_out(pages, site):
     page = pages.new()
     sign_up(page, "grace", "Grace", "Hopper", check=pages.check)
-    assert page.get_by_role("status").inner_text() == "Welcome to Skylocker, Grace."
+    assert page.get_by_role("status").inner_text() == (
+        "Welcome to Skylocker, Grace. "
+        "We mailed a link to grace@skylocker.test: follow it to verify your address."
+    )
     assert page.get_by_role("button", name="Log out").is_visible()
     (user,) = site.rows("SELECT first_name, last_name, email FROM auth_user WHERE username='grace'")
     assert tuple(user) == ("Grace", "Hopper", "grace@skylocker.test")

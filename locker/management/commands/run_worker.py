@@ -1,4 +1,5 @@
-"""The background worker: sends deletion alerts, finishes storage clean-ups, makes previews.
+"""The background worker: sends alerts and account mail, finishes storage clean-ups, makes
+previews.
 
 Why a worker: a delete must never wait on (or be lost to) a slow or absent mail server.
 Everything it does is recorded in the database first, so stopping it loses nothing; it
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from accounts import outbox
 from locker import maintenance
 from locker.alerts import deliver_due
 from previews.work import make_due as make_previews
@@ -24,8 +26,8 @@ log = logging.getLogger("locker.worker")
 
 class Command(BaseCommand):
     help = (
-        "Send pending deletion alerts, finish pending storage clean-ups and make thumbnails, "
-        "with retries."
+        "Send pending alerts and account mail, finish pending storage clean-ups and make "
+        "thumbnails, with retries."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +46,9 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 sent, failed = deliver_due()
+                # Account mail (verification, password reset) waits in its own outbox.
+                mailed, unsent = outbox.deliver_due()
+                sent, failed = sent + mailed, failed + unsent
                 told, not_told = notify.deliver_due()
                 sent, failed = sent + told, failed + not_told
                 removed = maintenance.finish_object_removals()
