@@ -56,10 +56,11 @@ class QuotaExceeded(DomainError):
         )
 
 
-def over_limit_message() -> str:
+def over_limit_message(limit: int | None = None) -> str:
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
     return (
-        f"This file is larger than the {filesizeformat(settings.MAX_UPLOAD_BYTES)} limit "
-        f"({settings.MAX_UPLOAD_BYTES:,} bytes). Nothing was stored."
+        f"This file is larger than the {filesizeformat(limit)} limit "
+        f"({limit:,} bytes). Nothing was stored."
     )
 
 
