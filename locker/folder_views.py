@@ -187,7 +187,7 @@ def folder_param(query: listing.ListQuery) -> dict[str, str]:
 
 def folder_context(user: Any, view: str, query: listing.ListQuery, page: Any) -> dict[str, Any]:
     """What the file list shows of folders: on My files, the open folder (breadcrumbs, its
-    folders); on All files and in search results, each file's path."""
+    folders); on All files and in search results, the path of each file in a folder."""
     context: dict[str, Any] = {"folder_view": view == "mine" and not query.search}
     if context["folder_view"]:
         opened = query.folder != listing.ROOT
@@ -197,6 +197,6 @@ def folder_context(user: Any, view: str, query: listing.ListQuery, page: Any) ->
     else:
         paths = file_paths(page.object_list)
         page.object_list = list(page.object_list)
-        for stored in page.object_list:
-            stored.shown_path = paths[stored.pk]
+        for stored in page.object_list:  # a file at the top needs no path beside its name
+            stored.shown_path = paths[stored.pk] if stored.folder_id else ""
     return context
