@@ -2,6 +2,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from api import (
+    app_password_views,
+    audit_views,
     auth_views,
     direct_uploads,
     file_views,
@@ -60,6 +62,15 @@ urlpatterns = [
         direct_uploads.UploadFinalizeView.as_view(),
         name="upload-finalize",
     ),
+    path(
+        "v1/app-passwords", app_password_views.AppPasswordListView.as_view(), name="app-passwords"
+    ),
+    path(
+        "v1/app-passwords/<int:pk>",
+        app_password_views.AppPasswordDetailView.as_view(),
+        name="app-password",
+    ),
+    path("v1/audit", audit_views.AuditListView.as_view(), name="audit"),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "docs",
