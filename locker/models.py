@@ -170,17 +170,10 @@ class StoredFile(models.Model):
                 if renamed:
                     current.updated_at = timezone.now()
                 current.save()
-                actor = actor or current.owner
-                if renamed:
-                    audit_log.record(
-                        "file.renamed", actor=actor, door=door, address=address, target=current,
-                        old_name=old_name, path=current.path,
-                    )
-                if moved:
-                    audit_log.record(
-                        "file.moved", actor=actor, door=door, address=address, target=current,
-                        old_path=old_path, path=current.path,
-                    )
+                record_move(
+                    "file", current, actor or current.owner, door, address,
+                    old_name=old_name if renamed else None, old_path=old_path if moved else None,
+                )
         self.refresh_from_db()
         return current
 
@@ -1192,17 +1185,10 @@ class Folder(models.Model):
             current.name_key = folder_key(target and target.pk, final)
             current.updated_at = timezone.now()
             current.save()
-            actor = actor or current.owner
-            if renamed:
-                audit_log.record(
-                    "folder.renamed", actor=actor, door=door, address=address, target=current,
-                    old_name=old_name, path=current.path,
-                )
-            if moved:
-                audit_log.record(
-                    "folder.moved", actor=actor, door=door, address=address, target=current,
-                    old_path=old_path, path=current.path,
-                )
+            record_move(
+                "folder", current, actor or current.owner, door, address,
+                old_name=old_name if renamed else None, old_path=old_path if moved else None,
+            )
         self.refresh_from_db()
         return current
 
@@ -1297,6 +1283,18 @@ class Folder(models.Model):
             Folder.objects.filter(parent_id__in=ids).exclude(pk__in=ids).update(parent=None)
             Folder.objects.filter(pk__in=ids).update(parent=None, trashed_in=None)
             Folder.objects.filter(pk__in=ids).delete()
+
+
+def record_move(
+    kind: str, current: Any, actor: Any, door: str, address: str | None, *,
+    old_name: str | None, old_path: str | None,
+) -> None:
+    """The audit records of a rename and/or a move ("file" or "folder"), in its transaction."""
+    where = {"actor": actor, "door": door, "address": address, "target": current}
+    if old_name is not None:
+        audit_log.record(f"{kind}.renamed", **where, old_name=old_name, path=current.path)
+    if old_path is not None:
+        audit_log.record(f"{kind}.moved", **where, old_path=old_path, path=current.path)
 
 
 def live_folder(pk: Any, owner_id: Any, missing: type[Exception] = FolderInTrash) -> Folder:
