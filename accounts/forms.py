@@ -4,19 +4,20 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SignupLock
 
-EMAIL_TAKEN = "An account with this email already exists."
-USERNAME_TAKEN = "A user with that username already exists."  # Django's own words for it
+EMAIL_TAKEN = _("An account with this email already exists.")
+USERNAME_TAKEN = _("A user with that username already exists.")  # Django's own words for it
 
 
 class SignUpForm(UserCreationForm):
     """Sign-up for the page and the API alike: names and email required, email unique."""
 
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    email = forms.EmailField(max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()

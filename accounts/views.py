@@ -15,11 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
 
 from accounts.forms import SignUpForm
 from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
+from preferences.forms import PreferencesForm
+from preferences.models import Preferences
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +37,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         UserSession.record(request, user)
-        messages.success(request, f"Welcome to Skylocker, {user.first_name}.")
+        messages.success(request, _("Welcome to Skylocker, %(name)s.") % {"name": user.first_name})
         return redirect("files")
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
@@ -45,7 +48,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     if request.user.is_authenticated:
-        raise Http404("The admin is for staff.")  # as All files is: nothing here for them
+        raise Http404(_("The admin is for staff."))  # as All files is: nothing here for them
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
@@ -109,6 +112,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "sessions": sessions,
         "tokens": tokens,
         "current_session": request.session.session_key,
+        "preferences_form": PreferencesForm(instance=Preferences.of(request.user)),
     }
     return render(request, "accounts/account.html", context)
 
@@ -120,7 +124,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
     row.end()
     if row.session_key == request.session.session_key:
         return redirect("login")
-    messages.success(request, "That browser is signed out.")
+    messages.success(request, _("That browser is signed out."))
     return redirect("account")
 
 
@@ -128,7 +132,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
-    messages.success(request, "The API token no longer works.")
+    messages.success(request, _("The API token no longer works."))
     return redirect("account")
 
 
@@ -137,7 +141,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_out_all(request: HttpRequest) -> HttpResponse:
     sign_out_everywhere(request.user)
     logout(request)
-    messages.success(request, "You are signed out everywhere, and every API token is revoked.")
+    messages.success(request, _("You are signed out everywhere, and every API token is revoked."))
     return redirect("login")
 
 
@@ -155,7 +159,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         sign_out_everywhere(self.request.user, keep_session_key=new_key)
         messages.success(
             self.request,
-            "Password changed. Other browsers are signed out and your API tokens revoked.",
+            _("Password changed. Other browsers are signed out and your API tokens revoked."),
         )
         return response
 

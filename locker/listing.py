@@ -22,6 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from locker.errors import DomainError
 from locker.models import StoredFile, StoredFileQuerySet
 
@@ -38,9 +41,13 @@ SORTS = {
     "updated_at": ["updated_at"],
 }
 ORDERINGS = [*SORTS, *(f"-{key}" for key in SORTS)]
-SEARCH_TOO_LONG = f"Search for at most {SEARCH_MAX_LENGTH} characters."
-OWNER_TOO_LONG = f"A username has at most {OWNER_MAX_LENGTH} characters."
-UNKNOWN_SORT = "Sort by one of " + ", ".join(SORTS) + ' (with "-" in front for descending).'
+SEARCH_TOO_LONG = format_lazy(
+    _("Search for at most {most} characters."), most=SEARCH_MAX_LENGTH
+)
+OWNER_TOO_LONG = format_lazy(_("A username has at most {most} characters."), most=OWNER_MAX_LENGTH)
+UNKNOWN_SORT = format_lazy(
+    _('Sort by one of {keys} (with "-" in front for descending).'), keys=", ".join(SORTS)
+)
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,12 @@ def parse(search: str = "", sort: str = "", owner: str = "") -> ListQuery:
     errors = {}
     search = search.strip()
     if len(search) > SEARCH_MAX_LENGTH:
-        errors["search"], search = SEARCH_TOO_LONG, ""
+        errors["search"], search = str(SEARCH_TOO_LONG), ""
     owner = owner.strip()
     if len(owner) > OWNER_MAX_LENGTH:
-        errors["owner"], owner = OWNER_TOO_LONG, ""
+        errors["owner"], owner = str(OWNER_TOO_LONG), ""
     if sort and sort not in ORDERINGS:
-        errors["sort"], sort = UNKNOWN_SORT, ""
+        errors["sort"], sort = str(UNKNOWN_SORT), ""
     query = ListQuery(search=search, sort=sort or DEFAULT_SORT, owner=owner)
     if errors:
         raise InvalidListQuery(errors, query)

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, QuotaExceeded
@@ -72,7 +74,7 @@ def restore(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     except QuotaExceeded as exc:
         messages.error(request, str(exc))
         return redirect("trash")
-    messages.success(request, f"Restored {item.name}.")
+    messages.success(request, _("Restored %(name)s.") % {"name": item.name})
     return redirect("trash")
 
 
@@ -85,7 +87,7 @@ def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
             item.purge(request.user, door="web", address=client_address(request))
         except AlreadyGone:
             raise Http404 from None
-        messages.success(request, f"Deleted {item.name} permanently.")
+        messages.success(request, _("Deleted %(name)s permanently.") % {"name": item.name})
         return redirect("trash")
     return render(request, "locker/trash_confirm.html", {"items": [item], "one": item})
 
@@ -103,7 +105,11 @@ def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
                 done += 1
             except AlreadyGone:
                 continue
-        messages.success(request, f"Emptied the trash: {done} file{'s' if done != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Emptied the trash: %(count)d file.", "Emptied the trash: %(count)d files.", done)
+            % {"count": done},
+        )
         return redirect("trash")
     return render(request, "locker/trash_confirm.html", {"items": items, "one": None})
 
@@ -120,7 +126,11 @@ def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         restored = restore_all(items)
-        messages.success(request, f"Restored {len(restored)} files.")
+        count = len(restored)
+        messages.success(
+            request,
+            ngettext("Restored %(count)d file.", "Restored %(count)d files.", count) % {"count": count},
+        )
         return redirect("all-files")
     return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
 
@@ -155,5 +165,9 @@ def version_restore(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> H
         version.restore(request.user)
     except (StoredFile.DoesNotExist, VersionGone):
         raise Http404 from None
-    messages.success(request, f"Restored {version.name} as of {version.stored_at:%Y-%m-%d %H:%M}.")
+    when = timezone.localtime(version.stored_at)
+    messages.success(
+        request,
+        _("Restored %(name)s as of %(when)s.") % {"name": version.name, "when": f"{when:%Y-%m-%d %H:%M}"},
+    )
     return redirect("versions", pk)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "locker",
     "api",
     "audit",
+    "preferences",
 ]
 
 MIDDLEWARE = [
@@ -93,10 +94,13 @@ MIDDLEWARE = [
     "locker.uploads.refuse_chunked_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's Accept-Language; preferences.middleware puts a signed-in person's choice over it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.touch_user_session",
+    "preferences.middleware.apply_preferences",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
@@ -118,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "locker.context_processors.limits",
+                "preferences.context_processors.look",
             ],
         },
     },
@@ -210,7 +215,12 @@ ADDRESS_RATES = {
     "password_reset": os.environ.get("SKYLOCKER_PASSWORD_RESET_RATE", "5/hour"),
 }
 
-LANGUAGE_CODE = "en-us"
+# Pages, messages and mail in English or German: the browser's Accept-Language, or the person's
+# choice on the Account page (preferences/). The catalogue is skylocker/locale (CONTRIBUTING.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "German")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Times are shown in each person's zone (preferences/); this one where none is known.
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

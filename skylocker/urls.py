@@ -10,6 +10,7 @@ admin.site.site_title = "Skylocker admin"
 urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
+    path("accounts/preferences/", include("preferences.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
