@@ -120,7 +120,10 @@ class UploadTooLarge(DirectUploadError, TooLarge):
 
     def __init__(self, size: int) -> None:
         super().__init__(
-            gettext("The uploaded file has %(size)s bytes; the limit is %(limit)s bytes. It has been deleted.")
+            gettext(
+                "The uploaded file has %(size)s bytes; the limit is %(limit)s bytes. "
+                "It has been deleted."
+            )
             % {"size": size, "limit": settings.MAX_UPLOAD_BYTES}
         )
 

@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, QuotaExceeded
@@ -74,7 +74,7 @@ def restore(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     except QuotaExceeded as exc:
         messages.error(request, str(exc))
         return redirect("trash")
-    messages.success(request, _("Restored %(name)s.") % {"name": item.name})
+    messages.success(request, gettext("Restored %(name)s.") % {"name": item.name})
     return redirect("trash")
 
 
@@ -87,7 +87,7 @@ def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
             item.purge(request.user, door="web", address=client_address(request))
         except AlreadyGone:
             raise Http404 from None
-        messages.success(request, _("Deleted %(name)s permanently.") % {"name": item.name})
+        messages.success(request, gettext("Deleted %(name)s permanently.") % {"name": item.name})
         return redirect("trash")
     return render(request, "locker/trash_confirm.html", {"items": [item], "one": item})
 
@@ -107,7 +107,9 @@ def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
                 continue
         messages.success(
             request,
-            ngettext("Emptied the trash: %(count)d file.", "Emptied the trash: %(count)d files.", done)
+            ngettext(
+                "Emptied the trash: %(count)d file.", "Emptied the trash: %(count)d files.", done
+            )
             % {"count": done},
         )
         return redirect("trash")
@@ -129,7 +131,8 @@ def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         count = len(restored)
         messages.success(
             request,
-            ngettext("Restored %(count)d file.", "Restored %(count)d files.", count) % {"count": count},
+            ngettext("Restored %(count)d file.", "Restored %(count)d files.", count)
+            % {"count": count},
         )
         return redirect("all-files")
     return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
@@ -168,6 +171,7 @@ def version_restore(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> H
     when = timezone.localtime(version.stored_at)
     messages.success(
         request,
-        _("Restored %(name)s as of %(when)s.") % {"name": version.name, "when": f"{when:%Y-%m-%d %H:%M}"},
+        gettext("Restored %(name)s as of %(when)s.")
+        % {"name": version.name, "when": f"{when:%Y-%m-%d %H:%M}"},
     )
     return redirect("versions", pk)

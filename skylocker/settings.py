@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "locker.uploads.refuse_chunked_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The browser's Accept-Language; preferences.middleware puts a signed-in person's choice over it.
+    # The browser's Accept-Language; preferences.middleware puts an account's choice over it.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from accounts.views import admin_login
 from locker.views import home
 
-admin.site.site_header = "Skylocker administration"
-admin.site.site_title = "Skylocker admin"
+admin.site.site_header = gettext_lazy("Skylocker administration")
+admin.site.site_title = gettext_lazy("Skylocker admin")
 
 urlpatterns = [
     path("", home, name="home"),

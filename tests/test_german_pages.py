@@ -244,11 +244,19 @@ def test_every_message_after_an_action_is_german(scene):
         pages = both(signed_in(alice), path, "post", **data)
         assert_german(pages, wording, f"after POST {path}")
         assert 'class="messages"' in pages["de"] or 'role="alert"' in pages["de"], path
+    restored = {}
+    for language in LANGUAGES:  # each restore makes the content it replaces a version
+        version = FileVersion.objects.of(kept).first()
+        path = reverse("version-restore", args=[kept.pk, version.pk])
+        restored[language] = page(signed_in(alice)(language), language, path, "post")
+    assert_german(restored, wording, "after a version's restore")
+    assert "im Stand vom" in restored["de"]
     uploaded = {}
     for language in LANGUAGES:
         client = signed_in(alice)(language)
         answer = client.post(
-            reverse("upload"), {"file": [upload_file("new.txt", b"n\n"), upload_file("e.txt", b"")]},
+            reverse("upload"),
+            {"file": [upload_file("new.txt", b"n\n"), upload_file("e.txt", b"")]},
             HTTP_ACCEPT_LANGUAGE=language, follow=True,
         )
         uploaded[language] = answer.content.decode()
