@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ def apply_preferences(
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        browser_zone = valid_zone(request.COOKIES.get(ZONE_COOKIE))
+        browser_zone = valid_zone(unquote(request.COOKIES.get(ZONE_COOKIE, "")))
         theme = request.COOKIES.get(THEME_COOKIE, Preferences.SYSTEM)
         zone = browser_zone
         if request.user.is_authenticated:

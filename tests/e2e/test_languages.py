@@ -5,6 +5,7 @@ and the Account page's choice."""
 from uuid import UUID
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD
 
@@ -64,7 +65,7 @@ def test_a_german_browser_gets_german_pages_that_pass_axe(pages, site, scheme, s
     page.goto(f"/files/{UUID(stored_id)}/versions/")
     pages.check(page, f"de-versions-{size}-{scheme}")
     page.goto(f"/files/{UUID(stored_id)}/delete/")
-    assert page.get_by_role("button", name="„notiz.txt“ löschen").is_focused()
+    expect(page.get_by_role("button", name="„notiz.txt“ löschen")).to_be_focused()
     pages.check(page, f"de-delete-{size}-{scheme}")
 
 
