@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from preferences.models import Preferences, zone_names
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, Any]]:
     # Each language in its own words, so a person who cannot read the page finds theirs.
     local = ((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)
     return [("", _("As the browser says")), *local]
 
 
-def zone_choices() -> list[tuple[str, str]]:
+def zone_choices() -> list[tuple[str, Any]]:
     return [("", _("As the browser says")), *((name, name) for name in sorted(zone_names()))]
 
 
