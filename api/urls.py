@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, direct_uploads, file_views, trash_views
+from api import auth_views, direct_uploads, file_views, folder_views, trash_views
 from api.errors import not_found
 
 app_name = "api"
@@ -25,6 +25,17 @@ urlpatterns = [
         "v1/files/<uuid:pk>/versions/<uuid:vid>/restore",
         trash_views.VersionRestoreView.as_view(),
         name="file-version-restore",
+    ),
+    path("v1/folders", folder_views.FolderListView.as_view(), name="folders"),
+    path("v1/folders/<uuid:pk>", folder_views.FolderDetailView.as_view(), name="folder"),
+    path("v1/trash/folders", folder_views.TrashedFolderListView.as_view(), name="trash-folders"),
+    path(
+        "v1/trash/folders/<uuid:pk>", folder_views.TrashedFolderView.as_view(),
+        name="trash-folder",
+    ),
+    path(
+        "v1/trash/folders/<uuid:pk>/restore", folder_views.TrashedFolderRestoreView.as_view(),
+        name="trash-folder-restore",
     ),
     path("v1/trash", trash_views.TrashListView.as_view(), name="trash"),
     path("v1/trash/<uuid:pk>", trash_views.TrashItemView.as_view(), name="trash-item"),

@@ -137,3 +137,28 @@ class ChecksumMismatch(DirectUploadError):
             )
             % {"actual": actual, "expected": expected}
         )
+
+
+class FolderError(DomainError):
+    """A folder or move that cannot be made (see Folder in locker/models.py)."""
+
+
+class NameTaken(FolderError):
+    """The name is held by another folder or file in that folder (compared casefolded, NFC)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"“{name}” is already taken in that folder (names are compared ignoring case). "
+            "Nothing was changed; choose another name."
+        )
+
+
+class MoveCycle(FolderError):
+    default_message = (
+        "A folder cannot be moved into itself or into one of its own folders. Nothing was moved."
+    )
+
+
+class FolderInTrash(FolderError):
+    default_message = "That folder is in the trash: restore it first. Nothing was changed."
