@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from locker.alerts import render
-from locker.models import DeletionAlert, FileVersion, StoredFile, TrashedFile
+from locker.models import DeletionAlert, FileVersion, Folder, StoredFile, TrashedFile
 from tests.conftest import PASSWORD, make_user, upload_file
 
 LANGUAGES = ("en", "de")
@@ -123,6 +123,7 @@ def data_of(*users) -> set[str]:
                    user.email}
     for row in [*StoredFile.objects.all(), *TrashedFile.objects.all()]:
         values |= {row.name, row.description, str(row.pk), row.sha256}
+    values |= {folder.name for folder in Folder.objects.all()}
     return values
 
 
@@ -148,7 +149,10 @@ def scene(settings, db, alice, admin):
         )
     TrashedFile.objects.filter(name="b0.txt").get().purge(bob, door="web")
     TrashedFile.objects.filter(name="b1.txt").get().purge()  # the worker, its days over
-    return {"alice": alice, "admin": admin, "bob": bob, "kept": kept,
+    folder = Folder.create(alice, "Reisen")
+    StoredFile.create_from_upload(alice, upload_file("inside.txt", b"i\n")).move_to(folder)
+    Folder.create(alice, "Alt").delete_by(alice)
+    return {"alice": alice, "admin": admin, "bob": bob, "kept": kept, "folder": folder,
             "trashed": TrashedFile.objects.get(name="gone.txt")}
 
 
@@ -221,6 +225,10 @@ def test_every_page_of_a_user_with_files_is_german(scene):
         reverse("trash-delete", args=[trashed.pk]), reverse("trash-empty"), reverse("account"),
         reverse("password_change"),
         reverse("versions", args=["00000000-0000-0000-0000-000000000000"]),
+        reverse("files") + f"?folder={scene['folder'].pk}", reverse("file-move", args=[kept.pk]),
+        reverse("folder-rename", args=[scene["folder"].pk]),
+        reverse("folder-move", args=[scene["folder"].pk]),
+        reverse("folder-delete", args=[scene["folder"].pk]),
     ]
     for path in paths:
         assert_german(both(signed_in(alice), path), wording, path)
