@@ -149,16 +149,19 @@ class NameTaken(FolderError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(
-            f"“{name}” is already taken in that folder (names are compared ignoring case). "
-            "Nothing was changed; choose another name."
+            gettext(
+                "“%(name)s” is already taken in that folder (names are compared ignoring case). "
+                "Nothing was changed; choose another name."
+            )
+            % {"name": name}
         )
 
 
 class MoveCycle(FolderError):
-    default_message = (
+    default_message = _(
         "A folder cannot be moved into itself or into one of its own folders. Nothing was moved."
     )
 
 
 class FolderInTrash(FolderError):
-    default_message = "That folder is in the trash: restore it first. Nothing was changed."
+    default_message = _("That folder is in the trash: restore it first. Nothing was changed.")
