@@ -1,7 +1,14 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, direct_uploads, file_views, folder_views, trash_views
+from api import (
+    auth_views,
+    direct_uploads,
+    file_views,
+    folder_views,
+    sharing_views,
+    trash_views,
+)
 from api.errors import not_found
 
 app_name = "api"
@@ -26,6 +33,11 @@ urlpatterns = [
         trash_views.VersionRestoreView.as_view(),
         name="file-version-restore",
     ),
+    path("v1/files/<uuid:pk>/links", sharing_views.FileLinksView.as_view(), name="file-links"),
+    path("v1/links", sharing_views.LinkListView.as_view(), name="links"),
+    path("v1/links/<uuid:pk>", sharing_views.LinkDetailView.as_view(), name="link"),
+    path("v1/requests", sharing_views.RequestListView.as_view(), name="requests"),
+    path("v1/requests/<uuid:pk>", sharing_views.RequestDetailView.as_view(), name="request"),
     path("v1/folders", folder_views.FolderListView.as_view(), name="folders"),
     path("v1/folders/<uuid:pk>", folder_views.FolderDetailView.as_view(), name="folder"),
     path("v1/trash/folders", folder_views.TrashedFolderListView.as_view(), name="trash-folders"),

@@ -66,12 +66,13 @@ class QuotaExceeded(DomainError):
         )
 
 
-def over_limit_message() -> str:
+def over_limit_message(limit: int | None = None) -> str:
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
     return gettext(
         "This file is larger than the %(limit)s limit (%(limit_bytes)s bytes). Nothing was stored."
     ) % {
-        "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
-        "limit_bytes": number_format(settings.MAX_UPLOAD_BYTES, force_grouping=True),
+        "limit": filesizeformat(limit),
+        "limit_bytes": number_format(limit, force_grouping=True),
     }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("", include("sharing.urls")),  # /s/, /r/ (public), /links/, /requests/, files' share
 ]
 
 # The pages keep Django's own 400 and 500 answers; the API's are JSON like its other errors.

@@ -13,6 +13,7 @@ import click
 from tqdm import tqdm
 
 from skylocker_cli import config, folders
+from skylocker_cli import sharing as cli_sharing
 from skylocker_cli.client import (
     EXIT_NOT_FOUND,
     EXIT_TOO_LARGE,
@@ -59,7 +60,7 @@ progress_option = click.option(
 @click.version_option(package_name="skylocker")
 def cli():
     """Skylocker from the command line: log in once, then put, ls, get, replace, rename, mv and
-    rm files, and mkdir folders."""
+    rm files, mkdir folders, share files and ask for files."""
 
 
 @cli.command()
@@ -511,3 +512,7 @@ def where_to(api: Api, dest: str) -> tuple[dict | None, str | None]:
     names = folders.parts(dest)
     parent = folders.resolve_folder(api, "/" + "/".join(names[:-1]))
     return parent, names[-1]
+
+
+for _command in cli_sharing.COMMANDS:
+    cli.add_command(_command)

@@ -16,6 +16,7 @@ from django.db import close_old_connections
 
 from locker import maintenance
 from locker.alerts import deliver_due
+from sharing import notify
 
 log = logging.getLogger("locker.worker")
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 sent, failed = deliver_due()
+                told, not_told = notify.deliver_due()
+                sent, failed = sent + told, failed + not_told
                 removed = maintenance.finish_object_removals()
                 if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
                     maintenance.sweep()
