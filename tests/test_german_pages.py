@@ -24,7 +24,7 @@ from tests.conftest import PASSWORD, make_user, upload_file
 
 LANGUAGES = ("en", "de")
 # Words that German and English share, or that are names in their own language.
-SAME_IN_BOTH = {"Skylocker", "Name", "Browser", "English", "Deutsch"}
+SAME_IN_BOTH = {"Skylocker", "Name", "Browser", "Links", "Downloads", "English", "Deutsch"}
 LABELS = {"aria-label", "title", "alt", "placeholder", "data-label"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
