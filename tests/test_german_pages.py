@@ -229,6 +229,8 @@ def test_every_page_of_a_user_with_files_is_german(scene):
         reverse("folder-rename", args=[scene["folder"].pk]),
         reverse("folder-move", args=[scene["folder"].pk]),
         reverse("folder-delete", args=[scene["folder"].pk]),
+        reverse("links"), reverse("share-file", args=[kept.pk]), reverse("request-new"),
+        reverse("share", args=["no-such-link"]), reverse("file-request", args=["no-such-link"]),
     ]
     for path in paths:
         assert_german(both(signed_in(alice), path), wording, path)
