@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from api import (
+    app_password_views,
     auth_views,
     direct_uploads,
     file_views,
@@ -59,6 +60,14 @@ urlpatterns = [
         "v1/uploads/<uuid:pk>/finalize",
         direct_uploads.UploadFinalizeView.as_view(),
         name="upload-finalize",
+    ),
+    path(
+        "v1/app-passwords", app_password_views.AppPasswordListView.as_view(), name="app-passwords"
+    ),
+    path(
+        "v1/app-passwords/<int:pk>",
+        app_password_views.AppPasswordDetailView.as_view(),
+        name="app-password",
     ),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "preferences",
+    "dav",
     "sharing",
 ]
 
@@ -176,6 +177,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # WebDAV's app passwords (dav/backends.py): answers `app_password=` only.
+    "dav.backends.AppPasswordBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

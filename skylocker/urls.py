@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
 
 from accounts.views import admin_login
+from dav.views import door as dav_door
 from locker.views import home
 
 admin.site.site_header = gettext_lazy("Skylocker administration")
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("accounts/app-passwords/", include("dav.urls")),
+    # WebDAV: every method on /dav and below (WsgiDAV inside, see dav/views.py).
+    re_path(r"^dav(?P<path>/.*)?$", dav_door, name="dav"),
     path("", include("sharing.urls")),  # /s/, /r/ (public), /links/, /requests/, files' share
 ]
 
