@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "locker", "preferences", "skylocker", "api", "audit"]
+APPS = ["accounts", "locker", "preferences", "skylocker", "api", "audit", "sharing", "dav"]
 # Swagger UI's page is drf-spectacular's, in English (docs/translations.md says why).
 UNTRANSLATED = {"api/templates/api/swagger_ui.html"}
 SAME_IN_BOTH = {"Skylocker"}
@@ -19,6 +19,7 @@ TAGS = [
     re.compile(r"<(script|style|code)\b.*?</\1>", re.S),
     re.compile(r"{%.*?%}|{{.*?}}", re.S),
     re.compile(r"\?[\w=&;]+"),  # a link's query string in a mail
+    re.compile(r"/[\w/-]+/"),  # and its path
 ]
 WORD = re.compile(r"[^\W\d_]{2,}")
 
