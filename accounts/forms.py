@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SignupLock
+from audit.log import Door, record
 
 EMAIL_TAKEN = _("An account with this email already exists.")
 USERNAME_TAKEN = _("A user with that username already exists.")  # Django's own words for it
@@ -29,7 +30,7 @@ class SignUpForm(UserCreationForm):
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
-    def create_user(self) -> Any:
+    def create_user(self, *, door: str = Door.WEB, address: str | None = None) -> Any:
         """The new user; None, with the form's error, when the name or email was taken meanwhile.
 
         The form checked both are free, but two sign-ups at the same moment (a double click)
@@ -48,7 +49,9 @@ class SignUpForm(UserCreationForm):
                 return None
             try:
                 with transaction.atomic():
-                    return self.save()
+                    user = self.save()
+                    record("account.signup", actor=user, target=user, door=door, address=address)
+                    return user
             except IntegrityError:  # an account made at this moment outside sign-up
                 self.add_error("username", USERNAME_TAKEN)
                 return None

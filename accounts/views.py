@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,6 +24,8 @@ from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
 from preferences.forms import PreferencesForm
 from preferences.models import Preferences
+from audit.doors import where
+from audit.log import Outcome, record
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +35,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not signup_allowed(request):
         return render(request, "registration/signup_throttled.html", status=429)
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (user := form.create_user()):
+    signing_up = request.method == "POST" and form.is_valid()
+    if signing_up and (user := form.create_user(**where(request))):
         # Signed in straight away: a new user's next wish is to upload,
         # not to type the password again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -64,6 +68,9 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if address_locked_out(request):
+            username = request.POST.get("username", "")[:150]
+            record("account.login_failed", actor_username=username, outcome=Outcome.REFUSED,
+                   address_locked=True, **where(request))
             return render(request, "registration/locked_out.html", {"address": True}, status=429)
         return super().post(request, *args, **kwargs)
 
@@ -121,7 +128,10 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(UserSession, pk=pk, user=request.user)
-    row.end()
+    with transaction.atomic():
+        row.end()
+        record("session.revoked", actor=request.user, target=row, owner=request.user,
+               session_address=row.address, **where(request))
     if row.session_key == request.session.session_key:
         return redirect("login")
     messages.success(request, _("That browser is signed out."))
@@ -131,7 +141,11 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    with transaction.atomic():
+        record("token.revoked", actor=request.user, target=token, owner=request.user,
+               **where(request))
+        token.delete()
     messages.success(request, _("The API token no longer works."))
     return redirect("account")
 
@@ -139,7 +153,10 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_all(request: HttpRequest) -> HttpResponse:
-    sign_out_everywhere(request.user)
+    with transaction.atomic():
+        record("session.revoked", actor=request.user, target=request.user, everywhere=True,
+               **where(request))
+        sign_out_everywhere(request.user)
     logout(request)
     messages.success(request, _("You are signed out everywhere, and every API token is revoked."))
     return redirect("login")
@@ -153,10 +170,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         old_key = self.request.session.session_key
-        response = super().form_valid(form)  # keeps this browser signed in, under a new key
-        new_key = self.request.session.session_key
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
-        sign_out_everywhere(self.request.user, keep_session_key=new_key)
+        with transaction.atomic():
+            response = super().form_valid(form)  # keeps this browser signed in, under a new key
+            new_key = self.request.session.session_key
+            UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+            sign_out_everywhere(self.request.user, keep_session_key=new_key)
+            record("account.password_changed", actor=self.request.user,
+                   target=self.request.user, **where(self.request))
         messages.success(
             self.request,
             _("Password changed. Other browsers are signed out and your API tokens revoked."),
@@ -183,6 +203,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        sign_out_everywhere(form.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            sign_out_everywhere(form.user)
+            record("account.password_reset", actor=form.user, target=form.user,
+                   **where(self.request))
         return response

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
@@ -28,6 +29,8 @@ from api.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from audit.doors import where
+from audit.log import Outcome, record
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
@@ -66,7 +69,7 @@ class RegisterView(AuthThrottled, APIView):
         form = SignUpForm(
             data={**data, "password1": data["password"], "password2": data["password"]}
         )
-        if not form.is_valid() or not (user := form.create_user()):
+        if not form.is_valid() or not (user := form.create_user(**where(request))):
             errors: dict[str, list[str]] = {}
             for field, messages in form.errors.items():
                 target = errors.setdefault(FORM_TO_API.get(field, field), [])
@@ -102,6 +105,8 @@ class TokenView(AuthThrottled, APIView):
         shape.is_valid(raise_exception=True)
         django_request = request._request
         if address_locked_out(django_request):
+            record("account.login_failed", actor_username=shape.validated_data["username"],
+                   outcome=Outcome.REFUSED, address_locked=True, **where(django_request))
             raise AddressLockedOut()
         # Through django-axes: failures count; a locked-out pair stays out even when right.
         user = authenticate(request=django_request, **shape.validated_data)
@@ -111,7 +116,12 @@ class TokenView(AuthThrottled, APIView):
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")
-        token, raw = ApiToken.issue(user, client_address(django_request))
+        with transaction.atomic():
+            token, raw = ApiToken.issue(user, client_address(django_request))
+            # The API's sign-in: its own record, as the log-in page's (Django's signal) is.
+            record("account.login", actor=user, target=user, token=token.pk,
+                   **where(django_request))
+            record("token.created", actor=user, target=token, **where(django_request))
         return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
 
     @extend_schema(
@@ -124,7 +134,12 @@ class TokenView(AuthThrottled, APIView):
     )
     def delete(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):
-            request.auth.delete()
+            with transaction.atomic():
+                record("account.logout", actor=request.user, target=request.user,
+                       token=request.auth.pk, **where(request))
+                record("token.revoked", actor=request.user, target=request.auth,
+                       owner=request.user, **where(request))
+                request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

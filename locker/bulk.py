@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit.doors import where
+from audit.log import record
 from locker.models import StoredFile
 from locker.storage import content_disposition
 from skylocker.client import client_address
@@ -106,6 +109,10 @@ def bulk(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, _("Tick between 1 and %(most)d files first.") % {"most": MAX_FILES})
         return redirect("files")
     if request.POST.get("action") == "zip":
+        with transaction.atomic():
+            for stored in files:
+                record("file.downloaded", actor=request.user, target=stored, zip=True,
+                       **where(request))
         response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")
         name = f"skylocker-{timezone.now():%Y%m%d-%H%M%S}.zip"
         response["Content-Disposition"] = content_disposition(name)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("files/", include("locker.urls")),
     path("accounts/preferences/", include("preferences.urls")),
     path("accounts/", include("accounts.urls")),
+    path("activity/", include("audit.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
