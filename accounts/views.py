@@ -22,10 +22,10 @@ from accounts.forms import SignUpForm
 from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
-from preferences.forms import PreferencesForm
-from preferences.models import Preferences
 from audit.doors import where
 from audit.log import Outcome, record
+from preferences.forms import PreferencesForm
+from preferences.models import Preferences
 
 
 @require_http_methods(["GET", "POST"])
