@@ -21,6 +21,7 @@ from locker import storage
 from locker.backup_lock import removals_allowed
 from locker.errors import FolderInTrash, MoveCycle, NameTaken, QuotaExceeded
 from locker.uploads import clean_filename
+from previews.models import Preview
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ class StoredFile(models.Model):
                 row.save(force_insert=True)
                 record("file.uploaded", actor=actor or owner, door=door, address=address,
                        target=row, size=row.size)
+                Preview.queue(row)
         except BaseException:
             storage.delete(row.file.name)
             raise
@@ -248,6 +250,7 @@ class StoredFile(models.Model):
             )
             record("file.uploaded", actor=row.owner, door=door, address=address, target=row,
                    size=row.size, direct=True)
+            Preview.queue(row)
         return row
 
     def replace(
@@ -299,6 +302,8 @@ class StoredFile(models.Model):
                 if changed:
                     current.updated_at = timezone.now()
                     current.save()
+                    if "content" in changed:
+                        Preview.queue(current)
                     if actor is not None and actor.pk != current.owner_id:
                         DeletionAlert.record(current, actor, kind=DeletionAlert.REPLACED)
                     action = "file.renamed" if changed == ["name"] else "file.replaced"
@@ -408,6 +413,12 @@ class ObjectRemoval(models.Model):
             return False
         ObjectRemoval.objects.filter(pk=self.pk).delete()
         return True
+
+
+def drop_previews(sources: list[str]) -> None:
+    """Previews of content pushed aside or purged: their objects go like any other object."""
+    for name in Preview.drop(sources):
+        ObjectRemoval.schedule(name)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -739,6 +750,7 @@ class TrashedFile(models.Model):
             record("file.purged", actor=actor, door=door or Door.WORKER, address=address,
                    target=item)
             ObjectRemoval.schedule(item.file.name or "")
+            drop_previews([item.file.name or ""])
             for version in FileVersion.objects.filter(file_id=item.pk):
                 ObjectRemoval.schedule(version.file.name or "")
             FileVersion.objects.filter(file_id=item.pk).delete()
@@ -800,7 +812,10 @@ class FileVersion(models.Model):
     def keep(
         cls, current: StoredFile, actor: Any, *, door: str = Door.WEB, address: str | None = None
     ) -> "FileVersion | None":
-        """Make a locked file's current content a version (inside the replace's transaction)."""
+        """Make a locked file's current content a version (inside the replace's transaction).
+
+        Versions have no preview: the content's goes with it."""
+        drop_previews([current.file.name or ""])
         if settings.KEEP_VERSIONS == 0:
             ObjectRemoval.schedule(current.file.name or "")
             return None
@@ -857,6 +872,7 @@ class FileVersion(models.Model):
             current.save()
             record("version.restored", actor=actor, door=door, address=address, target=current,
                    version=str(self.pk), stored_at=version.stored_at.isoformat())
+            Preview.queue(current)
         return current
 
 

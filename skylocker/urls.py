@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
     path("accounts/preferences/", include("preferences.urls")),
+    path("files/", include("previews.urls")),
     path("accounts/", include("accounts.urls")),
     path("activity/", include("audit.urls")),
     path("admin/login/", admin_login),
