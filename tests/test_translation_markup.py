@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "locker", "preferences", "skylocker", "api", "audit", "sharing", "dav", "previews"]
+APPS = [
+    "accounts", "locker", "preferences", "skylocker", "api", "audit", "sharing", "dav", "previews",
+]
 # Swagger UI's page is drf-spectacular's, in English (docs/translations.md says why).
 UNTRANSLATED = {"api/templates/api/swagger_ui.html"}
 SAME_IN_BOTH = {"Skylocker"}
