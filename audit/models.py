@@ -32,6 +32,15 @@ class Outcome:
     CHOICES = [(OK, _("ok")), (FAILED, _("failed")), (REFUSED, _("refused"))]
 
 
+# What `object_type` names, as the Activity pages show it; a type not listed shows as stored.
+OBJECT_LABELS = {
+    "file": _("file"), "version": _("version"), "folder": _("folder"), "link": _("share link"),
+    "request": _("file request"), "token": _("API token"), "session": _("session"),
+    "account": _("account"), "apppassword": _("app password"),
+    "authenticator": _("second factor"),
+}
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: Any) -> "AuditEventQuerySet":
         """Staff with the audit permission see everything; everyone else their own activity
@@ -94,6 +103,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "-at"]),
         ]
         permissions = [("view_all_events", "See everyone's audit events")]
+
+    @property
+    def object_label(self) -> str:
+        return str(OBJECT_LABELS.get(self.object_type, self.object_type))
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"

@@ -13,18 +13,26 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditEvent
+from dav.models import AppPassword
 from locker.alerts import render
 from locker.models import DeletionAlert, FileVersion, Folder, StoredFile, TrashedFile
+from previews.models import Preview
+from previews.work import make_due
 from tests.conftest import PASSWORD, make_user, upload_file
+from tests.pictures import pdf, png
+from tests.test_account_journey import turn_on_totp
 
 LANGUAGES = ("en", "de")
 # Words that German and English share, or that are names in their own language.
-SAME_IN_BOTH = {"Skylocker", "Name", "Browser", "Links", "Downloads", "English", "Deutsch"}
+SAME_IN_BOTH = {"Skylocker", "Name", "Browser", "Links", "Downloads", "English", "Deutsch", "Code"}
 LABELS = {"aria-label", "title", "alt", "placeholder", "data-label"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -319,3 +327,100 @@ def test_the_password_reset_mail_is_german(scene, settings):
     )
     assert not left, f"English left in the reset mail: {left}"
     assert german.subject == "[Skylocker] Neues Passwort wählen"
+
+
+def reauthenticated(user):
+    """Signed in and, as allauth asks before its security pages, with the password given again
+    (once per language: allauth limits how often)."""
+    clients: dict[str, Client] = {}
+
+    def client_for(language):
+        if language not in clients:
+            client = clients[language] = Client()
+            client.force_login(user)
+            answer = client.post(reverse("account_reauthenticate"), {"password": PASSWORD},
+                                 HTTP_ACCEPT_LANGUAGE=language)
+            assert answer.status_code == 302, answer.content
+        return clients[language]
+
+    return client_for
+
+
+def test_the_email_change_and_two_factor_pages_are_german(scene):
+    alice = scene["alice"]
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    wording = Wording(data_of(alice) | {"alice@new.example"})
+    paths = [reverse("account_email"), reverse("mfa_index"), reverse("mfa_activate_totp"),
+             reverse("mfa_list_webauthn"), reverse("mfa_add_webauthn")]
+    asked = both(signed_in(alice), reverse("mfa_activate_totp"))
+    assert_german(asked, wording, "the password asked again")
+    assert 'name="password"' in asked["de"]
+    again = reauthenticated(alice)
+    for path in paths:
+        pages = both(again, path)
+        assert_german(pages, wording, path)
+        assert 'name="password"' not in pages["de"], path
+        if path == reverse("mfa_activate_totp"):
+            assert 'id="authenticator_secret"' in pages["de"]  # the page itself, no redirect
+    client = Client()
+    client.force_login(alice)
+    turn_on_totp(client, PASSWORD)
+    assert Authenticator.objects.filter(user=alice, type="totp").exists()
+    paths = [reverse("mfa_index"), reverse("mfa_view_recovery_codes"),
+             reverse("mfa_generate_recovery_codes"), reverse("mfa_deactivate_totp"),
+             reverse("account")]
+    for path in paths:
+        assert_german(both(again, path), wording, f"{path} with TOTP on")
+    changing = both(again, reverse("account_email"), "post",
+                    email="alice@new.example", action_add="")
+    assert_german(changing, wording, "after asking for a new email")
+    assert "alice@new.example" in changing["de"]
+    for path in (reverse("account_email"), reverse("account")):
+        assert_german(both(signed_in(alice), path), wording, f"{path} with a new email pending")
+
+    second_step = both(visitor, reverse("login"), "post", username="alice", password=PASSWORD)
+    assert_german(second_step, wording, "the second step of the log-in")
+    assert 'name="code"' in second_step["de"]
+
+
+def test_the_activity_pages_are_german(scene):
+    admin, alice = scene["admin"], scene["alice"]
+    wording = Wording(data_of(alice, admin, scene["bob"]))
+    assert AuditEvent.objects.filter(actor=alice).exists()
+    today = timezone.localdate().isoformat()
+    for path in [reverse("activity"), reverse("activity") + "?before=1"]:
+        assert_german(both(signed_in(alice), path), wording, path)
+    everyone = reverse("activity-all")
+    paths = [reverse("activity"), everyone, everyone + "?user=alice",
+             everyone + "?action=file.deleted", everyone + f"?since={today}&until={today}",
+             everyone + "?since=yesterday", everyone + "?user=nobody-at-all"]
+    for path in paths:
+        assert_german(both(signed_in(admin), path), wording, path)
+
+
+def test_the_app_password_pages_are_german(scene):
+    alice = scene["alice"]
+    wording = Wording(data_of(alice) | {"phone", "tablet"})
+    AppPassword.objects.create(user=alice, name="tablet", digest="0" * 64)
+    created = both(signed_in(alice), reverse("app-password-create"), "post", name="phone")
+    assert_german(created, wording, "the app password shown once")
+    assert AppPassword.objects.filter(user=alice, name="phone").count() == 2
+    assert_german(both(signed_in(alice), reverse("account")), wording, "account with app passwords")
+    refused = both(signed_in(alice), reverse("app-password-create"), "post", name="")
+    assert_german(refused, wording, "an app password without a name")
+
+
+def test_the_preview_pages_and_the_list_with_thumbnails_are_german(scene):
+    alice = scene["alice"]
+    picture = StoredFile.create_from_upload(alice, upload_file("sky.png", png(), "image/png"))
+    document = StoredFile.create_from_upload(alice, upload_file("plan.pdf", pdf(), "x/y"))
+    notes = StoredFile.create_from_upload(alice, upload_file("notes.txt", b"Hello there\n"))
+    make_due()
+    assert Preview.objects.filter(state=Preview.READY).count() == 2
+    waiting = StoredFile.create_from_upload(alice, upload_file("later.png", png(), "image/png"))
+    assert Preview.objects.filter(state=Preview.PENDING).count() == 1
+    wording = Wording(data_of(alice) | {"Hello there"})
+    paths = [reverse("preview", args=[row.pk]) for row in (picture, document, notes, waiting)]
+    paths += [reverse("files"), reverse("files") + f"?folder={scene['folder'].pk}"]
+    for path in paths:
+        assert_german(both(signed_in(alice), path), wording, path)
