@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist); the browser tests stay serial.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-s3 test-postgres test-mariadb e2e gates soak bench-memory lint lock infra-synth infra-test clean
+.PHONY: install run test test-s3 test-postgres test-mariadb e2e dav-test gates soak bench-memory lint lock infra-synth infra-test clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ e2e: install
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm)
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	SKYLOCKER_E2E_REQUIRED=1 bin/pytest-run -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The WebDAV door judged by outside suites (bin/dav-test): litmus and rclone against the app
+# served as `make run` serves it, on local disk and on S3 (moto). Debian's litmus and rclone are
+# installed when missing (as root). DAV_TEST_ARGS=--test-info adds `rclone test info`.
+DAV_TEST_ARGS ?=
+dav-test: install
+	@command -v litmus >/dev/null && command -v rclone >/dev/null || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q litmus rclone)
+	$(BIN)/python bin/dav-test $(DAV_TEST_ARGS)
 
 # Deploy check with production settings, ruff, mypy, bandit (see bin/gates).
 gates: install

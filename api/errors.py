@@ -18,6 +18,7 @@ from locker.errors import (
     ContentUnavailable,
     DirectUploadsUnavailable,
     DomainError,
+    FolderError,
     QuotaExceeded,
     StorageUnavailable,
     TooLarge,
@@ -32,6 +33,7 @@ MESSAGES = {
 STATUS: list[tuple[type[DomainError], int]] = [
     (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (QuotaExceeded, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (FolderError, status.HTTP_409_CONFLICT),
     (DirectUploadsUnavailable, status.HTTP_409_CONFLICT),
     (StorageUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
     (ContentUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),

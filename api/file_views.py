@@ -25,7 +25,7 @@ from api.serializers import (
 from locker import listing
 from locker.downloads import download_response
 from locker.errors import StorageUnavailable, TooLarge
-from locker.models import StoredFile, StoredFileQuerySet
+from locker.models import Folder, StoredFile, StoredFileQuerySet, file_paths
 from locker.uploads import upload_storage_failed, upload_too_large
 from skylocker.client import client_address
 
@@ -47,6 +47,11 @@ def file_for(request: Any, pk: Any) -> StoredFile:
     return StoredFile.objects.get_for(request.user, pk)
 
 
+def folder_or_root(request: Any, pk: Any) -> Folder | None:
+    """The asker's own folder (None: the root); anyone else's is Folder.DoesNotExist (404)."""
+    return Folder.objects.get_for(request.user, pk) if pk is not None else None
+
+
 class FileListView(generics.ListCreateAPIView):
     serializer_class = FileSerializer
     pagination_class = FilePagination
@@ -59,6 +64,14 @@ class FileListView(generics.ListCreateAPIView):
         query = FileListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return listing.files(self.request.user, query.validated_data)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        self.paths = file_paths(page) if page is not None else {}
+        return page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "paths": getattr(self, "paths", {})}
 
     @extend_schema(
         parameters=[FileListQuerySerializer],
@@ -76,7 +89,10 @@ class FileListView(generics.ListCreateAPIView):
         upload = FileUploadSerializer(data=parsed(request))
         upload.is_valid(raise_exception=True)
         stored = StoredFile.create_from_upload(
-            request.user, upload.validated_data["file"], upload.validated_data["description"]
+            request.user,
+            upload.validated_data["file"],
+            upload.validated_data["description"],
+            folder=folder_or_root(request, upload.validated_data["folder"]),
         )
         return Response(
             FileSerializer(stored, context={"request": request}).data,
@@ -92,14 +108,18 @@ class FileDetailView(APIView):
         return Response(FileSerializer(file_for(request, pk), context={"request": request}).data)
 
     @extend_schema(
-        description="Change a file: new content (multipart `file`), a new `name` (a rename) "
-        "and/or a new `description`. New content keeps the file's name unless `name` is given; "
-        "the id stays.",
+        description="Change a file: new content (multipart `file`), a new `name` (a rename), "
+        "a new `description` and/or a new `folder` (a move; null is the root). New content "
+        "keeps the file's name unless `name` is given; the id stays. A name another file or "
+        "folder holds in the target folder (compared ignoring case) is 409.",
         request={
             "multipart/form-data": FileReplaceSerializer,
             "application/json": FileEditSerializer,
         },
-        responses={200: FileSerializer, 413: ErrorSerializer, 503: ErrorSerializer, **ERRORS},
+        responses={
+            200: FileSerializer, 409: ErrorSerializer, 413: ErrorSerializer,
+            503: ErrorSerializer, **ERRORS,
+        },
     )
     def patch(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
@@ -107,10 +127,18 @@ class FileDetailView(APIView):
         change.is_valid(raise_exception=True)
         if not change.validated_data:  # nothing to change: answer with the file as it is
             return Response(FileSerializer(stored, context={"request": request}).data)
+        name = change.validated_data.get("name")
+        if "folder" in change.validated_data:  # a move, and the rename with it
+            target = folder_or_root(request, change.validated_data["folder"])
+            stored.move_to(
+                target, name=name, actor=request.user, door="api",
+                address=client_address(request),
+            )
+            name = None
         stored.replace(
             change.validated_data.get("file"),
             change.validated_data.get("description"),
-            name=change.validated_data.get("name"),
+            name=name,
             actor=request.user,
         )
         return Response(FileSerializer(stored, context={"request": request}).data)

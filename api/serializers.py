@@ -46,6 +46,11 @@ class MeSerializer(UserSerializer):
 class FileSerializer(serializers.ModelSerializer):
     owner = OwnerSerializer(read_only=True)
     download_url = serializers.SerializerMethodField()
+    folder = serializers.UUIDField(
+        source="folder_id", read_only=True, allow_null=True,
+        help_text="The folder the file is in (its owner's); null is the root.",
+    )
+    path = serializers.SerializerMethodField(help_text='Where it is, e.g. "/Reports/q1.pdf".')
 
     class Meta:
         model = StoredFile
@@ -60,6 +65,8 @@ class FileSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "download_url",
+            "folder",
+            "path",
         ]
         read_only_fields = fields
 
@@ -67,6 +74,10 @@ class FileSerializer(serializers.ModelSerializer):
         path = reverse("api:file-content", args=[stored.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+    def get_path(self, stored: StoredFile) -> str:
+        known = self.context.get("paths") or {}
+        return known.get(stored.pk) or stored.path
 
 
 @extend_schema_field({"type": "string", "maxLength": 150, "pattern": "^[^\\x00]*$"})
@@ -144,11 +155,19 @@ def file_field(required: bool) -> serializers.FileField:
     )
 
 
+def folder_field(**kwargs: Any) -> serializers.UUIDField:
+    return serializers.UUIDField(
+        required=False, allow_null=True,
+        help_text="A folder of yours (its id); null is the root.", **kwargs,
+    )
+
+
 class FileUploadSerializer(serializers.Serializer):
     file = file_field(required=True)
     description = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default=""
     )
+    folder = folder_field(default=None)
 
 
 @extend_schema_field({"type": "string", "maxLength": 255, "pattern": r"\S"})
@@ -170,6 +189,7 @@ class FileReplaceSerializer(serializers.Serializer):
     file = file_field(required=False)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     name = FileNameField(required=False)
+    folder = folder_field()
 
 
 class FileEditSerializer(serializers.Serializer):
@@ -177,6 +197,7 @@ class FileEditSerializer(serializers.Serializer):
 
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     name = FileNameField(required=False)
+    folder = folder_field()
 
 
 class FileListQuerySerializer(serializers.Serializer):
@@ -209,8 +230,18 @@ class FileListQuerySerializer(serializers.Serializer):
         "this username (empty: everyone's); without it, a user always sees their own files only.",
     )
 
+    folder = serializers.CharField(
+        max_length=36,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": listing.BAD_FOLDER},
+        help_text=f'Only the files directly in this folder of yours (its id), or "{listing.ROOT}" '
+        "for those in your root; empty: all folders. Another user's folder is 404.",
+    )
+
     def validate(self, attrs: dict[str, Any]) -> listing.ListQuery:
-        names = {"search": "search", "sort": "ordering", "owner": "owner"}
+        names = {"search": "search", "sort": "ordering", "owner": "owner", "folder": "folder"}
         try:
             return listing.parse_params(attrs, names)
         except listing.InvalidListQuery as exc:

@@ -60,7 +60,8 @@ class TrashListView(generics.ListAPIView):
     def get_queryset(self) -> TrashedFileQuerySet:
         query = TrashListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        items = TrashedFile.objects.visible_to(self.request.user).select_related("owner")
+        items = TrashedFile.objects.visible_to(self.request.user).on_their_own()
+        items = items.select_related("owner")
         if owner := query.validated_data.get("owner"):
             items = items.filter(owner__username=owner)
         return items.order_by("-deleted_at", "pk")

@@ -1,7 +1,15 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from api import auth_views, direct_uploads, file_views, trash_views
+from api import (
+    app_password_views,
+    auth_views,
+    direct_uploads,
+    file_views,
+    folder_views,
+    sharing_views,
+    trash_views,
+)
 from api.errors import not_found
 
 app_name = "api"
@@ -26,6 +34,22 @@ urlpatterns = [
         trash_views.VersionRestoreView.as_view(),
         name="file-version-restore",
     ),
+    path("v1/files/<uuid:pk>/links", sharing_views.FileLinksView.as_view(), name="file-links"),
+    path("v1/links", sharing_views.LinkListView.as_view(), name="links"),
+    path("v1/links/<uuid:pk>", sharing_views.LinkDetailView.as_view(), name="link"),
+    path("v1/requests", sharing_views.RequestListView.as_view(), name="requests"),
+    path("v1/requests/<uuid:pk>", sharing_views.RequestDetailView.as_view(), name="request"),
+    path("v1/folders", folder_views.FolderListView.as_view(), name="folders"),
+    path("v1/folders/<uuid:pk>", folder_views.FolderDetailView.as_view(), name="folder"),
+    path("v1/trash/folders", folder_views.TrashedFolderListView.as_view(), name="trash-folders"),
+    path(
+        "v1/trash/folders/<uuid:pk>", folder_views.TrashedFolderView.as_view(),
+        name="trash-folder",
+    ),
+    path(
+        "v1/trash/folders/<uuid:pk>/restore", folder_views.TrashedFolderRestoreView.as_view(),
+        name="trash-folder-restore",
+    ),
     path("v1/trash", trash_views.TrashListView.as_view(), name="trash"),
     path("v1/trash/<uuid:pk>", trash_views.TrashItemView.as_view(), name="trash-item"),
     path(
@@ -36,6 +60,14 @@ urlpatterns = [
         "v1/uploads/<uuid:pk>/finalize",
         direct_uploads.UploadFinalizeView.as_view(),
         name="upload-finalize",
+    ),
+    path(
+        "v1/app-passwords", app_password_views.AppPasswordListView.as_view(), name="app-passwords"
+    ),
+    path(
+        "v1/app-passwords/<int:pk>",
+        app_password_views.AppPasswordDetailView.as_view(),
+        name="app-password",
     ),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(

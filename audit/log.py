@@ -19,7 +19,7 @@ ACTIONS = {
     # files
     "file.uploaded", "file.downloaded", "file.replaced", "file.renamed", "file.moved",
     "file.deleted", "file.restored", "file.purged", "version.restored",
-    "folder.created", "folder.renamed", "folder.moved", "folder.deleted",
+    "folder.created", "folder.renamed", "folder.moved", "folder.deleted", "folder.restored",
     # sharing
     "link.created", "link.used", "link.revoked",
     "request.created", "request.used", "request.revoked",

@@ -56,10 +56,11 @@ class QuotaExceeded(DomainError):
         )
 
 
-def over_limit_message() -> str:
+def over_limit_message(limit: int | None = None) -> str:
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
     return (
-        f"This file is larger than the {filesizeformat(settings.MAX_UPLOAD_BYTES)} limit "
-        f"({settings.MAX_UPLOAD_BYTES:,} bytes). Nothing was stored."
+        f"This file is larger than the {filesizeformat(limit)} limit "
+        f"({limit:,} bytes). Nothing was stored."
     )
 
 
@@ -119,3 +120,28 @@ class ChecksumMismatch(DirectUploadError):
             f"The uploaded file's SHA-256 is {actual}, not {expected}: it was changed or cut on "
             "the way. It has been deleted; upload it again."
         )
+
+
+class FolderError(DomainError):
+    """A folder or move that cannot be made (see Folder in locker/models.py)."""
+
+
+class NameTaken(FolderError):
+    """The name is held by another folder or file in that folder (compared casefolded, NFC)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"“{name}” is already taken in that folder (names are compared ignoring case). "
+            "Nothing was changed; choose another name."
+        )
+
+
+class MoveCycle(FolderError):
+    default_message = (
+        "A folder cannot be moved into itself or into one of its own folders. Nothing was moved."
+    )
+
+
+class FolderInTrash(FolderError):
+    default_message = "That folder is in the trash: restore it first. Nothing was changed."

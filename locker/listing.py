@@ -12,18 +12,24 @@ serializer.
 - **Sort** (page `sort`, API `ordering`): one of `SORTS` (name, description, size, owner,
   created_at, updated_at), `-` in front for descending; ties go by id, so pages never repeat
   or skip a row. Default `-updated_at`. Anything else is an error (`UNKNOWN_SORT`).
+- **Folder** (page and API `folder`): a folder's id for the files directly in it, `root` for
+  those in the root; empty is every folder (the list is flat, each file with its path). Folders
+  are personal: the asker's own folder or root only, even for staff; another user's folder, or
+  no folder, is 404 (`Folder.DoesNotExist`), a value that is neither an id nor `root` an error
+  (`BAD_FOLDER`).
 - **Pages**: `PAGE_SIZE` files a page (the API also takes `page_size`, up to 500).
 
 Errors: the API answers 400 naming the parameter; the page shows the message and lists as if
 the parameter had not been given.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from locker.errors import DomainError
-from locker.models import StoredFile, StoredFileQuerySet
+from locker.models import Folder, StoredFile, StoredFileQuerySet
 
 PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 200
@@ -40,6 +46,8 @@ SORTS = {
 ORDERINGS = [*SORTS, *(f"-{key}" for key in SORTS)]
 SEARCH_TOO_LONG = f"Search for at most {SEARCH_MAX_LENGTH} characters."
 OWNER_TOO_LONG = f"A username has at most {OWNER_MAX_LENGTH} characters."
+ROOT = "root"
+BAD_FOLDER = f'Give a folder\'s id, or "{ROOT}" for the files in the root.'
 UNKNOWN_SORT = "Sort by one of " + ", ".join(SORTS) + ' (with "-" in front for descending).'
 
 
@@ -48,6 +56,7 @@ class ListQuery:
     search: str = ""
     sort: str = DEFAULT_SORT
     owner: str = ""
+    folder: str = ""
 
 
 class InvalidListQuery(DomainError):
@@ -60,9 +69,15 @@ class InvalidListQuery(DomainError):
         self.valid = valid
 
 
-def parse(search: str = "", sort: str = "", owner: str = "") -> ListQuery:
+def parse(search: str = "", sort: str = "", owner: str = "", folder: str = "") -> ListQuery:
     """The query the contract allows, or InvalidListQuery naming what it does not."""
     errors = {}
+    folder = folder.strip()
+    if folder and folder != ROOT:
+        try:
+            folder = str(uuid.UUID(folder))
+        except ValueError:
+            errors["folder"], folder = BAD_FOLDER, ""
     search = search.strip()
     if len(search) > SEARCH_MAX_LENGTH:
         errors["search"], search = SEARCH_TOO_LONG, ""
@@ -71,7 +86,7 @@ def parse(search: str = "", sort: str = "", owner: str = "") -> ListQuery:
         errors["owner"], owner = OWNER_TOO_LONG, ""
     if sort and sort not in ORDERINGS:
         errors["sort"], sort = UNKNOWN_SORT, ""
-    query = ListQuery(search=search, sort=sort or DEFAULT_SORT, owner=owner)
+    query = ListQuery(search=search, sort=sort or DEFAULT_SORT, owner=owner, folder=folder)
     if errors:
         raise InvalidListQuery(errors, query)
     return query
@@ -93,4 +108,8 @@ def files(user: Any, query: ListQuery) -> StoredFileQuerySet:
     found = StoredFile.objects.visible_to(user).select_related("owner").search(query.search)
     if query.owner:
         found = found.filter(owner__username=query.owner)
+    if query.folder == ROOT:
+        found = found.filter(owner_id=user.pk, folder__isnull=True)
+    elif query.folder:
+        found = found.filter(folder=Folder.objects.get_for(user, query.folder))
     return found.order_by(*ordering(query.sort))

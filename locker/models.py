@@ -1,18 +1,22 @@
+import hashlib
 import logging
+import os
+import unicodedata
 import uuid
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from audit import log as audit_log
 from locker import storage
 from locker.backup_lock import removals_allowed
-from locker.errors import QuotaExceeded
+from locker.errors import FolderInTrash, MoveCycle, NameTaken, QuotaExceeded
 from locker.uploads import clean_filename
 
 log = logging.getLogger(__name__)
@@ -78,6 +82,11 @@ class StoredFile(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Set by `reconcile --fix` when the stored object has gone missing, so people can see it.
     object_missing_at = models.DateTimeField(null=True, blank=True)
+    # Its folder (None: the root) and its name's comparison key (see Folder, below).
+    folder = models.ForeignKey(
+        "Folder", null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    name_key = models.CharField(max_length=64, editable=False, default="")
 
     objects = StoredFileQuerySet.as_manager()
 
@@ -93,11 +102,61 @@ class StoredFile(models.Model):
                 models.Index(fields=["owner", key, "id"], name=f"locker_owner_{key}")
                 for key in LIST_KEYS
             ),
+            # A name looked up in a folder (paths, WebDAV, name clashes).
+            models.Index(fields=["owner", "folder", "name_key"], name="locker_file_place"),
         ]
         permissions = [("manage_all_files", "Can see, replace and delete every user's files")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_digest(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def path(self) -> str:
+        """"/a/b/notes.txt" for notes.txt in folder b of folder a; "/notes.txt" in the root."""
+        folder = self.folder
+        return (folder.path if folder is not None else "") + "/" + self.name
+
+    def move_to(
+        self, folder: "Folder | None", *, name: str | None = None,
+        actor: Any = None, door: str = "web", address: str | None = None,
+    ) -> "StoredFile":
+        """Into `folder` (None: the root), optionally under a new name (cleaned); the content,
+        id and times stay. Raises NameTaken when a folder or another file there has the name,
+        FolderInTrash, StoredFile.DoesNotExist when the file was deleted meanwhile."""
+        with transaction.atomic():
+            current = StoredFile.objects.select_for_update().select_related("owner").get(pk=self.pk)
+            target = live_folder(folder.pk, current.owner_id) if folder is not None else None
+            lock_owner(current.owner_id)
+            old_path, old_name = current.path, current.name
+            final = clean_filename(name) if name is not None else current.name
+            moved = (target and target.pk) != current.folder_id
+            renamed = final != current.name
+            if moved or renamed:
+                if moved or name_digest(final) != current.name_key:
+                    check_free(current.owner_id, target, final, ignore=current)
+                current.folder, current.name = target, final
+                if renamed:
+                    current.updated_at = timezone.now()
+                current.save()
+                actor = actor or current.owner
+                if renamed:
+                    audit_log.record(
+                        "file.renamed", actor=actor, door=door, address=address, target=current,
+                        old_name=old_name, path=current.path,
+                    )
+                if moved:
+                    audit_log.record(
+                        "file.moved", actor=actor, door=door, address=address, target=current,
+                        old_path=old_path, path=current.path,
+                    )
+        self.refresh_from_db()
+        return current
 
     @property
     def object_name(self) -> str:
@@ -105,18 +164,25 @@ class StoredFile(models.Model):
         return self.file.name or ""
 
     @classmethod
-    def create_from_upload(cls, owner: Any, uploaded: Any, description: str = "") -> "StoredFile":
+    def create_from_upload(
+        cls, owner: Any, uploaded: Any, description: str = "", folder: "Folder | None" = None
+    ) -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes.
 
         Raises StorageUnavailable when the object cannot be written (nothing is kept),
-        QuotaExceeded when it does not fit the owner's quota (nothing is kept either).
+        QuotaExceeded when it does not fit the owner's quota (nothing is kept either), NameTaken
+        when a folder in `folder` (None: the root) has its name, FolderInTrash.
         """
         row = cls(owner=owner, description=description, **upload_metadata(uploaded))
         check_quota_early(owner, row.size)
         row.file = storage.write(storage.new_name(owner.pk), uploaded)
         try:
             with transaction.atomic():
+                if folder is not None:
+                    row.folder = live_folder(folder.pk, owner.pk)
                 check_quota(owner, row.size)
+                if isinstance(name_holder(owner.pk, row.folder, row.name), Folder):
+                    raise NameTaken(row.name)
                 row.save(force_insert=True)
         except BaseException:
             storage.delete(row.file.name)
@@ -228,14 +294,23 @@ class StoredFile(models.Model):
         """
         with transaction.atomic():
             current = StoredFile.objects.select_for_update().get(pk=self.pk)
-            trashed = TrashedFile.take(current, actor)
-            if settings.TRASH_DAYS == 0:
-                trashed.purge(actor, door=door, address=address)
-            else:
-                DeletionAlert.record(
-                    trashed, actor, kind=DeletionAlert.TRASHED, door=door, address=address,
-                    restorable_until=trashed.purge_at, deleted_at=trashed.deleted_at,
-                )
+            trash_locked(current, actor, door=door, address=address)
+
+
+def trash_locked(
+    current: StoredFile, actor: Any, *, door: str, address: str | None,
+    trashed_with: "Folder | None" = None,
+) -> "TrashedFile":
+    """A locked file to the trash with its alert (alone, or with its deleted folder)."""
+    trashed = TrashedFile.take(current, actor, trashed_with=trashed_with)
+    if settings.TRASH_DAYS == 0 and trashed_with is None:
+        trashed.purge(actor, door=door, address=address)
+    else:
+        DeletionAlert.record(
+            trashed, actor, kind=DeletionAlert.TRASHED, door=door, address=address,
+            restorable_until=trashed.purge_at, deleted_at=trashed.deleted_at,
+        )
+    return trashed
 
 
 def upload_metadata(uploaded: Any) -> dict[str, Any]:
@@ -505,6 +580,10 @@ class TrashedFileQuerySet(models.QuerySet["TrashedFile"]):
     def due_for_purge(self) -> "TrashedFileQuerySet":
         return self.filter(purge_at__lte=timezone.now())
 
+    def on_their_own(self) -> "TrashedFileQuerySet":
+        """Files deleted on their own: those deleted with a folder are listed as part of it."""
+        return self.filter(trashed_with__isnull=True)
+
 
 class TrashedFile(models.Model):
     id = models.UUIDField(primary_key=True, editable=False)  # the file's own id, kept
@@ -525,6 +604,11 @@ class TrashedFile(models.Model):
     )
     deleted_by_username = models.CharField(max_length=150)
     purge_at = models.DateTimeField()
+    folder_id = models.UUIDField(null=True, blank=True)  # where it was; no key: it may go
+    # Deleted with this folder: it is listed, restored and purged as part of it.
+    trashed_with = models.ForeignKey(
+        "Folder", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = TrashedFileQuerySet.as_manager()
 
@@ -536,13 +620,17 @@ class TrashedFile(models.Model):
         return f"{self.name} (in the trash)"
 
     @classmethod
-    def take(cls, current: StoredFile, actor: Any) -> "TrashedFile":
+    def take(
+        cls, current: StoredFile, actor: Any, trashed_with: "Folder | None" = None
+    ) -> "TrashedFile":
         """Move a locked StoredFile row here; called by StoredFile.delete_by in its transaction."""
         now = timezone.now()
         item = cls.objects.create(
             id=current.pk,
             owner_id=current.owner_id,
             file=current.file.name,
+            folder_id=current.folder_id,
+            trashed_with=trashed_with,
             deleted_at=now,
             deleted_by=actor,
             deleted_by_username=actor.get_username(),
@@ -564,14 +652,25 @@ class TrashedFile(models.Model):
             if item is None:
                 raise AlreadyGone()
             check_quota(item.owner, adding=0)
-            restored = StoredFile(
-                id=item.pk,
-                owner_id=item.owner_id,
-                file=item.file.name,
-                **{field: getattr(item, field) for field in COPIED},
-            )
-            restored.save(force_insert=True)
-            item.delete()
+            restored = item.put_back(folder_id=item.folder_id)
+        return restored
+
+    def put_back(self, folder_id: Any) -> StoredFile:
+        """The file row again, in its folder if that is still there (else the root); a folder
+        of the same name there makes it "name (restored)", another file's name does not."""
+        folder = Folder.objects.live().filter(pk=folder_id, owner_id=self.owner_id).first()
+        restored = StoredFile(
+            id=self.pk,
+            owner_id=self.owner_id,
+            file=self.file.name,
+            folder=folder,
+            **{field: getattr(self, field) for field in COPIED},
+        )
+        holder = name_holder(self.owner_id, folder, self.name)
+        if isinstance(holder, Folder):
+            restored.name = free_name(self.owner_id, folder, self.name, is_file=True)
+        restored.save(force_insert=True)
+        self.delete()
         return restored
 
     def purge(self, actor: Any = None, *, door: str = "", address: str | None = None) -> None:
@@ -814,3 +913,410 @@ def fold(alerts: Any, digest: "DeletionAlert") -> None:
         delivered_at=timezone.now(), last_error=FOLDED
     )
     DeletionAlert.objects.filter(pk__in=pks).update(digest=digest)
+
+
+# Folders.
+# Folders: a file lives in one of its owner's folders, or in the root (`folder` None).
+#
+# A name is unique within a folder over its folders and files together, compared the way
+# people's desktops compare them: NFC-normalised and casefolded, so "Report" and "report"
+# cannot stand side by side (the name keeps the spelling it was given). The comparison is made
+# here on `name_key`, a digest of the normalised name, so that no database collation (MariaDB's
+# is case- and accent-insensitive, PostgreSQL's neither) decides it. A folder's key starts with
+# its parent's id ("root" at the top), so one unique constraint over (owner, name_key) covers
+# the root too, where a NULL parent would not count in SQL. Files carry the bare digest, indexed
+# with their folder; uploads may still bring a second file of a name already there, as they
+# could before folders, but moves, new folders and restores never make a clash.
+#
+# Deleting a folder moves it, its subfolders and their files to the trash as one item: the files
+# become TrashedFiles pointing at the folder (`trashed_with`), the folder rows stay, marked with
+# the deleted top folder (`trashed_in`), out of every listing and path. Restoring brings all of
+# it back at once; a restore whose place is taken gets "name (restored)".
+#
+# Every structural change (new folder, rename, move, delete, restore) locks the owner's row
+# after the rows it changes, as quotas do, so that two moves cannot build a cycle together and
+# two folders cannot take one name between a check and a write.
+
+ROOT_KEY = "root"
+
+
+def name_digest(name: str) -> str:
+    """The comparison key of a name: NFC, casefolded, NFC again (casefolding can denormalise)."""
+    normal = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def folder_key(parent_id: Any, name: str) -> str:
+    return f"{parent_id.hex if parent_id else ROOT_KEY}:{name_digest(name)}"
+
+
+def lock_owner(owner_id: Any) -> None:
+    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk"))
+
+
+class PathNotFound(ObjectDoesNotExist):
+    """No folder or file at that path for that user (both doors answer 404)."""
+
+
+class FolderQuerySet(models.QuerySet["Folder"]):
+    def live(self) -> "FolderQuerySet":
+        return self.filter(trashed_in__isnull=True)
+
+    def of(self, user: Any) -> "FolderQuerySet":
+        """A user's own folders, never anyone else's, staff's neither: a folder tree is
+        personal (staff's All files is flat and shows each file's path)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(owner_id=user.pk).live()
+
+    def get_for(self, user: Any, pk: Any) -> "Folder":
+        """The user's own live folder, else Folder.DoesNotExist (404 on both doors)."""
+        try:
+            return self.of(user).get(pk=pk)
+        except (ValueError, ValidationError):  # not a folder id at all
+            raise self.model.DoesNotExist from None
+
+    def in_trash(self) -> "FolderQuerySet":
+        """Deleted folders as the trash lists them: the top folder of each deletion."""
+        return self.filter(trashed_in=models.F("pk"))
+
+    def due_for_purge(self) -> "FolderQuerySet":
+        return self.in_trash().filter(purge_at__lte=timezone.now())
+
+
+class Folder(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="folders"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(max_length=255)
+    name_key = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # In the trash: the deleted top folder, for it and everything in it; None while live.
+    trashed_in = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deleted_by_username = models.CharField(max_length=150, blank=True)
+    purge_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FolderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name_key"], name="folder_name_unique")
+        ]
+        indexes = [models.Index(fields=["owner", "parent", "name"], name="locker_folder_place")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_trash(self) -> bool:
+        return self.trashed_in_id is not None
+
+    def ancestors(self) -> list["Folder"]:
+        """From the top folder down to this one's parent (the breadcrumbs)."""
+        chain: list[Folder] = []
+        current = self.parent
+        while current is not None:
+            chain.insert(0, current)
+            current = current.parent
+        return chain
+
+    @property
+    def path(self) -> str:
+        """"/a/b" for folder b in folder a."""
+        return "/" + "/".join(f.name for f in [*self.ancestors(), self])
+
+    def descendant_ids(self) -> list[Any]:
+        """This folder's id and those of every live folder below it."""
+        found, frontier = [self.pk], [self.pk]
+        while frontier:
+            below = Folder.objects.filter(parent_id__in=frontier).live()
+            frontier = list(below.values_list("pk", flat=True))
+            found += frontier
+        return found
+
+    def children(self) -> tuple["FolderQuerySet", "StoredFileQuerySet"]:
+        return list_children(self.owner, self)
+
+    @classmethod
+    def create(
+        cls, owner: Any, name: str, parent: "Folder | None" = None, *,
+        actor: Any = None, door: str = "web", address: str | None = None,
+    ) -> "Folder":
+        """A new folder in `parent` (None: the root), its name cleaned as an upload's is.
+
+        Raises NameTaken when a folder or file there has that name, FolderInTrash when the
+        parent was deleted meanwhile.
+        """
+        name = clean_filename(name)
+        with transaction.atomic():
+            if parent is not None:
+                parent = live_folder(parent.pk, owner.pk)
+            lock_owner(owner.pk)
+            check_free(owner.pk, parent, name)
+            key = folder_key(parent and parent.pk, name)
+            folder = cls.objects.create(owner=owner, parent=parent, name=name, name_key=key)
+            audit_log.record(
+                "folder.created", actor=actor or owner, door=door, address=address,
+                target=folder, path=folder.path,
+            )
+        return folder
+
+    def rename(
+        self, name: str, *, actor: Any = None, door: str = "web", address: str | None = None
+    ) -> "Folder":
+        """A new name, cleaned; the same folder (id, contents). Raises NameTaken."""
+        return self.move_to(self.parent, name=name, actor=actor, door=door, address=address)
+
+    def move_to(
+        self, parent: "Folder | None", *, name: str | None = None,
+        actor: Any = None, door: str = "web", address: str | None = None,
+    ) -> "Folder":
+        """Into `parent` (None: the root), optionally under a new name, with all it holds.
+
+        Raises MoveCycle for a move into itself or below itself, NameTaken, FolderInTrash,
+        Folder.DoesNotExist when this folder was deleted meanwhile.
+        """
+        new_name = clean_filename(name) if name is not None else None
+        with transaction.atomic():
+            current = live_folder(self.pk, self.owner_id)
+            target = live_folder(parent.pk, current.owner_id) if parent is not None else None
+            lock_owner(current.owner_id)
+            ancestor = target
+            while ancestor is not None:
+                if ancestor.pk == current.pk:
+                    raise MoveCycle()
+                above = ancestor.parent_id
+                ancestor = (
+                    Folder.objects.select_for_update().filter(pk=above).first() if above else None
+                )
+            old_path, old_name = current.path, current.name
+            moved = (target and target.pk) != current.parent_id
+            renamed = new_name is not None and new_name != current.name
+            if not moved and not renamed:
+                return current
+            final = new_name if new_name is not None else current.name
+            check_free(current.owner_id, target, final, ignore=current)
+            current.parent, current.name = target, final
+            current.name_key = folder_key(target and target.pk, final)
+            current.updated_at = timezone.now()
+            current.save()
+            actor = actor or current.owner
+            if renamed:
+                audit_log.record(
+                    "folder.renamed", actor=actor, door=door, address=address, target=current,
+                    old_name=old_name, path=current.path,
+                )
+            if moved:
+                audit_log.record(
+                    "folder.moved", actor=actor, door=door, address=address, target=current,
+                    old_path=old_path, path=current.path,
+                )
+        self.refresh_from_db()
+        return current
+
+    def delete_by(
+        self, actor: Any, *, door: str = "web", address: str | None = None
+    ) -> "Folder":
+        """This folder, its folders and all their files to the trash, as one item.
+
+        Each file gets its deletion alert, as a file deleted on its own does (so a large folder
+        raises the mass-deletion alarm). With SKYLOCKER_TRASH_DAYS=0 it is all purged at once.
+        Raises Folder.DoesNotExist when it was deleted meanwhile.
+        """
+        with transaction.atomic():
+            top = live_folder(self.pk, self.owner_id, missing=Folder.DoesNotExist)
+            ids = top.descendant_ids()
+            now = timezone.now()
+            files = StoredFile.objects.select_for_update().filter(folder_id__in=ids)
+            count = 0
+            for current in files.select_related("owner").order_by("pk"):
+                trash_locked(current, actor, door=door, address=address, trashed_with=top)
+                count += 1
+            lock_owner(top.owner_id)
+            path = top.path
+            Folder.objects.filter(pk__in=ids).update(trashed_in=top)
+            top.refresh_from_db()
+            top.name_key = f"trash:{top.pk.hex}"  # its name is free again where it was
+            top.deleted_at, top.deleted_by = now, actor
+            top.deleted_by_username = actor.get_username() if actor else ""
+            top.purge_at = now + timedelta(days=settings.TRASH_DAYS)
+            top.save()
+            audit_log.record(
+                "folder.deleted", actor=actor, door=door, address=address, target=top,
+                path=path, files=count, folders=len(ids),
+            )
+            if settings.TRASH_DAYS == 0:
+                top.purge(actor, door=door, address=address)
+        return top
+
+    def trashed_files(self) -> "TrashedFileQuerySet":
+        return TrashedFile.objects.filter(trashed_with_id=self.pk)
+
+    def restore(
+        self, *, actor: Any = None, door: str = "web", address: str | None = None
+    ) -> "Folder":
+        """A deleted folder back with everything deleted with it, ids and names kept.
+
+        It returns to its old parent when that is still there (and not in the trash), else to
+        the root; if its name is taken there it becomes "name (restored)". Raises AlreadyGone
+        when restored or purged meanwhile, QuotaExceeded when the owner is over quota.
+        """
+        with transaction.atomic():
+            top = Folder.objects.select_for_update().filter(pk=self.pk, trashed_in=self.pk).first()
+            if top is None:
+                raise AlreadyGone()
+            items = list(TrashedFile.objects.select_for_update().filter(trashed_with_id=top.pk))
+            check_quota(top.owner, adding=0)
+            parent = (
+                Folder.objects.live().filter(pk=top.parent_id, owner_id=top.owner_id).first()
+                if top.parent_id
+                else None
+            )
+            name = free_name(top.owner_id, parent, top.name, ignore=top)
+            top.parent, top.name = parent, name
+            top.name_key = folder_key(parent and parent.pk, name)
+            top.deleted_at = top.deleted_by = top.purge_at = None
+            top.deleted_by_username = ""
+            top.trashed_in = None
+            top.save()
+            Folder.objects.filter(trashed_in_id=top.pk).update(trashed_in=None)
+            for item in items:
+                item.put_back(folder_id=item.folder_id)
+            audit_log.record(
+                "folder.restored", actor=actor or top.owner, door=door, address=address, target=top,
+                path=top.path, files=len(items),
+            )
+        return top
+
+    def purge(self, actor: Any = None, *, door: str = "", address: str | None = None) -> None:
+        """A deleted folder leaves for good: each file's content (with its alert), then the rows.
+
+        Raises AlreadyGone when it was restored or purged meanwhile.
+        """
+        with transaction.atomic():
+            top = Folder.objects.select_for_update().filter(pk=self.pk, trashed_in=self.pk).first()
+            if top is None:
+                raise AlreadyGone()
+            for item in TrashedFile.objects.filter(trashed_with_id=top.pk):
+                item.purge(actor, door=door, address=address)
+            ids = list(Folder.objects.filter(trashed_in_id=top.pk).values_list("pk", flat=True))
+            # A folder deleted earlier on its own, from inside this one, stays in the trash; it
+            # will restore to the root, its parent being gone.
+            Folder.objects.filter(parent_id__in=ids).exclude(pk__in=ids).update(parent=None)
+            Folder.objects.filter(pk__in=ids).update(parent=None, trashed_in=None)
+            Folder.objects.filter(pk__in=ids).delete()
+
+
+def live_folder(pk: Any, owner_id: Any, missing: type[Exception] = FolderInTrash) -> Folder:
+    """The owner's folder, locked; Folder.DoesNotExist if there is none, `missing` if it is in
+    the trash."""
+    folder = Folder.objects.select_for_update().filter(pk=pk, owner_id=owner_id).first()
+    if folder is None:
+        raise Folder.DoesNotExist()
+    if folder.in_trash:
+        raise missing()
+    return folder
+
+
+def name_holder(
+    owner_id: Any, parent: Folder | None, name: str, ignore: Any = None
+) -> "Folder | StoredFile | None":
+    """What holds `name` in `parent` (None: the root), other than `ignore`."""
+    parent_id = parent.pk if parent is not None else None
+    folders = Folder.objects.filter(owner_id=owner_id, name_key=folder_key(parent_id, name))
+    folders = folders.live()
+    files = StoredFile.objects.filter(owner_id=owner_id, folder=parent)
+    files = files.filter(name_key=name_digest(name))
+    if ignore is not None:
+        folders = folders.exclude(pk=ignore.pk) if isinstance(ignore, Folder) else folders
+        files = files.exclude(pk=ignore.pk) if isinstance(ignore, StoredFile) else files
+    return folders.first() or files.order_by("-updated_at", "pk").first()
+
+
+def check_free(owner_id: Any, parent: Folder | None, name: str, ignore: Any = None) -> None:
+    """Raises NameTaken when a folder or file in `parent` holds `name` (casefolded, NFC)."""
+    if name_holder(owner_id, parent, name, ignore) is not None:
+        raise NameTaken(name)
+
+
+def free_name(
+    owner_id: Any, parent: Folder | None, name: str, ignore: Any = None, *, is_file: bool = False
+) -> str:
+    """`name`, or "name (restored)", "name (restored 2)" … when it is taken (restores)."""
+    stem, ext = os.path.splitext(name) if is_file else (name, "")
+    candidate, number = name, 1
+    while name_holder(owner_id, parent, candidate, ignore) is not None:
+        suffix = " (restored)" if number == 1 else f" (restored {number})"
+        candidate = clean_filename(stem[: 255 - len(suffix) - len(ext)] + suffix + ext)
+        number += 1
+    return candidate
+
+
+def list_children(owner: Any, folder: Folder | None) -> tuple[FolderQuerySet, "StoredFileQuerySet"]:
+    """What a folder (None: the root) holds: its live folders by name, its files."""
+    parent_id = folder.pk if folder is not None else None
+    folders = Folder.objects.filter(owner_id=owner.pk, parent_id=parent_id).live()
+    files = StoredFile.objects.filter(owner_id=owner.pk, folder=folder)
+    return folders.order_by("name", "pk"), files
+
+
+def resolve_path(owner: Any, path: str) -> "Folder | StoredFile | None":
+    """What "/a/b/c.txt" names in the owner's tree: a Folder, a StoredFile, or None for the
+    root ("/" or ""). Each part is matched as names are compared (casefolded, NFC); a folder
+    wins over a file of the same name, and of two files of one name (old uploads) the newest.
+    Raises PathNotFound when nothing is there (or a part is "." or "..")."""
+    parts = [part for part in path.split("/") if part]
+    folder: Folder | None = None
+    for index, part in enumerate(parts):
+        if part in (".", ".."):
+            raise PathNotFound(path)
+        holder = name_holder(owner.pk, folder, part)
+        if isinstance(holder, Folder) and not holder.in_trash:
+            folder = holder
+        elif isinstance(holder, StoredFile) and index == len(parts) - 1:
+            return holder
+        else:
+            raise PathNotFound(path)
+    return folder
+
+
+def folder_paths(folder_ids: Any) -> dict[Any, str]:
+    """The path of each folder ("/a/b"), one query per level of depth, for a page of files."""
+    known: dict[Any, tuple[str, Any]] = {}
+    wanted = {pk for pk in folder_ids if pk is not None}
+    while wanted:
+        rows = list(Folder.objects.filter(pk__in=wanted).values_list("pk", "name", "parent_id"))
+        for pk, name, parent_id in rows:
+            known[pk] = (name, parent_id)
+        wanted = {parent for _, parent in known.values() if parent and parent not in known}
+        if not rows:
+            break
+
+    def path(pk: Any) -> str:
+        parts: list[str] = []
+        while pk in known:
+            name, pk = known[pk]
+            parts.insert(0, name)
+        return "/" + "/".join(parts)
+
+    return {pk: path(pk) for pk in folder_ids if pk is not None}
+
+
+def file_paths(files: Any) -> dict[Any, str]:
+    """Each file's path ("/a/b/notes.txt"), for a page of files, without a query per file."""
+    files = list(files)
+    folders = folder_paths({f.folder_id for f in files})
+    return {f.pk: folders.get(f.folder_id, "") + "/" + f.name for f in files}

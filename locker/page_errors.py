@@ -18,6 +18,7 @@ from locker.errors import (
     ContentUnavailable,
     DirectUploadsUnavailable,
     DomainError,
+    FolderError,
     QuotaExceeded,
     StorageUnavailable,
     TooLarge,
@@ -27,6 +28,7 @@ from skylocker.error_views import is_api
 STATUS: list[tuple[type[DomainError], int]] = [
     (TooLarge, 413),
     (QuotaExceeded, 413),
+    (FolderError, 409),
     (DirectUploadsUnavailable, 409),
     (StorageUnavailable, 503),
     (ContentUnavailable, 503),

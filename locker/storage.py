@@ -15,6 +15,7 @@ Files only ever go through `STORAGES["default"]`: nothing here builds a path fro
 """
 
 import hashlib
+import io
 import logging
 import secrets
 from collections.abc import Iterable
@@ -194,6 +195,72 @@ def measure_object(
             body.close()
     with store.open(name, "rb") as handle:
         return measure_chunks(handle.chunks(CHUNK), limit)
+
+
+class BucketReader(io.RawIOBase):
+    """An S3 object read as a stream, from any position (a seek starts a ranged GET there).
+
+    S3Storage.open would first download all of it; this hands the bytes on as they come.
+    """
+
+    def __init__(self, bucket: S3Storage, name: str) -> None:
+        self.client = bucket.connection.meta.client
+        self.bucket_name, self.key = bucket.bucket_name, object_key(bucket, name)
+        self.position = 0
+        self.body: Any = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("BucketReader seeks from the start only")
+        if offset != self.position:
+            self.drop_body()
+            self.position = offset
+        return self.position
+
+    def read(self, size: int = -1) -> bytes:
+        if self.body is None:
+            # From the start without a Range: an empty object has no byte 0 to range over.
+            ranged = {"Range": f"bytes={self.position}-"} if self.position else {}
+            answer = self.client.get_object(Bucket=self.bucket_name, Key=self.key, **ranged)
+            self.body = answer["Body"]
+        chunk: bytes = self.body.read(None if size is None or size < 0 else size)
+        self.position += len(chunk)
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def drop_body(self) -> None:
+        if self.body is not None:
+            self.body.close()
+            self.body = None
+
+    def close(self) -> None:
+        self.drop_body()
+        super().close()
+
+
+def open_object(name: str) -> IO[bytes]:
+    """A stored object to read from, positioned at its start; seekable, to be closed.
+
+    On S3 it streams from the bucket (ranged GETs), never downloading the whole object first.
+    """
+    bucket = s3()
+    if bucket is not None:
+        return BucketReader(bucket, name)  # type: ignore[return-value]  # a binary stream
+    handle: IO[bytes] = default().open(name, "rb")
+    return handle
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from locker.models import (
     AlreadyGone,
     DeletionAlert,
     FileVersion,
+    Folder,
     StoredFile,
     TrashedFile,
     TrashedFileQuerySet,
     VersionGone,
 )
 from locker.page_errors import cannot_download
-from locker.trash import restore_all
+from locker.trash import restore_all, restore_folders
 from skylocker.client import client_address
 
 PAGE_SIZE = 50
@@ -39,7 +40,7 @@ class AuthenticatedHttpRequest(HttpRequest):
 def trash_for(request: AuthenticatedHttpRequest) -> tuple[TrashedFileQuerySet, bool]:
     """Own trash; those who manage all files may ask for everyone's (?view=all) or one
     owner's (?owner=username)."""
-    items = TrashedFile.objects.visible_to(request.user).select_related("owner")
+    items = TrashedFile.objects.visible_to(request.user).on_their_own().select_related("owner")
     manager = request.user.has_perm(MANAGE_ALL_FILES)
     everyone = manager and request.GET.get("view") == "all"
     if owner := request.GET.get("owner", "") if manager else "":
@@ -57,7 +58,10 @@ def trash(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(items.order_by("-deleted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "items": page.object_list, "everyone": everyone}
+    context = {
+        "page": page, "items": page.object_list, "everyone": everyone,
+        "trashed_folders": Folder.objects.in_trash().filter(owner_id=request.user.pk),
+    }
     return render(request, "locker/trash.html", context)
 
 
@@ -95,9 +99,17 @@ def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
 def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Empties one's own trash (staff too: others' items are purged one by one)."""
     items = TrashedFile.objects.visible_to(request.user).filter(owner=request.user)
+    folders = Folder.objects.in_trash().filter(owner_id=request.user.pk)
     if request.method == "POST":
         done = 0
-        for item in items:
+        for folder in folders:  # each with the files deleted with it
+            count = folder.trashed_files().count()
+            try:
+                folder.purge(request.user, door="web", address=client_address(request))
+            except AlreadyGone:
+                continue
+            done += count
+        for item in items.filter(trashed_with__isnull=True):
             try:
                 item.purge(request.user, door="web", address=client_address(request))
                 done += 1
@@ -119,8 +131,13 @@ def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         deleted_by_id=alarm.actor_id, deleted_at__gte=alarm.since
     )
     if request.method == "POST":
-        restored = restore_all(items)
-        messages.success(request, f"Restored {len(restored)} files.")
+        # Deleted folders first, each with its files, so those go back into their folders.
+        folders = Folder.objects.in_trash().filter(
+            deleted_by_id=alarm.actor_id, deleted_at__gte=alarm.since
+        )
+        in_folders = restore_folders(folders, request.user)
+        restored = restore_all(items.on_their_own())
+        messages.success(request, f"Restored {len(restored) + in_folders} files.")
         return redirect("all-files")
     return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
 

@@ -65,6 +65,9 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
+        # The limits; a file request's upload handler (sharing/public.py) sets lower ones.
+        self.max_bytes = settings.MAX_UPLOAD_BYTES
+        self.max_files = settings.MAX_UPLOAD_FILES
         self.files = 0
         self.received = 0
         if request is not None:
@@ -83,16 +86,16 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
             self.storage_failed()
         self.file_name = self.file.name = file_name
         self.measure = Measure()
-        if self.files > settings.MAX_UPLOAD_FILES:
+        if self.files > self.max_files:
             # After super(): skipping closes this handler's file, which must be this one's.
             self.refuse(TOO_MANY, too_many_files_message())
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > settings.MAX_UPLOAD_BYTES:
+        if self.received > self.max_bytes:
             self.file.close()  # a NamedTemporaryFile: closing it removes it
             self.request.upload_too_large = True  # type: ignore[union-attr]  # read by the views
-            self.refuse(TOO_LARGE, over_limit_message())
+            self.refuse(TOO_LARGE, over_limit_message(self.max_bytes))
         self.measure.add(raw_data)
         try:
             return super().receive_data_chunk(raw_data, start)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locker import bulk, trash_views, views
+from locker import bulk, folder_views, trash_views, views
 
 urlpatterns = [
     path("", views.my_files, name="files"),
@@ -26,4 +26,14 @@ urlpatterns = [
     path("trash/<uuid:pk>/restore/", trash_views.restore, name="trash-restore"),
     path("trash/<uuid:pk>/delete/", trash_views.purge, name="trash-delete"),
     path("trash/burst/<int:pk>/", trash_views.restore_burst, name="trash-burst"),
+    path("<uuid:pk>/move/", folder_views.move_file, name="file-move"),
+    path("folders/new/", folder_views.create, name="folder-create"),
+    path("folders/<uuid:pk>/rename/", folder_views.rename, name="folder-rename"),
+    path("folders/<uuid:pk>/move/", folder_views.move, name="folder-move"),
+    path("folders/<uuid:pk>/delete/", folder_views.delete, name="folder-delete"),
+    path(
+        "trash/folders/<uuid:pk>/restore/", folder_views.trash_restore,
+        name="trash-folder-restore",
+    ),
+    path("trash/folders/<uuid:pk>/delete/", folder_views.trash_purge, name="trash-folder-delete"),
 ]

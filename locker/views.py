@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from locker import direct, listing
 from locker.downloads import download_response
 from locker.errors import ContentUnavailable, QuotaExceeded, StorageUnavailable
+from locker.folder_views import folder_context, folder_param
 from locker.forms import FileForm, RenameForm, UploadForm
 from locker.models import MANAGE_ALL_FILES, StoredFile
 from locker.page_errors import cannot_download, page_again
@@ -32,7 +33,7 @@ from locker.uploads import (
 )
 from skylocker.client import client_address
 
-PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner"}
+PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner", "folder": "folder"}
 # The phone's "Sort by" menu (the table's column headers do it on wider screens).
 SORT_CHOICES = [
     ("-updated_at", "Updated, newest first"),
@@ -64,11 +65,14 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
         query, status = exc.valid, 400
     if view == "mine":
         query = dataclasses.replace(query, owner=request.user.get_username())
+        if not query.search and not query.folder:  # My files opens at the top folder
+            query = dataclasses.replace(query, folder=listing.ROOT)
     files = listing.files(request.user, query)
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
     page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        **folder_context(request.user, view, query, page),
         "page": page,
         "files": page.object_list,
         "q": request.GET.get("q", "") if status == 200 else query.search,
@@ -78,7 +82,9 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
         "sort": query.sort,
         "owner": owner,
         "view": view,
-        "paging": urlencode({"q": query.search, "sort": query.sort, "owner": owner}),
+        "paging": urlencode(
+            {"q": query.search, "sort": query.sort, "owner": owner, **folder_param(query)}
+        ),
         "sort_choices": [
             (key, label) for key, label in SORT_CHOICES if view == "all" or "owner" not in key
         ],

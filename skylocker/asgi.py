@@ -26,6 +26,7 @@ from skylocker.bodies import (
     body_limit,
     declared_length,
     has_header,
+    reads_chunked,
     receive_body,
 )
 from skylocker.wsgi import application as wsgi_application
@@ -218,9 +219,15 @@ class Application:
         watcher = loop.create_task(self.watch_disconnect(receive, client_gone))
         try:
             # A chunked body was left unread (the app refuses it): the connection is not reused.
-            unread = declared_length(scope) is None and has_header(scope, b"transfer-encoding")
-            response = Response(loop, send, client_gone, close=unread)
+            chunked = declared_length(scope) is None and has_header(scope, b"transfer-encoding")
+            read = reads_chunked(scope)
+            response = Response(loop, send, client_gone, close=chunked and not read)
             environ = build_environ(scope, body)
+            if chunked and read:
+                # Received whole and counted: the app gets it as a body of known length.
+                environ["CONTENT_LENGTH"] = str(body.seek(0, 2))
+                body.seek(0)
+                del environ["HTTP_TRANSFER_ENCODING"]
             messages = await loop.run_in_executor(self.pool, response.run, environ)
         except ClientGone:
             return

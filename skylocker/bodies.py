@@ -22,6 +22,9 @@ IN_MEMORY_BYTES = 64 * 1024
 # token, a description of at most 255 characters): the upload handler counts the file's bytes
 # exactly and answers for bodies near the limit; this layer refuses only what cannot fit.
 FORM_ALLOWANCE = 64 * 1024
+# Where a body without Content-Length is read (and counted) rather than left unread: WebDAV
+# clients (davfs2, Finder, rclone for streams) send PUTs chunked when they do not know the length.
+CHUNKED_READ_PREFIXES = ("/dav/",)
 
 
 Scope = dict[str, Any]
@@ -56,23 +59,32 @@ def has_header(scope: Scope, name: bytes) -> bool:
     return any(header == name for header, _ in scope["headers"])
 
 
+def reads_chunked(scope: Scope) -> bool:
+    """Whether a body without Content-Length is read here: under CHUNKED_READ_PREFIXES."""
+    return declared_length(scope) is None and scope["path"].startswith(CHUNKED_READ_PREFIXES)
+
+
 async def receive_body(scope: Scope, receive: Receive, *, limit: int, timeout: float) -> IO[bytes]:
     """The whole body as a file positioned at its start; it is the caller's to close.
 
-    Only a body with a Content-Length is read: Skylocker refuses chunked bodies (the app's
-    411 says so), and leaving one unread costs nothing. The HTTP parser hands over no more
-    than the declared length, so checking it is counting the bytes: a body over the limit is
-    refused before its first byte is read. (The upload handler still counts the file's bytes
-    for its exact answer near the limit.)
+    A body with a Content-Length is read: the HTTP parser hands over no more than the
+    declared length, so checking it is counting the bytes: a body over the limit is refused
+    before its first byte is read. (The upload handler still counts the file's bytes for its
+    exact answer near the limit.) A chunked body is read only where `reads_chunked` says so
+    (WebDAV), counted as it arrives and refused at the first byte over the limit; elsewhere
+    Skylocker refuses chunked bodies (the app's 411 says so), and leaving one unread costs
+    nothing.
     """
     length = declared_length(scope)
     if length is not None and length > limit:
         raise BodyTooLarge()
+    chunked = reads_chunked(scope)
+    received = 0
     body = tempfile.SpooledTemporaryFile(
         max_size=IN_MEMORY_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR, prefix="body-"
     )
     try:
-        more = bool(length)
+        more = bool(length) or chunked
         while more:
             try:
                 message = await asyncio.wait_for(receive(), timeout)
@@ -80,7 +92,11 @@ async def receive_body(scope: Scope, receive: Receive, *, limit: int, timeout: f
                 raise BodyStalled() from None
             if message["type"] == "http.disconnect":
                 raise ClientGone()
-            body.write(message.get("body", b""))
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if chunked and received > limit:
+                raise BodyTooLarge()
+            body.write(chunk)
             more = message.get("more_body", False)
     except BaseException:
         body.close()

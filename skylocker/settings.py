@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "locker",
     "api",
     "audit",
+    "dav",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # WebDAV's app passwords (dav/backends.py): answers `app_password=` only.
+    "dav.backends.AppPasswordBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -435,6 +439,19 @@ for _name, _value in [
 ]:
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 or more.")
+
+
+# Share links and file requests (sharing/): how long a link may live, how often a wrong
+# password or an unknown token is tolerated (per link and per address), how often a request's
+# owner is mailed about new files.
+SHARE_DAYS = 7
+SHARE_MAX_DAYS = envint("SKYLOCKER_SHARE_MAX_DAYS", 90)
+SHARE_PASSWORD_RATE = os.environ.get("SKYLOCKER_SHARE_PASSWORD_RATE", "10/hour")
+SHARE_LINK_PASSWORD_RATE = os.environ.get("SKYLOCKER_SHARE_LINK_PASSWORD_RATE", "30/hour")
+SHARE_MISS_RATE = os.environ.get("SKYLOCKER_SHARE_MISS_RATE", "30/hour")
+REQUEST_MAIL_MINUTES = envint("SKYLOCKER_REQUEST_MAIL_MINUTES", 5)
+if SHARE_MAX_DAYS < 1:
+    raise ImproperlyConfigured("SKYLOCKER_SHARE_MAX_DAYS must be 1 or more.")
 
 
 def _email_settings(url: str) -> dict:

@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.views import admin_login
+from dav.views import door as dav_door
 from locker.views import home
 
 admin.site.site_header = "Skylocker administration"
@@ -14,6 +15,10 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("accounts/app-passwords/", include("dav.urls")),
+    # WebDAV: every method on /dav and below (WsgiDAV inside, see dav/views.py).
+    re_path(r"^dav(?P<path>/.*)?$", dav_door, name="dav"),
+    path("", include("sharing.urls")),  # /s/, /r/ (public), /links/, /requests/, files' share
 ]
 
 # The pages keep Django's own 400 and 500 answers; the API's are JSON like its other errors.

@@ -26,6 +26,8 @@ ME = {"username": str, "first_name": str, "last_name": str, "email": str, "is_st
 FILE = {"id": str, "name": str, "size": int, "sha256": str, "description": str, "updated_at": str}
 PAGE = {"results": [FILE], "next": (str, type(None))}
 TICKET = {"id": str, "url": str, "fields": dict, "max_bytes": int}
+FOLDER = {"id": str, "name": str, "path": str, "parent": (str, type(None))}
+FOLDER_PAGE = {"results": [FOLDER], "next": (str, type(None))}
 TRASH_ITEM = {"id": str, "name": str, "size": int, "deleted_at": str, "deleted_by": str,
               "purge_at": str}
 TRASH_PAGE = {"results": [TRASH_ITEM], "next": (str, type(None))}

@@ -5,13 +5,15 @@ import hashlib
 import json
 import os
 import sys
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import click
 from tqdm import tqdm
 
-from skylocker_cli import config
+from skylocker_cli import config, folders
+from skylocker_cli import sharing as cli_sharing
 from skylocker_cli.client import (
     EXIT_NOT_FOUND,
     EXIT_TOO_LARGE,
@@ -58,8 +60,8 @@ progress_option = click.option(
 @click.group()
 @click.version_option(package_name="skylocker")
 def cli():
-    """Skylocker from the command line: log in once, then put, ls, get, replace, rename and rm
-    files."""
+    """Skylocker from the command line: log in once, then put, ls, get, replace, rename, mv and
+    rm files, mkdir folders, share files and ask for files."""
 
 
 @cli.command()
@@ -152,12 +154,20 @@ def whoami():
 )
 @click.option("--owner", default=None, help="Staff only: files of this username.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
-def list_files(search, owner, as_json):
-    """List your files (staff: everyone's), newest first."""
+@click.argument("folder", required=False, default=None)
+def list_files(search, owner, as_json, folder):
+    """List your files (staff: everyone's), newest first, each with its path; with FOLDER
+    (a path such as /reports), the folders and files directly in it."""
     api = Api.from_config()
     params = {"search": search, "page_size": 500}
     if owner:
         params["owner"] = owner
+    if folder is not None:
+        found = folders.resolve_folder(api, folder)
+        params["folder"] = found["id"] if found else "root"
+        for sub in folders.children(api, found):
+            shown = f"{sub['id']}  {'folder':>10}  {sub['path']}/"
+            click.echo(json.dumps(sub) if as_json else shown)
     page = api.json("GET", "/api/v1/files", PAGE, params=params)
     rows = list(page["results"])
     while page["next"]:
@@ -168,16 +178,19 @@ def list_files(search, owner, as_json):
             click.echo(json.dumps(row))
         else:
             when = row["updated_at"][:16].replace("T", " ")
-            click.echo(
-                f"{row['id']}  {row['size']:>10}  {when}  {row['name']}  {row['description']}"
-            )
+            where = row.get("path") or row["name"]
+            click.echo(f"{row['id']}  {row['size']:>10}  {when}  {where}  {row['description']}")
     if not rows and not as_json:
         click.echo("No files.", err=True)
 
 
 @cli.command()
-@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.argument("files", metavar="FILE... [FOLDER/]", nargs=-1, required=True)
 @click.option("-d", "--description", default="", help="A short description (up to 255 characters).")
+@click.option(
+    "-t", "--to", "to", default=None,
+    help="The folder to put them in, as a path such as /reports (default: the top).",
+)
 @click.option(
     "--through-app",
     is_flag=True,
@@ -188,23 +201,32 @@ def list_files(search, owner, as_json):
     help="How many files travel at a time.",
 )  # fmt: skip
 @progress_option
-def put(files, description, through_app, jobs, progress):
+def put(files, description, to, through_app, jobs, progress):
     """Upload each FILE (names or quoted globs such as '*.pdf'); prints each new file's id.
+
+    A last argument ending in "/" (`skylocker put a.pdf /reports/`) or --to names the folder
+    of yours they go into; it must exist (make it with `skylocker mkdir`).
 
     Several files go a few at a time, each with its own progress bar; one that fails does not
     stop the others, and the exit code is that of the first failure. When the server keeps
     its files on S3, the bytes go straight to the bucket and the server then checks them
     against the SHA-256 computed here; otherwise they go through the server.
     """
+    if to is None and len(files) > 1 and files[-1].endswith("/"):
+        files, to = files[:-1], files[-1]
     paths = expand(files)
     api = Api.from_config()
+    target = folders.resolve_folder(api, to) if to is not None else None
 
     def put_one(numbered: tuple[int, Path]) -> dict:
         position, file = numbered
         show = {"show": progress, "position": position if len(paths) > 1 else None}
         stored = None if through_app else send_direct(api, file, description, **show)
         if stored is None:
-            stored = send(api, "POST", "/api/v1/files", file, {"description": description}, **show)
+            fields = {"description": description, **({"folder": target["id"]} if target else {})}
+            stored = send(api, "POST", "/api/v1/files", file, fields, **show)
+        elif target is not None:  # straight to the bucket, then into its folder
+            stored = folders.move(api, stored["id"], target, None)
         return stored
 
     if len(paths) == 1:
@@ -468,3 +490,58 @@ def sha256_of(file: Path) -> str:
         while chunk := f.read(1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@cli.command()
+@click.argument("path")
+@click.option("-p", "--parents", is_flag=True, help="Make the folders above it too, as needed.")
+def mkdir(path, parents):
+    """Make a folder, such as /reports/2026 (names are unique in a folder, ignoring case)."""
+    api = Api.from_config()
+    made = folders.make(api, path, parents)
+    click.echo(f"{made['id']}  {made['path']}/")
+
+
+@cli.command()
+@click.argument("source", metavar="SRC")
+@click.argument("dest", metavar="DEST")
+def mv(source, dest):
+    """Move SRC (a file's id or path, or a folder's path) into the folder DEST, or to DEST as
+    its new path (a move and a rename at once), as `mv` does."""
+    api = Api.from_config()
+    try:
+        file_id = uuid.UUID(source)
+    except ValueError:
+        kind, found = folders.find(api, source)
+    else:
+        kind, found = "file", api.json("GET", f"/api/v1/files/{file_id}", FILE)
+    if kind == "root":
+        raise Failure("The top folder cannot be moved.")
+    into, name = where_to(api, dest)
+    if kind == "file":
+        moved = folders.move(api, found["id"], into, name)
+    else:
+        moved = folders.move_folder(api, found["id"], into, name)
+    click.echo(f"Moved to {moved['path']}.")
+
+
+def where_to(api: Api, dest: str) -> tuple[dict | None, str | None]:
+    """DEST as (folder, new name): an existing folder (or a path ending in /) is moved into,
+    anything else is the new path of what moves."""
+    if dest.endswith("/"):
+        return folders.resolve_folder(api, dest), None
+    try:
+        kind, found = folders.find(api, dest)
+    except Failure:
+        kind, found = "missing", None
+    if kind in ("folder", "root"):
+        return found, None
+    if kind == "file":
+        raise Failure(f"{dest} exists already; nothing was moved.")
+    names = folders.parts(dest)
+    parent = folders.resolve_folder(api, "/" + "/".join(names[:-1]))
+    return parent, names[-1]
+
+
+for _command in cli_sharing.COMMANDS:
+    cli.add_command(_command)

@@ -344,3 +344,41 @@ def link_in(message) -> str:
     import re
 
     return re.search(r"https?://[^/\s]+(/\S+)", message.get_body(("plain",)).get_content())[1]
+
+
+class DavClient:
+    """Django's test client speaking WebDAV at /dav/ with Basic auth (username, app password)."""
+
+    def __init__(self, client, username, password):
+        import base64
+
+        self.client = client
+        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.auth = {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+    def request(self, method, path, body=b"", **headers):
+        from urllib.parse import quote
+
+        return self.client.generic(
+            method, quote(f"/dav{path}"), body, content_type=headers.pop("content_type", ""),
+            **self.auth, **headers,
+        )
+
+
+def dav_client(client, user):
+    from dav.models import AppPassword
+
+    _, raw = AppPassword.issue(user, "tests", door="web")
+    return DavClient(client, user.get_username(), raw)
+
+
+@pytest.fixture
+def alice_dav(client, alice):
+    return dav_client(client, alice)
+
+
+@pytest.fixture
+def bob_dav(bob):
+    from django.test import Client
+
+    return dav_client(Client(), bob)

@@ -70,7 +70,7 @@ def web_server(port: int, workers: int = 1) -> list[str]:
 
 
 @contextmanager
-def serving(env: dict, *, workers: int = 1) -> Iterator[str]:
+def serving(env: dict, *, workers: int = 1, ready_within: float = 30.0) -> Iterator[str]:
     """The base URL of Skylocker served with this environment, once /healthz answers."""
     port = free_port()
     process = subprocess.Popen(
@@ -87,7 +87,7 @@ def serving(env: dict, *, workers: int = 1) -> Iterator[str]:
         return answers(f"{url}/healthz")
 
     try:
-        wait_until(up)
+        wait_until(up, timeout=ready_within)
         yield url
     finally:
         process.terminate()

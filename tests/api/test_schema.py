@@ -15,6 +15,11 @@ CONTRACT_PATHS = {
     "/api/v1/trash": {"get"},
     "/api/v1/trash/{id}": {"delete"},
     "/api/v1/trash/{id}/restore": {"post"},
+    "/api/v1/folders": {"get", "post"},
+    "/api/v1/folders/{id}": {"get", "patch", "delete"},
+    "/api/v1/trash/folders": {"get"},
+    "/api/v1/trash/folders/{id}": {"delete"},
+    "/api/v1/trash/folders/{id}/restore": {"post"},
 }
 
 
@@ -50,6 +55,8 @@ def test_the_file_schema_lists_exactly_the_contracts_fields(anon, db):
         "created_at",
         "updated_at",
         "download_url",
+        "folder",
+        "path",
     }
     assert fields["id"]["format"] == "uuid"
 

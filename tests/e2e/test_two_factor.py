@@ -177,6 +177,10 @@ def test_a_passkey_is_added_and_signs_in_without_the_password(pages, site, inbox
 def test_a_user_changes_their_email_and_it_counts_once_verified(pages, site, inbox):
     page = pages.new()
     sign_up(page, "tfa_emily", "Emily", "Noether")
+    (mail,) = mail_to(inbox, "tfa_emily@skylocker.test", "Confirm")
+    page.goto(confirm_link(mail))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_text("You have confirmed").wait_for()
     page.goto("/accounts/")
     page.get_by_role("link", name="Change email").click()
     page.get_by_role("heading", name="Change your email").wait_for()

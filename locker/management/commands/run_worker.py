@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from accounts import outbox
 from locker import maintenance
 from locker.alerts import deliver_due
+from sharing import notify
 
 log = logging.getLogger("locker.worker")
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                 # Account mail (verification, password reset) waits in its own outbox.
                 mailed, unsent = outbox.deliver_due()
                 sent, failed = sent + mailed, failed + unsent
+                told, not_told = notify.deliver_due()
+                sent, failed = sent + told, failed + not_told
                 removed = maintenance.finish_object_removals()
                 if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
                     maintenance.sweep()

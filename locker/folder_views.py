@@ -1,0 +1,202 @@
+"""The folder pages: make, rename, move and delete a folder, move a file, and deleted folders
+in the trash. The folder view itself is the file list (locker/views.py) with `?folder=`."""
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from locker import listing
+from locker.errors import FolderError, QuotaExceeded
+from locker.folder_forms import FolderNameForm, MoveForm
+from locker.models import AlreadyGone, Folder, StoredFile, file_paths, list_children
+from skylocker.client import client_address
+
+
+def where(request: HttpRequest) -> dict[str, Any]:
+    return {"actor": request.user, "door": "web", "address": client_address(request)}
+
+
+def folder_url(folder: Folder | None) -> str:
+    """The file list showing this folder (None: the top of My files)."""
+    url = reverse("files")
+    return f"{url}?folder={folder.pk}" if folder is not None else url
+
+
+def own_folder(request: HttpRequest, pk: Any) -> Folder:
+    """The asker's own live folder; anyone else's (staff's too) is the 404 page."""
+    return Folder.objects.get_for(request.user, pk)
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    parent = own_folder(request, request.POST["parent"]) if request.POST.get("parent") else None
+    form = FolderNameForm(request.POST)
+    if form.is_valid():
+        try:
+            name = form.cleaned_data["name"]
+            folder = Folder.create(request.user, name, parent, **where(request))
+        except FolderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Made the folder %(name)s.") % {"name": folder.name})
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.get("name", [])))
+    return redirect(folder_url(parent))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
+    folder = own_folder(request, pk)
+    form = FolderNameForm(request.POST or None, initial={"name": folder.name})
+    if request.method == "POST" and form.is_valid():
+        old = folder.name
+        try:
+            folder.rename(form.cleaned_data["name"], **where(request))
+        except FolderError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(
+                request, _("Renamed %(old)s to %(new)s.") % {"old": old, "new": folder.name}
+            )
+            return redirect(folder_url(folder.parent))
+    context = {"form": form, "folder": folder, "back": folder_url(folder.parent)}
+    return render(request, "locker/folder_rename.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: UUID) -> HttpResponse:
+    folder = own_folder(request, pk)
+    initial = {"destination": str(folder.parent_id) if folder.parent_id else "root"}
+    form = MoveForm(request.POST or None, owner=request.user, exclude=folder, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            folder.move_to(form.target(request.user), **where(request))
+        except FolderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Moved %(name)s to %(path)s.") % {
+                "name": folder.name, "path": folder.parent.path if folder.parent else "/",
+            })
+            return redirect(folder_url(folder.parent))
+    context = {"form": form, "thing": folder, "back": folder_url(folder.parent)}
+    return render(request, "locker/move.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
+    folder = own_folder(request, pk)
+    if request.method == "POST":
+        folder.delete_by(request.user, door="web", address=client_address(request))
+        said = (
+            _("Moved the folder %(name)s and everything in it to the trash.")
+            if settings.TRASH_DAYS
+            else _("Deleted the folder %(name)s and everything in it.")
+        )
+        messages.success(request, said % {"name": folder.name})
+        return redirect(folder_url(folder.parent))
+    ids = folder.descendant_ids()
+    context = {
+        "folder": folder,
+        "files": StoredFile.objects.filter(folder_id__in=ids).count(),
+        "folders": len(ids) - 1,
+        "trash_days": settings.TRASH_DAYS,
+        "back": folder_url(folder.parent),
+    }
+    return render(request, "locker/folder_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_file(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Move one's own file to another of one's folders (staff move others' files nowhere:
+    folders are personal)."""
+    stored = StoredFile.objects.get_for(request.user, pk)
+    if stored.owner_id != request.user.pk:
+        raise Http404
+    initial = {"destination": str(stored.folder_id) if stored.folder_id else "root"}
+    form = MoveForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored.move_to(form.target(request.user), **where(request))
+        except FolderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Moved %(name)s to %(path)s.") % {
+                "name": stored.name, "path": stored.folder.path if stored.folder else "/",
+            })
+            return redirect(folder_url(stored.folder))
+    context = {"form": form, "thing": stored, "back": folder_url(stored.folder)}
+    return render(request, "locker/move.html", context, status=400 if form.errors else 200)
+
+
+def trashed_folder(request: HttpRequest, pk: UUID) -> Folder:
+    found = Folder.objects.in_trash().filter(pk=pk, owner_id=request.user.pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def trash_restore(request: HttpRequest, pk: UUID) -> HttpResponse:
+    folder = trashed_folder(request, pk)
+    try:
+        restored = folder.restore(**where(request))
+    except AlreadyGone:
+        raise Http404 from None
+    except QuotaExceeded as exc:
+        messages.error(request, exc.message)
+        return redirect("trash")
+    messages.success(request, _("Restored the folder %(path)s.") % {"path": restored.path})
+    return redirect("trash")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trash_purge(request: HttpRequest, pk: UUID) -> HttpResponse:
+    folder = trashed_folder(request, pk)
+    if request.method == "POST":
+        try:
+            folder.purge(request.user, door="web", address=client_address(request))
+        except AlreadyGone:
+            raise Http404 from None
+        messages.success(request, _("Deleted the folder %(name)s permanently.") % {
+            "name": folder.name
+        })
+        return redirect("trash")
+    context = {"folder": folder, "files": folder.trashed_files().count()}
+    return render(request, "locker/folder_purge.html", context)
+
+
+def folder_param(query: listing.ListQuery) -> dict[str, str]:
+    """The list's `folder` parameter for its links, when a folder is open."""
+    return {"folder": query.folder} if query.folder and query.folder != listing.ROOT else {}
+
+
+def folder_context(user: Any, view: str, query: listing.ListQuery, page: Any) -> dict[str, Any]:
+    """What the file list shows of folders: on My files, the open folder (breadcrumbs, its
+    folders); on All files and in search results, each file's path."""
+    context: dict[str, Any] = {"folder_view": view == "mine" and not query.search}
+    if context["folder_view"]:
+        opened = query.folder != listing.ROOT
+        current = Folder.objects.get_for(user, query.folder) if opened else None
+        context["current_folder"] = current
+        context["subfolders"] = list_children(user, current)[0]
+    else:
+        paths = file_paths(page.object_list)
+        page.object_list = list(page.object_list)
+        for stored in page.object_list:
+            stored.shown_path = paths[stored.pk]
+    return context
