@@ -4,8 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from accounts.models import sign_out_everywhere
+from audit.doors import where
+from audit.log import record
+from locker import owners
 from locker.models import Quota
 
 admin.site.unregister(get_user_model())
@@ -45,3 +50,20 @@ class SkylockerUserAdmin(UserAdmin):
     change_password_form = SignOutPasswordChangeForm
     readonly_fields = ("last_login", "date_joined")
     inlines = [QuotaInline]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            owners.names_changed(obj)  # their files sort by the new names
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's page; a password set here is recorded in the audit log, in its transaction."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = get_user_model()._default_manager.get(pk=id)
+                record("account.password_changed", actor=request.user, target=user,
+                       **where(request))
+        return response

@@ -11,6 +11,7 @@ from django.template import loader
 
 from accounts import outbox
 from accounts.models import SignupLock
+from audit.log import Door, record
 
 EMAIL_TAKEN = "An account with this email already exists."
 USERNAME_TAKEN = "A user with that username already exists."  # Django's own words for it
@@ -53,7 +54,7 @@ class SignUpForm(UserCreationForm):
             self.account_already_exists = True
         return email
 
-    def create_user(self) -> Any:
+    def create_user(self, *, door: str = Door.WEB, address: str | None = None) -> Any:
         """The new user; None, with the form's error, when the name or email was taken meanwhile.
 
         The form checked both are free, but two sign-ups at the same moment (a double click)
@@ -75,7 +76,9 @@ class SignUpForm(UserCreationForm):
                 return None
             try:
                 with transaction.atomic():
-                    return self.save()
+                    user = self.save()
+                    record("account.signup", actor=user, target=user, door=door, address=address)
+                    return user
             except IntegrityError:  # an account made at this moment outside sign-up
                 self.add_error("username", USERNAME_TAKEN)
                 return None

@@ -18,8 +18,9 @@ log-in stages), and SKYLOCKER_REQUIRE_MFA_FOR_STAFF still holds (accounts/mfa.py
 
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
-from allauth.account.signals import user_logged_in, user_signed_up
+from allauth.account.signals import user_signed_up
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
@@ -32,8 +33,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from audit import log as audit
-from audit.models import Door
-from skylocker.client import client_address
+from audit.doors import where
 
 
 def provider() -> dict[str, str] | None:
@@ -41,6 +41,15 @@ def provider() -> dict[str, str] | None:
     if not settings.OIDC_SERVER_URL:
         return None
     return {"id": settings.OIDC_PROVIDER_ID, "name": settings.OIDC_NAME}
+
+
+def login_detail(request: HttpRequest, user: Any) -> dict[str, str]:
+    """The audit detail of a sign-in about to happen: method="oidc" when the way in was the
+    provider (allauth's record of how this browser authenticated, the second factor aside)."""
+    ways = [r for r in get_authentication_records(request, user) if r.get("method") != "mfa"]
+    if ways and ways[-1].get("method") == "socialaccount":
+        return {"method": "oidc", "provider": str(ways[-1].get("provider", ""))}
+    return {}
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -92,17 +101,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 @receiver(user_signed_up)
 def record_sso_signup(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """An account made by a first sign-in through the provider (the sign-in itself is recorded
+    as every sign-in is, audit/signals.py, with login_detail above)."""
     if "sociallogin" in kwargs:
         audit.record(
-            "account.signup", actor=user, door=Door.WEB, address=client_address(request),
-            target=user, method="oidc", provider=settings.OIDC_PROVIDER_ID,
-        )  # fmt: skip
-
-
-@receiver(user_logged_in)
-def record_sso_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    if "sociallogin" in kwargs:
-        audit.record(
-            "account.login", actor=user, door=Door.WEB, address=client_address(request),
-            target=user, method="oidc", provider=settings.OIDC_PROVIDER_ID,
+            "account.signup", actor=user, target=user, method="oidc",
+            provider=settings.OIDC_PROVIDER_ID, **where(request),
         )  # fmt: skip

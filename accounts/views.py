@@ -15,6 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -27,6 +28,8 @@ from accounts.forms import OutboxPasswordResetForm, SignUpForm
 from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
+from audit.doors import where
+from audit.log import Outcome, record
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +43,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     # whether or not the email was taken.
     request.skylocker_signup = True  # type: ignore[attr-defined]  # read by accounts/adapter.py
     if request.method == "POST" and form.is_valid():
-        user = form.create_user()
+        user = form.create_user(**where(request))
         if form.account_already_exists:
             # Mandatory verification: answered exactly as a new sign-up is ("check your
             # mail"); the address's owner gets a mail saying someone tried to sign up with it.
@@ -97,6 +100,9 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if address_locked_out(request):
+            username = request.POST.get("username", "")[:150]
+            record("account.login_failed", actor_username=username, outcome=Outcome.REFUSED,
+                   address_locked=True, **where(request))
             return render(request, "registration/locked_out.html", {"address": True}, status=429)
         return super().post(request, *args, **kwargs)
 
@@ -164,7 +170,10 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(UserSession, pk=pk, user=request.user)
-    row.end()
+    with transaction.atomic():
+        row.end()
+        record("session.revoked", actor=request.user, target=row, owner=request.user,
+               session_address=row.address, **where(request))
     if row.session_key == request.session.session_key:
         return redirect("login")
     messages.success(request, "That browser is signed out.")
@@ -174,7 +183,11 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(ApiToken, pk=pk, user=request.user).delete()
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    with transaction.atomic():
+        record("token.revoked", actor=request.user, target=token, owner=request.user,
+               **where(request))
+        token.delete()
     messages.success(request, "The API token no longer works.")
     return redirect("account")
 
@@ -182,7 +195,10 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_all(request: HttpRequest) -> HttpResponse:
-    sign_out_everywhere(request.user)
+    with transaction.atomic():
+        record("session.revoked", actor=request.user, target=request.user, everywhere=True,
+               **where(request))
+        sign_out_everywhere(request.user)
     logout(request)
     messages.success(request, "You are signed out everywhere, and every API token is revoked.")
     return redirect("login")
@@ -196,10 +212,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         old_key = self.request.session.session_key
-        response = super().form_valid(form)  # keeps this browser signed in, under a new key
-        new_key = self.request.session.session_key
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
-        sign_out_everywhere(self.request.user, keep_session_key=new_key)
+        with transaction.atomic():
+            response = super().form_valid(form)  # keeps this browser signed in, under a new key
+            new_key = self.request.session.session_key
+            UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+            sign_out_everywhere(self.request.user, keep_session_key=new_key)
+            record("account.password_changed", actor=self.request.user,
+                   target=self.request.user, **where(self.request))
         messages.success(
             self.request,
             "Password changed. Other browsers are signed out and your API tokens revoked.",
@@ -227,6 +246,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        sign_out_everywhere(form.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            sign_out_everywhere(form.user)
+            record("account.password_reset", actor=form.user, target=form.user,
+                   **where(self.request))
         return response

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import setup_user_email
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -39,6 +40,8 @@ from api.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from audit.doors import where
+from audit.log import Outcome, record
 from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 429)}
@@ -96,7 +99,7 @@ class RegisterView(AuthThrottled, APIView):
             data={**data, "password1": data["password"], "password2": data["password"]}
         )
         valid = form.is_valid()
-        user = form.create_user() if valid else None
+        user = form.create_user(**where(request)) if valid else None
         if form.account_already_exists or (user is not None and hide_taken_emails()):
             # Mandatory verification: a taken email answers exactly as a new one does, and its
             # owner is told by mail; a new account gets its verification mail.
@@ -163,6 +166,8 @@ class TokenView(AuthThrottled, APIView):
         shape.is_valid(raise_exception=True)
         django_request = request._request
         if address_locked_out(django_request):
+            record("account.login_failed", actor_username=shape.validated_data["username"],
+                   outcome=Outcome.REFUSED, address_locked=True, **where(django_request))
             raise AddressLockedOut()
         # Through django-axes: failures count; a locked-out pair stays out even when right.
         credentials = {key: shape.validated_data[key] for key in ("username", "password")}
@@ -188,7 +193,12 @@ class TokenView(AuthThrottled, APIView):
                     status=status.HTTP_401_UNAUTHORIZED,
                     headers={"WWW-Authenticate": self.get_authenticate_header(request)},
                 )
-        token, raw = ApiToken.issue(user, client_address(django_request))
+        with transaction.atomic():
+            token, raw = ApiToken.issue(user, client_address(django_request))
+            # The API's sign-in: its own record, as the log-in page's (Django's signal) is.
+            record("account.login", actor=user, target=user, token=token.pk,
+                   **where(django_request))
+            record("token.created", actor=user, target=token, **where(django_request))
         return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
 
     @extend_schema(
@@ -201,7 +211,12 @@ class TokenView(AuthThrottled, APIView):
     )
     def delete(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):
-            request.auth.delete()
+            with transaction.atomic():
+                record("account.logout", actor=request.user, target=request.user,
+                       token=request.auth.pk, **where(request))
+                record("token.revoked", actor=request.user, target=request.auth,
+                       owner=request.user, **where(request))
+                request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, FileSerializer, StrictCharField
+from audit.doors import where
 from locker import direct
 from locker.errors import DirectUploadsUnavailable
 from locker.models import PendingUpload
@@ -91,7 +92,7 @@ class UploadFinalizeView(APIView):
         pending = PendingUpload.objects.get(owner_id=request.user.pk, pk=pk)
         check = FinalizeSerializer(data=request.data)
         check.is_valid(raise_exception=True)
-        stored = direct.finalize(pending, check.validated_data["sha256"])
+        stored = direct.finalize(pending, check.validated_data["sha256"], **where(request))
         return Response(
             FileSerializer(stored, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

@@ -22,12 +22,12 @@ from api.serializers import (
     FileSerializer,
     FileUploadSerializer,
 )
+from audit.doors import where
 from locker import listing
-from locker.downloads import download_response
+from locker.downloads import recorded_download
 from locker.errors import StorageUnavailable, TooLarge
 from locker.models import Folder, StoredFile, StoredFileQuerySet, file_paths
 from locker.uploads import upload_storage_failed, upload_too_large
-from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 
@@ -93,6 +93,7 @@ class FileListView(generics.ListCreateAPIView):
             upload.validated_data["file"],
             upload.validated_data["description"],
             folder=folder_or_root(request, upload.validated_data["folder"]),
+            **where(request),
         )
         return Response(
             FileSerializer(stored, context={"request": request}).data,
@@ -130,16 +131,14 @@ class FileDetailView(APIView):
         name = change.validated_data.get("name")
         if "folder" in change.validated_data:  # a move, and the rename with it
             target = folder_or_root(request, change.validated_data["folder"])
-            stored.move_to(
-                target, name=name, actor=request.user, door="api",
-                address=client_address(request),
-            )
+            stored.move_to(target, name=name, actor=request.user, **where(request))
             name = None
         stored.replace(
             change.validated_data.get("file"),
             change.validated_data.get("description"),
             name=name,
             actor=request.user,
+            **where(request),
         )
         return Response(FileSerializer(stored, context={"request": request}).data)
 
@@ -154,7 +153,7 @@ class FileDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         stored = file_for(request, pk)
-        stored.delete_by(request.user, door="api", address=client_address(request))
+        stored.delete_by(request.user, **where(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -186,4 +185,4 @@ class FileContentView(APIView):
         },
     )
     def get(self, request: Request, pk: UUID) -> HttpResponseBase:
-        return download_response(file_for(request, pk))
+        return recorded_download(file_for(request, pk), request.user, **where(request))

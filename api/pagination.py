@@ -4,10 +4,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
-from locker.listing import PAGE_SIZE
+from locker.listing import PAGE_SIZE, Pages
 
 
 class FilePagination(PageNumberPagination):
+    django_paginator_class = Pages  # deep pages without stepping over every earlier row
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500

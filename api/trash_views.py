@@ -21,7 +21,8 @@ from api.serializers import (
     TrashListQuerySerializer,
     VersionSerializer,
 )
-from locker.downloads import download_response
+from audit.doors import where
+from locker.downloads import recorded_download
 from locker.models import (
     AlreadyGone,
     FileVersion,
@@ -31,7 +32,6 @@ from locker.models import (
     TrashedFileQuerySet,
     VersionGone,
 )
-from skylocker.client import client_address
 
 NO_SUCH_ITEM = "There is no file with this id in the trash."
 NO_SUCH_VERSION = "This file has no version with this id."
@@ -83,7 +83,7 @@ class TrashRestoreView(APIView):
     )
     def post(self, request: Request, pk: UUID) -> Response:
         try:
-            stored = item_or_404(request, pk).restore()
+            stored = item_or_404(request, pk).restore(request.user, **where(request))
         except AlreadyGone:
             raise NotFound(NO_SUCH_ITEM) from None
         stored = StoredFile.objects.select_related("owner").get(pk=stored.pk)
@@ -100,9 +100,7 @@ class TrashItemView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         try:
-            item_or_404(request, pk).purge(
-                request.user, door="api", address=client_address(request)
-            )
+            item_or_404(request, pk).purge(request.user, **where(request))
         except AlreadyGone:
             raise NotFound(NO_SUCH_ITEM) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -137,7 +135,8 @@ class VersionContentView(APIView):
         tags=["versions"],
     )
     def get(self, request: Request, pk: UUID, vid: UUID) -> HttpResponseBase:
-        return download_response(version_or_404(request, pk, vid))
+        version = version_or_404(request, pk, vid)
+        return recorded_download(version, request.user, **where(request), file_id=str(pk))
 
 
 class VersionRestoreView(APIView):
@@ -145,7 +144,7 @@ class VersionRestoreView(APIView):
     def post(self, request: Request, pk: UUID, vid: UUID) -> Response:
         version = version_or_404(request, pk, vid)
         try:
-            stored = version.restore(request.user)  # StoredFile.DoesNotExist: a 404
+            stored = version.restore(request.user, **where(request))  # no file: a 404
         except VersionGone:
             raise NotFound(NO_SUCH_VERSION) from None
         return Response(FileSerializer(stored, context={"request": request}).data)

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 
 from api import (
     app_password_views,
+    audit_views,
     auth_views,
     direct_uploads,
     file_views,
@@ -69,6 +70,7 @@ urlpatterns = [
         app_password_views.AppPasswordDetailView.as_view(),
         name="app-password",
     ),
+    path("v1/audit", audit_views.AuditListView.as_view(), name="audit"),
     path("v1/schema", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "docs",

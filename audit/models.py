@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Door:
@@ -17,16 +18,18 @@ class Door:
 
     WEB, API, CLI, ADMIN = "web", "api", "cli", "admin"
     SHARE, REQUEST, WEBDAV, WORKER = "share", "request", "webdav", "worker"
+    CONSOLE = "console"  # manage.py on the server (changepassword)
     CHOICES = [
-        (WEB, "page"), (API, "API"), (CLI, "command line"), (ADMIN, "admin"),
-        (SHARE, "share link"), (REQUEST, "file request"), (WEBDAV, "WebDAV"),
-        (WORKER, "worker"),
+        (WEB, _("page")), (API, _("API")), (CLI, _("command line")), (ADMIN, _("admin")),
+        (SHARE, _("share link")), (REQUEST, _("file request")), (WEBDAV, _("WebDAV")),
+        (WORKER, _("worker")), (CONSOLE, _("server console")),
     ]
+    ALL = frozenset(value for value, _label in CHOICES)
 
 
 class Outcome:
     OK, FAILED, REFUSED = "ok", "failed", "refused"
-    CHOICES = [(OK, "ok"), (FAILED, "failed"), (REFUSED, "refused")]
+    CHOICES = [(OK, _("ok")), (FAILED, _("failed")), (REFUSED, _("refused"))]
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -35,14 +38,29 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         (what they did, and what was done to their data)."""
         if user.has_perm("audit.view_all_events"):
             return self
+        return self.own(user)
+
+    def own(self, user: Any) -> "AuditEventQuerySet":
+        """One's own activity: what they did, and what was done to their data."""
         return self.filter(models.Q(actor=user) | models.Q(owner=user))
 
     def older_than(self, cutoff: Any) -> "AuditEventQuerySet":
         return self.filter(at__lt=cutoff)
 
+    def before(self, at: Any, pk: int) -> "AuditEventQuerySet":
+        """The events after (at, pk) in the newest-first order: the next page of a keyset.
+
+        Written as a range on `at` (which the (at, id) index serves) minus the ties already
+        shown, not as an OR, which databases answer with a scan."""
+        return self.filter(at__lte=at).exclude(at=at, pk__gte=pk)
+
+    def after(self, at: Any, pk: int) -> "AuditEventQuerySet":
+        """The events before (at, pk) in the newest-first order: the previous page."""
+        return self.filter(at__gte=at).exclude(at=at, pk__lte=pk)
+
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -68,7 +86,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Pages are read newest first by (at, id) from an index (keyset), never by OFFSET.
         indexes = [
+            models.Index(fields=["at", "id"], name="audit_event_at_id"),
             models.Index(fields=["actor", "-at"]),
             models.Index(fields=["owner", "-at"]),
             models.Index(fields=["action", "-at"]),

@@ -11,7 +11,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 
 from audit import log as audit_log
 from audit.log import Door
@@ -24,30 +23,21 @@ DOOR = Door.WEBDAV
 
 
 def upload(owner: Any, uploaded: Any, folder: Folder | None, address: str | None) -> StoredFile:
-    with transaction.atomic():
-        row = StoredFile.create_from_upload(owner, uploaded, folder=folder)
-        audit_log.record(
-            "file.uploaded", actor=owner, door=DOOR, address=address, target=row, size=row.size
-        )
-    return row
+    # create_from_upload records the upload, in its own transaction.
+    return StoredFile.create_from_upload(
+        owner, uploaded, folder=folder, door=DOOR, address=address
+    )
 
 
 def replace(stored: StoredFile, uploaded: Any, actor: Any, address: str | None) -> StoredFile:
     """New content over a file: the old content is kept as a version (StoredFile.replace)."""
-    with transaction.atomic():
-        stored.replace(uploaded, actor=actor)
-        audit_log.record(
-            "file.replaced", actor=actor, door=DOOR, address=address, target=stored,
-            changed=["content"], size=stored.size,
-        )
+    stored.replace(uploaded, actor=actor, door=DOOR, address=address)  # recorded there
     return stored
 
 
 def delete_file(stored: StoredFile, actor: Any, address: str | None) -> None:
     """To the trash, with its deletion alert (StoredFile.delete_by)."""
-    with transaction.atomic():
-        stored.delete_by(actor, door=DOOR, address=address)
-        audit_log.record("file.deleted", actor=actor, door=DOOR, address=address, target=stored)
+    stored.delete_by(actor, door=DOOR, address=address)  # recorded there
 
 
 def move_file(

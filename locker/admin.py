@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.log import Door
 from locker.models import AlertDelivery, DeletionAlert, StoredFile
 from skylocker.client import client_address
 
@@ -53,7 +54,10 @@ class StoredFileAdmin(admin.ModelAdmin):
     # the row is locked and its update time moves.
     def save_model(self, request: HttpRequest, obj: StoredFile, form: Any, change: bool) -> None:
         if "description" in form.changed_data:
-            obj.replace(description=form.cleaned_data["description"], actor=request.user)
+            obj.replace(
+                description=form.cleaned_data["description"], actor=request.user,
+                door=Door.ADMIN, address=client_address(request),
+            )
 
     # Deletes from the admin take the same path as everywhere else: object removal and alert.
     def delete_model(self, request: HttpRequest, obj: StoredFile) -> None:

@@ -11,12 +11,15 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.doors import where
+from audit.log import record
 from locker.models import StoredFile
 from locker.storage import content_disposition
 from skylocker.client import client_address
@@ -104,6 +107,10 @@ def bulk(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, f"Tick between 1 and {MAX_FILES} files first.")
         return redirect("files")
     if request.POST.get("action") == "zip":
+        with transaction.atomic():
+            for stored in files:
+                record("file.downloaded", actor=request.user, target=stored, zip=True,
+                       **where(request))
         response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")
         name = f"skylocker-{timezone.now():%Y%m%d-%H%M%S}.zip"
         response["Content-Disposition"] = content_disposition(name)

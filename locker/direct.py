@@ -22,6 +22,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
+from audit.log import Door
 from locker import storage
 from locker.errors import (
     ChecksumMismatch,
@@ -108,7 +109,9 @@ def _discard(pending: PendingUpload, *names: str) -> None:
             ObjectRemoval.schedule(name)
 
 
-def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
+def finalize(
+    pending: PendingUpload, sha256: str = "", *, door: str = Door.API, address: str | None = None
+) -> StoredFile:
     """Check the uploaded object and turn it into the owner's StoredFile (see the module doc).
 
     S3 unreachable or refusing is StorageUnavailable: no row, and the upload stays pending, so
@@ -116,7 +119,7 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
     that says what was wrong; PendingUpload.DoesNotExist when it was finalized or swept meanwhile.
     """
     try:
-        return _finalize(pending, sha256)
+        return _finalize(pending, sha256, {"door": door, "address": address})
     except (BotoCoreError, ClientError) as exc:
         log.warning("Could not finalize upload %s: %s", pending.pk, exc)
         raise StorageUnavailable(
@@ -125,7 +128,7 @@ def finalize(pending: PendingUpload, sha256: str = "") -> StoredFile:
         ) from exc
 
 
-def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
+def _finalize(pending: PendingUpload, sha256: str, origin: dict[str, Any]) -> StoredFile:
     s3 = _s3()
     size = _head_size(s3, pending.key)
     if size is None:
@@ -140,7 +143,7 @@ def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
     final_name = storage.new_name(pending.owner_id)
     storage.copy_from_incoming(pending.key, final_name, pending.name)
     try:
-        return _check_and_record(pending, sha256, final_name)
+        return _check_and_record(pending, sha256, final_name, origin)
     except (DirectUploadError, QuotaExceeded):
         raise  # its objects are already scheduled for removal
     except BaseException:
@@ -153,7 +156,9 @@ def _finalize(pending: PendingUpload, sha256: str) -> StoredFile:
         raise
 
 
-def _check_and_record(pending: PendingUpload, sha256: str, final_name: str) -> StoredFile:
+def _check_and_record(
+    pending: PendingUpload, sha256: str, final_name: str, origin: dict[str, Any]
+) -> StoredFile:
     measured = storage.measure_object(final_name)
     if measured.over_limit:
         _discard(pending, pending.key, final_name)
@@ -162,19 +167,21 @@ def _check_and_record(pending: PendingUpload, sha256: str, final_name: str) -> S
         _discard(pending, pending.key, final_name)
         raise ChecksumMismatch(expected=sha256, actual=measured.sha256)
     try:
-        return _record(pending, final_name, measured)
+        return _record(pending, final_name, measured, origin)
     except QuotaExceeded:
         _discard(pending, pending.key, final_name)  # over quota: the upload goes entirely
         raise
 
 
-def _record(pending: PendingUpload, final_name: str, measured: storage.Measurement) -> StoredFile:
+def _record(
+    pending: PendingUpload, final_name: str, measured: storage.Measurement, origin: dict[str, Any]
+) -> StoredFile:
     with transaction.atomic():
         check_quota(pending.owner, measured.size)
         if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
             raise PendingUpload.DoesNotExist("finalized or swept meanwhile")
         row = StoredFile.create_from_object(
-            pending.owner_id, final_name, measured, pending.name, pending.description
+            pending.owner_id, final_name, measured, pending.name, pending.description, **origin
         )
         ObjectRemoval.schedule(pending.key)
     return row

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 
+from audit.log import record
 from locker.errors import ContentMissing, ContentUnavailable
 from locker.remote import signed_download_url
 from locker.storage import content_disposition, served_type
@@ -58,4 +59,15 @@ def download_response(stored: Downloadable) -> HttpResponseBase:
     response["Content-Length"] = str(stored.size)
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def recorded_download(
+    stored: Downloadable, actor: Any, *, door: str, address: str | None, **detail: Any
+) -> HttpResponseBase:
+    """download_response, and its audit record once the answer is ready (no record, no bytes).
+
+    Raises what download_response raises, and then records nothing."""
+    response = download_response(stored)
+    record("file.downloaded", actor=actor, door=door, address=address, target=stored, **detail)
     return response

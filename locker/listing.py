@@ -17,19 +17,33 @@ serializer.
   are personal: the asker's own folder or root only, even for staff; another user's folder, or
   no folder, is 404 (`Folder.DoesNotExist`), a value that is neither an id nor `root` an error
   (`BAD_FOLDER`).
-- **Pages**: `PAGE_SIZE` files a page (the API also takes `page_size`, up to 500).
+- **Pages**: `PAGE_SIZE` files a page (the API also takes `page_size`, up to 500), by number:
+  `Pages` reads a page without the database stepping over every earlier file (pages in the
+  second half are read backwards from the last; a deep page's ids come from the sort's index
+  alone), so the last page costs what the first does. `count` is exact up to
+  `COUNT_EXACT_UP_TO` (10,000) files; a longer list's count is the one taken at most
+  `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row.
+- **Owner suggestions** (staff only): `owner_suggestions` names at most `SUGGESTIONS` people
+  whose username, name or email contain what was typed; the list never holds every user.
 
 Errors: the API answers 400 naming the parameter; the page shows the message and lists as if
 the parameter had not been given.
 """
 
+import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
+
 from locker.errors import DomainError
-from locker.models import Folder, StoredFile, StoredFileQuerySet
+from locker.models import MANAGE_ALL_FILES, OWNER_NAMES, Folder, StoredFile, StoredFileQuerySet
 
 PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 200
@@ -39,7 +53,7 @@ SORTS = {
     "name": ["name"],
     "description": ["description"],
     "size": ["size"],
-    "owner": ["owner__last_name", "owner__first_name", "owner__username"],
+    "owner": OWNER_NAMES,  # the owner's names as copied onto each file (locker/owners.py)
     "created_at": ["created_at"],
     "updated_at": ["updated_at"],
 }
@@ -97,19 +111,122 @@ def parse_params(params: Mapping[str, Any], names: Mapping[str, str]) -> ListQue
     return parse(**{field: str(params.get(name) or "") for field, name in names.items()})
 
 
-def ordering(sort: str) -> list[str]:
+def ordering(sort: str, one_owner: bool = False) -> list[str]:
+    """The fields to order by; one owner's files sorted by owner are simply in id order."""
     key = sort.removeprefix("-")
     sign = "-" if sort.startswith("-") else ""
-    return [f"{sign}{field}" for field in SORTS[key]] + [f"{sign}pk"]
+    fields = [] if key == "owner" and one_owner else SORTS[key]
+    return [f"{sign}{field}" for field in fields] + [f"{sign}pk"]
 
 
 def files(user: Any, query: ListQuery) -> StoredFileQuerySet:
     """The files this user may see that match the query, in the query's order."""
     found = StoredFile.objects.visible_to(user).select_related("owner").search(query.search)
-    if query.owner:
+    if query.owner and query.owner == user.get_username():
+        found = found.filter(owner_id=user.pk)  # one's own: no need to look the name up
+    elif query.owner:
         found = found.filter(owner__username=query.owner)
     if query.folder == ROOT:
         found = found.filter(owner_id=user.pk, folder__isnull=True)
     elif query.folder:
         found = found.filter(folder=Folder.objects.get_for(user, query.folder))
-    return found.order_by(*ordering(query.sort))
+    return found.order_by(*ordering(query.sort, one_owner=bool(query.owner or query.folder)))
+
+
+# Up to this many earlier rows a page is read as it is; deeper, its ids come first.
+READ_THROUGH = 200
+
+
+# Lists up to this long are counted exactly on every request; a longer list's count is kept
+# for COUNT_SECONDS (the cache is shared by every web process), so that browsing a million
+# files does not count a million rows for each page.
+COUNT_EXACT_UP_TO = 10_000
+COUNT_SECONDS = 60
+
+
+class Pages(Paginator):
+    """Django's paginator (the pages' and the API's), reading a page so that the database does
+    not step over every earlier row: a page in the second half is read backwards from the end,
+    and a deep page's ids are found on the sort's index before its rows are read."""
+
+    @cached_property
+    def count(self) -> int:
+        """Exact up to COUNT_EXACT_UP_TO; above, as counted at most COUNT_SECONDS ago."""
+        found = self.object_list
+        if not isinstance(found, QuerySet):
+            return len(found)
+        upto = found.order_by().values("pk")[: COUNT_EXACT_UP_TO + 1].count()
+        if upto <= COUNT_EXACT_UP_TO:
+            return upto
+        sql, params = found.order_by().query.sql_with_params()
+        key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        counted = cache.get(key)
+        if counted is None:
+            counted = found.count()
+            cache.set(key, counted, COUNT_SECONDS)
+        return int(counted)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = page_rows(self.object_list, bottom, top, self.count)
+        return Page(rows, number, self)
+
+
+def page_rows(found: Any, bottom: int, top: int, count: int) -> list[Any]:
+    """Rows bottom..top of `found` (ordered, `count` long), read from its nearer end."""
+    if top <= bottom:
+        return []
+    if count - top < bottom:
+        rows = _rows(found.reverse(), count - top, count - bottom)
+        rows.reverse()
+        return rows
+    return _rows(found, bottom, top)
+
+
+def _rows(found: Any, start: int, stop: int) -> list[Any]:
+    if start <= READ_THROUGH:
+        return list(found[start:stop])
+    ids = list(found.values_list("pk", flat=True)[start:stop])  # the sort's index alone
+    return list(found.filter(pk__in=ids)) if ids else []
+
+
+SUGGESTIONS = 10
+SUGGEST_MAX_LENGTH = 100
+
+
+def owner_suggestions(user: Any, text: str) -> list[dict[str, str]]:
+    """For someone who may see everyone's files: at most SUGGESTIONS people whose username,
+    first or last name or email contain every word of `text` (any case), an exact username
+    first, then by name. Nobody else gets any, and an empty text gets none."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(MANAGE_ALL_FILES)):
+        return []
+    text = text.strip()[:SUGGEST_MAX_LENGTH]
+    words = list(dict.fromkeys(text.lower().split()))[:5]
+    if not words:
+        return []
+    people = get_user_model().objects.all()
+    for word in words:
+        people = people.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    fields = ("username", "first_name", "last_name", "email")
+    exact = list(get_user_model().objects.filter(username=text).values(*fields))
+    found = exact + list(
+        people.exclude(username=text).order_by("last_name", "first_name", "username")
+        .values(*fields)[: SUGGESTIONS - len(exact)]
+    )  # fmt: skip
+    return [
+        {
+            "username": person["username"],
+            "name": f"{person['first_name']} {person['last_name']}".strip(),
+            "email": person["email"],
+        }
+        for person in found
+    ]

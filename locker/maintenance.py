@@ -41,6 +41,7 @@ def sweep_temp_files(max_age: timedelta = TEMP_FILE_MAX_AGE) -> list[Path]:
 
 
 def sweep() -> None:
+    from audit.retention import prune
     from locker.direct import sweep_pending
     from locker.trash import purge_expired
     from locker.versions import expire_old_versions
@@ -49,3 +50,4 @@ def sweep() -> None:
     sweep_pending()
     purge_expired()
     expire_old_versions()
+    prune()

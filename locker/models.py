@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from audit import log as audit_log
+from audit.log import Door, record
 from locker import storage
 from locker.backup_lock import removals_allowed
 from locker.errors import FolderInTrash, MoveCycle, NameTaken, QuotaExceeded
@@ -49,6 +50,13 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
         except (ValueError, ValidationError):  # not a file id at all
             raise self.model.DoesNotExist from None
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        """Like Django's, with each row's copy of its owner's names (the owner sort's index)."""
+        rows = list(objs)
+        for row in rows:
+            row.copy_owner_names()
+        return super().bulk_create(rows, *args, **kwargs)
+
     def usage(self) -> tuple[int, int]:
         """How many files and how many bytes, in one query."""
         totals = self.aggregate(files=models.Count("pk"), size=models.Sum("size"))
@@ -64,6 +72,8 @@ class StoredFileQuerySet(models.QuerySet["StoredFile"]):
 
 
 LIST_KEYS = ["name", "description", "size", "created_at", "updated_at"]
+# The owner sort: last name, first name, username (unique), as copied onto each file.
+OWNER_NAMES = ["owner_last_name", "owner_first_name", "owner_username"]
 
 
 class StoredFile(models.Model):
@@ -82,6 +92,12 @@ class StoredFile(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Set by `reconcile --fix` when the stored object has gone missing, so people can see it.
     object_missing_at = models.DateTimeField(null=True, blank=True)
+    # The owner's names, copied so that "sort by owner" reads an index of this table instead
+    # of sorting every file joined with its owner; set when a row is created and kept in step
+    # by locker/owners.py when someone's names or username change.
+    owner_last_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    owner_first_name = models.CharField(max_length=150, blank=True, default="", editable=False)
+    owner_username = models.CharField(max_length=150, blank=True, default="", editable=False)
     # Its folder (None: the root) and its name's comparison key (see Folder, below).
     folder = models.ForeignKey(
         "Folder", null=True, blank=True, on_delete=models.PROTECT, related_name="files"
@@ -94,14 +110,16 @@ class StoredFile(models.Model):
         ordering = ["-updated_at"]
         # Every order the list contract offers (locker/listing.py, ties by id), over everyone's
         # files (staff) and over one owner's (their own list, the owner filter): a page is read
-        # from an index, never sorted from the whole table. Sorting by owner goes through the
-        # users table and has none.
+        # from an index, never sorted from the whole table. Sorting by owner reads the copy of
+        # the owner's names; within one owner it is the order of ids.
         indexes = [
             *(models.Index(fields=[key, "id"], name=f"locker_file_{key}") for key in LIST_KEYS),
             *(
                 models.Index(fields=["owner", key, "id"], name=f"locker_owner_{key}")
                 for key in LIST_KEYS
             ),
+            models.Index(fields=[*OWNER_NAMES, "id"], name="locker_file_owner"),
+            models.Index(fields=["owner", "id"], name="locker_owner_id"),
             # A name looked up in a folder (paths, WebDAV, name clashes).
             models.Index(fields=["owner", "folder", "name_key"], name="locker_file_place"),
         ]
@@ -111,10 +129,17 @@ class StoredFile(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.copy_owner_names()
         self.name_key = name_digest(self.name)
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         super().save(*args, **kwargs)
+
+    def copy_owner_names(self) -> None:
+        owner = self.owner
+        self.owner_last_name, self.owner_first_name = owner.last_name, owner.first_name
+        self.owner_username = owner.get_username()
 
     @property
     def path(self) -> str:
@@ -165,7 +190,8 @@ class StoredFile(models.Model):
 
     @classmethod
     def create_from_upload(
-        cls, owner: Any, uploaded: Any, description: str = "", folder: "Folder | None" = None
+        cls, owner: Any, uploaded: Any, description: str = "", folder: "Folder | None" = None,
+        *, actor: Any = None, door: str = Door.WEB, address: str | None = None,
     ) -> "StoredFile":
         """Write the object first, then the row; if the row cannot be written, the object goes.
 
@@ -184,6 +210,8 @@ class StoredFile(models.Model):
                 if isinstance(name_holder(owner.pk, row.folder, row.name), Folder):
                     raise NameTaken(row.name)
                 row.save(force_insert=True)
+                record("file.uploaded", actor=actor or owner, door=door, address=address,
+                       target=row, size=row.size)
         except BaseException:
             storage.delete(row.file.name)
             raise
@@ -197,21 +225,28 @@ class StoredFile(models.Model):
         measured: storage.Measurement,
         name: str,
         description: str = "",
+        *,
+        door: str = Door.WEB,
+        address: str | None = None,
     ) -> "StoredFile":
         """The row for an object already stored and measured (a checked direct upload).
 
         Its facts are the measured ones, recorded exactly as an upload through the app
         records them, whichever way the bytes arrived.
         """
-        return cls.objects.create(
-            owner_id=owner_id,
-            file=object_name,
-            name=name,
-            description=description,
-            size=measured.size,
-            sha256=measured.sha256,
-            content_type=measured.content_type,
-        )
+        with transaction.atomic():
+            row = cls.objects.create(
+                owner_id=owner_id,
+                file=object_name,
+                name=name,
+                description=description,
+                size=measured.size,
+                sha256=measured.sha256,
+                content_type=measured.content_type,
+            )
+            record("file.uploaded", actor=row.owner, door=door, address=address, target=row,
+                   size=row.size, direct=True)
+        return row
 
     def replace(
         self,
@@ -220,6 +255,8 @@ class StoredFile(models.Model):
         name: str | None = None,
         take_uploaded_name: bool = False,
         actor: Any = None,
+        door: str = Door.WEB,
+        address: str | None = None,
     ) -> list[str]:
         """Change content, description and/or name; what changed, as CHANGES keys, in order.
 
@@ -243,13 +280,14 @@ class StoredFile(models.Model):
                 current = StoredFile.objects.select_for_update().get(pk=self.pk)
                 if new_name is not None:
                     check_quota(current.owner, current.growth(uploaded.size))
-                    FileVersion.keep(current, actor)
+                    FileVersion.keep(current, actor, door=door, address=address)
                     current.file.name = new_name
                     metadata = upload_metadata(uploaded)
                     del metadata["name"]
                     for field, value in metadata.items():
                         setattr(current, field, value)
                     changed.append("content")
+                old_name = current.name
                 if name is not None and clean_filename(name) != current.name:
                     current.name = clean_filename(name)
                     changed.append("name")
@@ -261,6 +299,9 @@ class StoredFile(models.Model):
                     current.save()
                     if actor is not None and actor.pk != current.owner_id:
                         DeletionAlert.record(current, actor, kind=DeletionAlert.REPLACED)
+                    action = "file.renamed" if changed == ["name"] else "file.replaced"
+                    record(action, actor=actor, door=door, address=address, target=current,
+                           changed=changed, old_name=old_name)
         except BaseException:
             if new_name is not None:
                 storage.delete(new_name)
@@ -268,9 +309,11 @@ class StoredFile(models.Model):
         self.refresh_from_db()
         return changed
 
-    def rename(self, name: str) -> list[str]:
+    def rename(
+        self, name: str, actor: Any = None, door: str = Door.WEB, address: str | None = None
+    ) -> list[str]:
         """A new name only (cleaned as an upload's is); the content and id stay."""
-        return self.replace(name=name)
+        return self.replace(name=name, actor=actor, door=door, address=address)
 
     def describe_change(self, changed: list[str], old_name: str) -> str:
         """What `replace` changed, in the words both doors' messages use."""
@@ -303,6 +346,7 @@ def trash_locked(
 ) -> "TrashedFile":
     """A locked file to the trash with its alert (alone, or with its deleted folder)."""
     trashed = TrashedFile.take(current, actor, trashed_with=trashed_with)
+    record("file.deleted", actor=actor, door=door, address=address, target=trashed)
     if settings.TRASH_DAYS == 0 and trashed_with is None:
         trashed.purge(actor, door=door, address=address)
     else:
@@ -640,7 +684,9 @@ class TrashedFile(models.Model):
         current.delete()
         return item
 
-    def restore(self) -> StoredFile:
+    def restore(
+        self, actor: Any = None, *, door: str = Door.WEB, address: str | None = None
+    ) -> StoredFile:
         """Put the file back with its id, content, description and times.
 
         Raises AlreadyGone when it was restored or purged meanwhile, QuotaExceeded when the
@@ -653,6 +699,8 @@ class TrashedFile(models.Model):
                 raise AlreadyGone()
             check_quota(item.owner, adding=0)
             restored = item.put_back(folder_id=item.folder_id)
+            record("file.restored", actor=actor, door=door, address=address, target=restored,
+                   owner=item.owner)
         return restored
 
     def put_back(self, folder_id: Any) -> StoredFile:
@@ -685,6 +733,8 @@ class TrashedFile(models.Model):
                 raise AlreadyGone()
             kind = DeletionAlert.REMOVED if actor is not None else DeletionAlert.PURGED
             DeletionAlert.record(item, actor, kind=kind, door=door, address=address)
+            record("file.purged", actor=actor, door=door or Door.WORKER, address=address,
+                   target=item)
             ObjectRemoval.schedule(item.file.name or "")
             for version in FileVersion.objects.filter(file_id=item.pk):
                 ObjectRemoval.schedule(version.file.name or "")
@@ -744,7 +794,9 @@ class FileVersion(models.Model):
         return f"{self.name} as of {self.stored_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def keep(cls, current: StoredFile, actor: Any) -> "FileVersion | None":
+    def keep(
+        cls, current: StoredFile, actor: Any, *, door: str = Door.WEB, address: str | None = None
+    ) -> "FileVersion | None":
         """Make a locked file's current content a version (inside the replace's transaction)."""
         if settings.KEEP_VERSIONS == 0:
             ObjectRemoval.schedule(current.file.name or "")
@@ -763,16 +815,25 @@ class FileVersion(models.Model):
         )
         surplus = cls.objects.of(current).order_by("-replaced_at", "-pk")[settings.KEEP_VERSIONS :]
         for old in list(surplus):
-            old.expire()
+            old.expire(actor, door=door, address=address)
         return version
 
-    def expire(self) -> None:
-        """Content leaves storage for good: an alert, and the object removed after the commit."""
+    def expire(
+        self, actor: Any = None, *, door: str = Door.WORKER, address: str | None = None
+    ) -> None:
+        """Content leaves storage for good: an alert, and the object removed after the commit.
+
+        The worker expires versions past SKYLOCKER_VERSION_DAYS; a replace (`actor`) pushes
+        out those past SKYLOCKER_KEEP_VERSIONS."""
         DeletionAlert.record(self, None, kind=DeletionAlert.VERSION_EXPIRED, file_id=self.file_id)
+        record("version.expired", actor=actor, door=door, address=address, target=self,
+               owner=self.owner, file_id=str(self.file_id))
         ObjectRemoval.schedule(self.file.name or "")
         self.delete()
 
-    def restore(self, actor: Any) -> StoredFile:
+    def restore(
+        self, actor: Any, *, door: str = Door.WEB, address: str | None = None
+    ) -> StoredFile:
         """This content becomes the file's; the current content becomes a version in turn.
 
         Raises StoredFile.DoesNotExist (file gone) or VersionGone (version gone).
@@ -785,12 +846,14 @@ class FileVersion(models.Model):
             version_object = version.file.name
             metadata = {f: getattr(version, f) for f in ["name", "size", "sha256", "content_type"]}
             version.delete()
-            FileVersion.keep(current, actor)
+            FileVersion.keep(current, actor, door=door, address=address)
             current.file.name = version_object
             for field, value in metadata.items():
                 setattr(current, field, value)
             current.updated_at = timezone.now()
             current.save()
+            record("version.restored", actor=actor, door=door, address=address, target=current,
+                   version=str(self.pk), stored_at=version.stored_at.isoformat())
         return current
 
 

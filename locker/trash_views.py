@@ -11,7 +11,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from locker.downloads import download_response
+from audit.doors import where
+from locker.downloads import recorded_download
 from locker.errors import ContentUnavailable, QuotaExceeded
 from locker.models import (
     MANAGE_ALL_FILES,
@@ -70,7 +71,7 @@ def trash(request: AuthenticatedHttpRequest) -> HttpResponse:
 def restore(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     item = item_for(request.user, pk)
     try:
-        item.restore()
+        item.restore(request.user, **where(request))
     except AlreadyGone:
         raise Http404 from None
     except QuotaExceeded as exc:
@@ -136,7 +137,7 @@ def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             deleted_by_id=alarm.actor_id, deleted_at__gte=alarm.since
         )
         in_folders = restore_folders(folders, request.user)
-        restored = restore_all(items.on_their_own())
+        restored = restore_all(items.on_their_own(), request.user, **where(request))
         messages.success(request, f"Restored {len(restored) + in_folders} files.")
         return redirect("all-files")
     return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
@@ -159,7 +160,7 @@ def version_for(user: User, pk: UUID, vid: UUID) -> tuple[StoredFile, FileVersio
 def version_download(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> HttpResponseBase:
     _, version = version_for(request.user, pk, vid)
     try:
-        return download_response(version)
+        return recorded_download(version, request.user, **where(request), file_id=str(pk))
     except ContentUnavailable as exc:
         return cannot_download(request, exc, version)
 
@@ -169,7 +170,7 @@ def version_download(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> 
 def version_restore(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> HttpResponse:
     _, version = version_for(request.user, pk, vid)
     try:
-        version.restore(request.user)
+        version.restore(request.user, **where(request))
     except (StoredFile.DoesNotExist, VersionGone):
         raise Http404 from None
     messages.success(request, f"Restored {version.name} as of {version.stored_at:%Y-%m-%d %H:%M}.")

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from locker import bulk, folder_views, trash_views, views
+from locker import bulk, folder_views, owner_views, trash_views, views
 
 urlpatterns = [
     path("", views.my_files, name="files"),
     path("all/", views.all_files, name="all-files"),
+    path("all/owners/", owner_views.owner_suggestions, name="owner-suggestions"),
     path("upload/", views.upload, name="upload"),
     path("selected/", bulk.bulk, name="bulk"),
     path("<uuid:pk>/download/", views.download, name="download"),

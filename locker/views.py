@@ -5,16 +5,15 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from locker import direct, listing
-from locker.downloads import download_response
+from audit.doors import where
+from locker import direct, file_rows, listing
+from locker.downloads import recorded_download
 from locker.errors import ContentUnavailable, QuotaExceeded, StorageUnavailable
 from locker.folder_views import folder_context, folder_param
 from locker.forms import FileForm, RenameForm, UploadForm
@@ -70,14 +69,19 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     files = listing.files(request.user, query)
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
-    page = Paginator(files, listing.PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = own.usage() if view == "mine" else None
+    pages = listing.Pages(files, listing.PAGE_SIZE)
+    if totals and not query.search and not query.folder:
+        pages.count = totals[0]  # the same files: counted once
+    page = pages.get_page(request.GET.get("page"))
     context = {
         **folder_context(request.user, view, query, page),
         "page": page,
         "files": page.object_list,
+        "rows": file_rows.rows(page.object_list, view),
         "q": request.GET.get("q", "") if status == 200 else query.search,
         "search": query.search,
-        "totals": own.usage() if view == "mine" else None,
+        "totals": totals,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "sort": query.sort,
         "owner": owner,
@@ -102,10 +106,7 @@ def my_files(request: HttpRequest) -> HttpResponse:
 def all_files(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(MANAGE_ALL_FILES):
         raise Http404
-    owners = get_user_model().objects.filter(files__isnull=False).distinct().order_by(
-        "last_name", "first_name", "username"
-    )
-    return _table(request, "all", owners=owners)
+    return _table(request, "all")
 
 
 @login_required
@@ -128,7 +129,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             try:
                 stored.append(
                     StoredFile.create_from_upload(
-                        request.user, uploaded, form.cleaned_data["description"]
+                        request.user, uploaded, form.cleaned_data["description"], **where(request)
                     )
                 )
             except (StorageUnavailable, QuotaExceeded) as exc:
@@ -172,7 +173,7 @@ def _uploaded_directly(request: HttpRequest, pks: list[str]) -> HttpResponse:
 def download(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     stored = StoredFile.objects.get_for(request.user, pk)
     try:
-        return download_response(stored)
+        return recorded_download(stored, request.user, **where(request))
     except ContentUnavailable as exc:
         return cannot_download(request, exc, stored)
 
@@ -200,6 +201,7 @@ def replace(request: HttpRequest, pk: UUID) -> HttpResponse:
                 form.cleaned_data["description"],
                 take_uploaded_name=form.cleaned_data["use_new_name"],
                 actor=request.user,
+                **where(request),
             )
         except (StorageUnavailable, QuotaExceeded) as exc:
             return page_again(request, exc, "locker/replace.html", page)
@@ -216,7 +218,7 @@ def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = RenameForm(request.POST or None, initial={"name": stored.name})
     if request.method == "POST" and form.is_valid():
         old_name = stored.name
-        changed = stored.rename(form.cleaned_data["name"])
+        changed = stored.rename(form.cleaned_data["name"], request.user, **where(request))
         messages.success(request, stored.describe_change(changed, old_name))
         return redirect(_back(request))
     status = 400 if form.errors else 200

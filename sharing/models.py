@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -315,7 +316,11 @@ class FileRequest(TokenLink):
                 current = FileRequest.objects.select_for_update().get(pk=self.pk)
                 if not current.usable():
                     raise Unusable()
-                stored = StoredFile.create_from_upload(current.owner, uploaded, note[:255])
+                # Recorded there as file.uploaded, with no actor, at the request's door.
+                stored = StoredFile.create_from_upload(
+                    current.owner, uploaded, note[:255], actor=AnonymousUser(), door=Door.REQUEST,
+                    address=address,
+                )
                 ReceivedFile.objects.create(
                     request=current, file_id=stored.pk, uploader_name=name, uploader_note=note,
                     address=address or None,
@@ -326,8 +331,6 @@ class FileRequest(TokenLink):
                 record("request.used", door=Door.REQUEST, address=address, target=current,
                        owner=current.owner, object_type="request", file=str(stored.pk),
                        uploader=name)
-                record("file.uploaded", door=Door.REQUEST, address=address, target=stored,
-                       request=str(current.pk), uploader=name)
         except BaseException:
             if stored is not None:  # the row went with the transaction: so goes the object
                 storage.delete(stored.object_name)

@@ -431,7 +431,10 @@ MASS_DELETE_COUNT = envint("SKYLOCKER_MASS_DELETE_COUNT", 20)
 MASS_DELETE_MINUTES = envint("SKYLOCKER_MASS_DELETE_MINUTES", 10)
 # The burst's digest goes out once its account has deleted nothing for this long.
 MASS_DELETE_DIGEST_SECONDS = envint("SKYLOCKER_MASS_DELETE_DIGEST_SECONDS", 60)
+# The audit log keeps this many days of events (audit/retention.py); 0 keeps them for ever.
+AUDIT_DAYS = envint("SKYLOCKER_AUDIT_DAYS", 365)
 for _name, _value in [
+    ("SKYLOCKER_AUDIT_DAYS", AUDIT_DAYS),
     ("SKYLOCKER_TRASH_DAYS", TRASH_DAYS),
     ("SKYLOCKER_KEEP_VERSIONS", KEEP_VERSIONS),
     ("SKYLOCKER_VERSION_DAYS", VERSION_DAYS),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
     path("accounts/", include("accounts.urls")),
+    path("activity/", include("audit.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -2,6 +2,7 @@
 
 import re
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 
 import click
 import httpx
@@ -9,6 +10,14 @@ import httpx
 from skylocker_cli import config
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+def user_agent() -> str:
+    """How the server's audit log tells the command line from other API clients."""
+    try:
+        return f"skylocker-cli/{version('skylocker')}"
+    except PackageNotFoundError:
+        return "skylocker-cli/dev"
 
 # Exit codes a script can tell apart.
 EXIT_ERROR = 1
@@ -115,6 +124,7 @@ class Api:
     def __init__(self, url: str, token: str | None = None):
         self.url = url.rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers["User-Agent"] = user_agent()
         self.http = httpx.Client(base_url=self.url, headers=headers, timeout=TIMEOUT)
 
     @classmethod

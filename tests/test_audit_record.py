@@ -1,5 +1,5 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from audit.log import Door, record
 from audit.models import AuditEvent
@@ -20,9 +20,9 @@ def test_a_record_copies_the_target_and_its_owner(alice, admin):
                    target=stored, reason="cleanup")
     event.refresh_from_db()
     assert (event.actor, event.owner, event.object_type, event.object_id, event.object_name) == (
-        admin, alice, "storedfile", str(stored.pk), "report.pdf")
+        admin, alice, "file", str(stored.pk), "report.pdf")
     assert event.actor_username == admin.username
-    assert event.detail == {"reason": "cleanup"}
+    assert event.detail == {"reason": "cleanup", "staff": True}
     assert list(AuditEvent.objects.visible_to(alice)) == [event]
 
 
@@ -37,8 +37,15 @@ def test_an_unknown_action_is_refused_and_nothing_is_written(alice):
 def test_an_action_fails_with_its_record(alice):
     stored = a_file(alice, "a.txt")
     pk = stored.pk
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(TypeError), transaction.atomic():
         stored.delete()
-        # A record that cannot be written (no door: NOT NULL) takes the delete down with it.
-        record("file.deleted", actor=alice, door=None, target=stored)  # type: ignore[arg-type]
+        # A record that cannot be written (its detail is no JSON) takes the delete down with it.
+        record("file.deleted", actor=alice, door=Door.WEB, target=stored, what=object())
     assert StoredFile.objects.filter(pk=pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_door_is_refused(alice):
+    with pytest.raises(ValueError):
+        record("account.login", actor=alice, door="")
+    assert AuditEvent.objects.count() == 0

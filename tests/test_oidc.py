@@ -106,6 +106,7 @@ def test_a_first_sign_in_makes_an_account_and_a_second_finds_it(sso):
     assert (link.provider, link.uid) == ("sso", "carol-sub")
     assert len(oidc_events("account.signup", carol)) == 1
     assert len(oidc_events("account.login", carol)) == 1
+    assert AuditEvent.objects.filter(action="account.login", actor=carol).count() == 1
 
     again = Client()
     sign_in(again, "carol-sub")

@@ -114,9 +114,9 @@ def taken_meanwhile(monkeypatch):
 
     real_create_user = SignUpForm.create_user
 
-    def create_after_the_other_one(form):
+    def create_after_the_other_one(form, **where):
         User.objects.create_user(form.cleaned_data["username"], "other@example.com", "x")
-        return real_create_user(form)
+        return real_create_user(form, **where)
 
     monkeypatch.setattr(SignUpForm, "create_user", create_after_the_other_one)
 
@@ -152,9 +152,9 @@ def test_an_email_taken_during_sign_up_is_a_form_error_and_makes_no_second_accou
 
     real_create_user = SignUpForm.create_user
 
-    def create_after_the_other_one(form):
+    def create_after_the_other_one(form, **where):
         User.objects.create_user("carol2", "CAROL@example.com", "x")  # the double click's twin
-        return real_create_user(form)
+        return real_create_user(form, **where)
 
     monkeypatch.setattr(SignUpForm, "create_user", create_after_the_other_one)
 

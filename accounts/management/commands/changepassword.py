@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import changepassword
 
 from accounts.models import sign_out_everywhere
+from audit.log import Door, record
 
 
 class Command(changepassword.Command):
@@ -21,4 +22,5 @@ class Command(changepassword.Command):
         users = get_user_model()._default_manager.using(options["database"])
         user = users.get(**{get_user_model().USERNAME_FIELD: options["username"]})
         sign_out_everywhere(user)
+        record("account.password_changed", target=user, door=Door.CONSOLE)
         return f"{done}; every session signed out and every API token revoked."

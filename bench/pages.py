@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""How fast "My files" is served next to /healthz: requests/s of each, interleaved, same server.
+
+One seeded site (alice, 20 files, signed in through the log-in page) served as `make run` serves
+it; `wrk -t2 -c8` runs /healthz and /files/ in turn, --rounds times, --seconds each, so that
+the shared machine's noise falls on both alike. Prints each round and the median ratio
+(/files/ requests/s over /healthz requests/s), and the page's median time in-process (Django's
+test client, no server), which is its CPU cost.
+
+    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--files 20]
+"""
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+import httpx
+from serving import cores, manage, seeded_site, served
+
+PASSWORD = "pages bench passphrase 14"  # noqa: S105 - a throw-away site's
+SET_PASSWORD = f"""
+from django.contrib.auth.models import User
+alice = User.objects.get(username="alice")
+alice.set_password({PASSWORD!r})
+alice.save()
+"""
+IN_PROCESS = """
+import time, statistics
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+settings.ALLOWED_HOSTS = ["testserver"]
+client = Client()
+client.force_login(User.objects.get(username="alice"))
+for _ in range(20):
+    assert client.get("/files/").status_code == 200
+times = []
+for _ in range({n}):
+    started = time.perf_counter()
+    client.get("/files/")
+    times.append(time.perf_counter() - started)
+with CaptureQueriesContext(connection) as queries:
+    client.get("/files/")
+print(f"{{statistics.median(times) * 1000:.2f}} {{len(queries)}}")
+"""
+
+
+def wrk(url: str, cookie: str, seconds: int) -> float:
+    done = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    if "Non-2xx" in done.stdout:
+        raise SystemExit(f"wrk saw errors:\n{done.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
+
+
+def sign_in(url: str) -> str:
+    """alice's session cookie, from the real log-in page."""
+    with httpx.Client(base_url=url) as browser:
+        form = browser.get("/accounts/login/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        done = browser.post("/accounts/login/", data={
+            "csrfmiddlewaretoken": token, "username": "alice", "password": PASSWORD,
+        })  # fmt: skip
+        assert done.status_code == 302, done.status_code
+        page = browser.get("/files/")
+        assert page.status_code == 200 and "report-0.pdf" in page.text, page.status_code
+        return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--in-process", type=int, default=200, help="requests timed in-process")
+    args = parser.parse_args()
+    data, port, env, _ = seeded_site("pages", files=args.files)
+    rounds = []
+    try:
+        manage(env, "shell", "-c", SET_PASSWORD)
+        timed = manage(env, "shell", "-c", IN_PROCESS.format(n=args.in_process))
+        ms, queries = timed.strip().splitlines()[-1].split()
+        print(f"in-process: {ms} ms, {queries} queries", file=sys.stderr, flush=True)
+        with served("skylocker", data, port, env) as url:
+            cookie = sign_in(url)
+            for _ in range(20):
+                httpx.get(f"{url}/files/", headers={"Cookie": cookie}).raise_for_status()
+            for _ in range(args.rounds):
+                health = wrk(f"{url}/healthz", cookie, args.seconds)
+                page = wrk(f"{url}/files/", cookie, args.seconds)
+                rounds.append((health, page))
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    print(f"\nrequests/s, wrk -t2 -c8, {args.seconds} s each, interleaved; SQLite, "
+          f"{cores()} cores, 2 web processes; My files with {args.files} files")  # fmt: skip
+    print("| round | /healthz | My files | ratio |")
+    print("|---:|---:|---:|---:|")
+    for number, (health, page) in enumerate(rounds, 1):
+        print(f"| {number} | {health:.0f} | {page:.0f} | {page / health:.3f} |")
+    ratio = statistics.median(page / health for health, page in rounds)
+    print(f"median ratio {ratio:.3f} (target ≥ 0.15: {'met' if ratio >= 0.15 else 'not met'})")
+    print(f"My files in-process: median {float(ms):.2f} ms of {args.in_process}, {queries} queries")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Deep pages: the same rows as counting from the top, read without stepping over every row
+before them (pages in the second half are read backwards from the last; deep ones find their
+ids on the sort's index first)."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from locker import listing
+from tests.conftest import bearer_client
+from tests.test_list import rows
+
+
+@pytest.mark.parametrize("sort", ["name", "-size", "-updated_at", "owner", "-owner"])
+def test_every_page_holds_the_rows_counting_from_the_top_would_give(admin, alice, bob, sort):
+    rows(alice, 23)
+    rows(bob, 20, name="same.txt")  # ties go by id
+    found = listing.files(admin, listing.ListQuery(sort=sort))
+    expected = Paginator(found, 6)
+    pages = listing.Pages(found, 6)
+    assert pages.num_pages == expected.num_pages == 8
+    for number in pages.page_range:
+        assert list(pages.page(number)) == list(expected.page(number)), number
+
+
+def test_a_deep_page_finds_its_ids_first_and_the_same_rows(admin, alice, monkeypatch):
+    monkeypatch.setattr(listing, "READ_THROUGH", 4)
+    rows(alice, 40)
+    found = listing.files(admin, listing.ListQuery(sort="name"))
+    with CaptureQueriesContext(connection) as queries:
+        page = listing.Pages(found, 5).page(3)  # rows 10 to 15: deeper than 4
+    assert [f.name for f in page] == [f"file-{i:03}.txt" for i in range(10, 15)]
+    ids_only = queries.captured_queries[-2]["sql"]
+    assert re.match(r"SELECT \S*locker_storedfile\S*\.\S*id\S*( AS \S+)? FROM", ids_only), ids_only
+
+
+def test_the_last_page_is_read_backwards_from_the_end_without_an_offset(client, admin, alice):
+    rows(alice, 230)
+    client.force_login(admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("all-files"), {"sort": "name", "page": 5})
+    assert [f.name for f in response.context["files"]] == [
+        f"file-{i:03}.txt" for i in range(200, 230)
+    ]
+    listed = [q["sql"] for q in queries.captured_queries if "locker_storedfile" in q["sql"]
+              and "ORDER BY" in q["sql"] and "COUNT" not in q["sql"]]  # fmt: skip
+    assert len(listed) == 1 and re.search(r"ORDER BY \S+name\S* DESC", listed[0]), listed
+    assert "OFFSET" not in listed[0]
+
+
+def test_the_api_last_page_and_its_links_are_as_before(admin, alice):
+    rows(alice, 120)
+    api = bearer_client(admin)
+    last = api.get("/api/v1/files", {"ordering": "name", "page": 3}).json()
+    assert last["count"] == 120
+    assert [f["name"] for f in last["results"]] == [f"file-{i:03}.txt" for i in range(100, 120)]
+    assert last["next"] is None
+    assert last["previous"].endswith("/api/v1/files?ordering=name&page=2")
+    also_last = api.get("/api/v1/files", {"ordering": "name", "page": "last"}).json()
+    assert also_last["results"] == last["results"]
+
+
+def test_a_deep_page_costs_as_many_queries_with_many_more_rows(client, admin, alice):
+    client.force_login(admin)
+    rows(alice, 600)
+    client.get(reverse("all-files"), {"page": 3})
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("all-files"), {"page": 6})  # 250 rows in: ids first
+    rows(alice, 1400)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("all-files"), {"page": 6})
+    assert len(response.context["files"]) == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_short_list_is_counted_exactly_every_time_and_a_long_one_once_a_minute(
+    admin, alice, monkeypatch
+):
+    monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
+    rows(alice, 8)
+    found = listing.files(admin, listing.ListQuery())
+    assert listing.Pages(found, 5).count == 8
+    rows(alice, 4)
+    assert listing.Pages(found.all(), 5).count == 12  # over the limit: counted, then kept
+    rows(alice, 3)
+    assert listing.Pages(found.all(), 5).count == 12  # within COUNT_SECONDS
+    searched = listing.files(admin, listing.ListQuery(search="file-001"))
+    assert listing.Pages(searched, 5).count == 3  # another list: short, counted exactly
+    cache.clear()
+    assert listing.Pages(found.all(), 5).count == 15
