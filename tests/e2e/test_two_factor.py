@@ -30,6 +30,14 @@ def confirm_link(message) -> str:
     return re.search(r"https?://\S+", message.get_body(("plain",)).get_content())[0]
 
 
+def verify_email(page, inbox, address) -> None:
+    """Follows the verification link mailed to `address` and confirms it."""
+    (mail,) = mail_to(inbox, address, "Confirm")
+    page.goto(confirm_link(mail))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_text(f"You have confirmed {address}.").wait_for()
+
+
 def turn_on_totp(page, pages, password, name) -> tuple[str, list[str]]:
     """From the two-factor page: the password again, the secret beside the QR code, a code.
     Returns the secret and the recovery codes shown afterwards."""
@@ -147,10 +155,7 @@ def test_a_passkey_is_added_and_signs_in_without_the_password(pages, site, inbox
     )
     sign_up(page, "tfa_passkey", "Pat", "Key")
     # A second factor is added only to an account whose address is verified.
-    (mail,) = mail_to(inbox, "tfa_passkey@skylocker.test", "Confirm")
-    page.goto(confirm_link(mail))
-    page.get_by_role("button", name="Confirm").click()
-    page.get_by_text("You have confirmed").wait_for()
+    verify_email(page, inbox, "tfa_passkey@skylocker.test")
     page.goto("/accounts/2fa/webauthn/add/")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
@@ -177,10 +182,7 @@ def test_a_passkey_is_added_and_signs_in_without_the_password(pages, site, inbox
 def test_a_user_changes_their_email_and_it_counts_once_verified(pages, site, inbox):
     page = pages.new()
     sign_up(page, "tfa_emily", "Emily", "Noether")
-    (mail,) = mail_to(inbox, "tfa_emily@skylocker.test", "Confirm")
-    page.goto(confirm_link(mail))
-    page.get_by_role("button", name="Confirm").click()
-    page.get_by_text("You have confirmed").wait_for()
+    verify_email(page, inbox, "tfa_emily@skylocker.test")
     page.goto("/accounts/")
     page.get_by_role("link", name="Change email").click()
     page.get_by_role("heading", name="Change your email").wait_for()
