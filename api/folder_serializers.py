@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import StrictCharField
+from api.serializers import FolderQueryField, StrictCharField
 from locker.models import Folder
 
 
@@ -60,7 +60,7 @@ class FolderEditSerializer(serializers.Serializer):
 
 
 class FolderListQuerySerializer(serializers.Serializer):
-    parent = serializers.CharField(  # type: ignore[assignment]  # the API field "parent"; DRF takes declared fields off the class
+    parent = FolderQueryField(  # type: ignore[assignment]  # the API field "parent"; DRF takes declared fields off the class
         max_length=36, required=False, allow_blank=True, default="",
         help_text='Only the folders directly in this folder of yours (its id), or "root"; '
         "empty: all your folders.",

@@ -7,6 +7,7 @@ from uuid import UUID
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +49,7 @@ def where(request: Request) -> dict[str, Any]:
 class FolderListView(generics.ListAPIView):
     serializer_class = FolderSerializer
     pagination_class = FilePagination
+    parser_classes = [JSONParser]
 
     def get_queryset(self) -> FolderQuerySet:
         query = FolderListQuerySerializer(data=self.request.query_params)
@@ -97,6 +99,8 @@ class FolderListView(generics.ListAPIView):
 
 
 class FolderDetailView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(responses={200: FolderSerializer, **ERRORS}, tags=["folders"])
     def get(self, request: Request, pk: UUID) -> Response:
         return Response(FolderSerializer(folder_or_404(request, pk)).data)

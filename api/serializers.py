@@ -5,6 +5,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 from locker import listing
 from locker.forms import FileForm
@@ -155,10 +157,45 @@ def file_field(required: bool) -> serializers.FileField:
     )
 
 
+UUID_OR_ROOT = (
+    "^(|root|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+
+
+@extend_schema_field({"type": "string", "pattern": UUID_OR_ROOT})
+class FolderQueryField(serializers.CharField):
+    """A folder's id or "root" (or nothing), as the schema's pattern says."""
+
+
+@extend_schema_field({"type": "string", "format": "uuid"})
+class FormFolderField(serializers.UUIDField):
+    """A folder's id. In a form (multipart) only an id: "" or "null" is refused rather than
+    read as the root (leave the field out for the root); JSON may send null for the root."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary):
+            return dictionary.get(self.field_name, empty)
+        return super().get_value(dictionary)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        # JSON's null (the root) is taken, though the form's schema, which has no null,
+        # does not show it (the JSON schema, FileEditSerializer's, does).
+        if data is None:
+            return True, None
+        return super().validate_empty_values(data)
+
+
 def folder_field(**kwargs: Any) -> serializers.UUIDField:
     return serializers.UUIDField(
         required=False, allow_null=True,
         help_text="A folder of yours (its id); null is the root.", **kwargs,
+    )
+
+
+def form_folder_field(**kwargs: Any) -> serializers.UUIDField:
+    return FormFolderField(
+        required=False,
+        help_text="A folder of yours (its id); leave it out for the root.", **kwargs,
     )
 
 
@@ -167,7 +204,7 @@ class FileUploadSerializer(serializers.Serializer):
     description = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default=""
     )
-    folder = folder_field(default=None)
+    folder = form_folder_field(default=None)
 
 
 @extend_schema_field({"type": "string", "maxLength": 255, "pattern": r"\S"})
@@ -189,7 +226,7 @@ class FileReplaceSerializer(serializers.Serializer):
     file = file_field(required=False)
     description = StrictCharField(max_length=255, required=False, allow_blank=True)
     name = FileNameField(required=False)
-    folder = folder_field()
+    folder = form_folder_field()
 
 
 class FileEditSerializer(serializers.Serializer):
@@ -230,7 +267,7 @@ class FileListQuerySerializer(serializers.Serializer):
         "this username (empty: everyone's); without it, a user always sees their own files only.",
     )
 
-    folder = serializers.CharField(
+    folder = FolderQueryField(
         max_length=36,
         required=False,
         allow_blank=True,

@@ -22,11 +22,13 @@ from sharing.models import received_marks
 
 ACTIONS = ("download", "rename", "replace", "file-move", "versions", "share-file", "delete")
 _PLACEHOLDER = UUID(int=0)
+_NUMBER = 987654321  # stands in for a thumbnail's id in its reversed link
 
 
 # One row of the table, as files.html had it; every value is escaped before it goes in.
 ROW = """    <tr>
-      {select}<td data-label="Name" class="name">{name}{path}{missing}{received}</td>
+      {select}<td data-label="Name" class="name"><a class="file-link" href="{preview}">\
+{picture}<span class="file-name">{name}</span></a>{path}{missing}{received}</td>
       <td data-label="Description">{description}</td>
       <td data-label="Size" title="{size} bytes">{size_text}</td>
       {owner}<td data-label="Uploaded">{created}</td>
@@ -50,6 +52,8 @@ MISSING = ' <strong class="warn">{}</strong>'
 PATH = ' <small class="path">{}</small>'
 RECEIVED = '<br><small class="received">{}</small>'
 MOVE = '<a href="{}" aria-label="{}">{}</a>\n        '
+THUMB = '<img class="thumb" src="{}" alt="" width="48" height="48">'
+ICON = '<span class="type-icon type-{}" aria-hidden="true"></span>'
 
 
 def _words() -> dict[str, tuple[str, str]]:
@@ -92,6 +96,8 @@ def rows(files: Any, view: str) -> SafeString:
         before, after = reverse(action, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
         tail = query if action in ("rename", "replace", "delete") else ""
         patterns[action] = (before, after + tail)
+    preview = reverse("preview", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    thumb = reverse("thumbnail", args=[_PLACEHOLDER, _NUMBER, "small"]).split(str(_PLACEHOLDER))
     words = _words()
     texts = {f"{a}_text": escape(text) for a, (text, _) in words.items()}
     move_text = texts.pop("file-move_text")
@@ -124,6 +130,15 @@ def rows(files: Any, view: str) -> SafeString:
             else ""
         )
         values["received"] = _received(marks.get(f.pk))
+        # The name opens the preview; its picture is the thumbnail once the worker made one
+        # (previews.kinds.mark set `thumbnail` and `kind`), else the file type's icon.
+        values["preview"] = f"{preview[0]}{pk}{preview[1]}"
+        made = getattr(f, "thumbnail", None)
+        values["picture"] = (
+            THUMB.format(f"{thumb[0]}{pk}{thumb[1].replace(str(_NUMBER), str(made.pk), 1)}")
+            if made is not None
+            else ICON.format(escape(getattr(f, "kind", "") or "file"))
+        )
         values["select"] = (
             SELECT.format(pk=pk, label=values["select_label"]) if view == "mine" else ""
         )

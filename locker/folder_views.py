@@ -77,19 +77,28 @@ def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, pk: UUID) -> HttpResponse:
     folder = own_folder(request, pk)
-    initial = {"destination": str(folder.parent_id) if folder.parent_id else "root"}
-    form = MoveForm(request.POST or None, owner=request.user, exclude=folder, initial=initial)
+    return move_page(request, folder, lambda: folder.parent, exclude=folder)
+
+
+def move_page(
+    request: HttpRequest, thing: Folder | StoredFile, place: Any, exclude: Folder | None = None
+) -> HttpResponse:
+    """The Move form for a folder or a file; `place()` is the folder it is in (None: the top)."""
+    current = place()
+    initial = {"destination": str(current.pk) if current else "root"}
+    form = MoveForm(request.POST or None, owner=request.user, exclude=exclude, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            folder.move_to(form.target(request.user), **where(request))
+            thing.move_to(form.target(request.user), **where(request))
         except FolderError as exc:
             messages.error(request, exc.message)
         else:
+            current = place()
             messages.success(request, _("Moved %(name)s to %(path)s.") % {
-                "name": folder.name, "path": folder.parent.path if folder.parent else "/",
+                "name": thing.name, "path": current.path if current else "/",
             })
-            return redirect(folder_url(folder.parent))
-    context = {"form": form, "thing": folder, "back": folder_url(folder.parent)}
+            return redirect(folder_url(current))
+    context = {"form": form, "thing": thing, "back": folder_url(current)}
     return render(request, "locker/move.html", context, status=400 if form.errors else 200)
 
 
@@ -125,20 +134,7 @@ def move_file(request: HttpRequest, pk: UUID) -> HttpResponse:
     stored = StoredFile.objects.get_for(request.user, pk)
     if stored.owner_id != request.user.pk:
         raise Http404
-    initial = {"destination": str(stored.folder_id) if stored.folder_id else "root"}
-    form = MoveForm(request.POST or None, owner=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stored.move_to(form.target(request.user), **where(request))
-        except FolderError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Moved %(name)s to %(path)s.") % {
-                "name": stored.name, "path": stored.folder.path if stored.folder else "/",
-            })
-            return redirect(folder_url(stored.folder))
-    context = {"form": form, "thing": stored, "back": folder_url(stored.folder)}
-    return render(request, "locker/move.html", context, status=400 if form.errors else 200)
+    return move_page(request, stored, lambda: stored.folder)
 
 
 def trashed_folder(request: HttpRequest, pk: UUID) -> Folder:
@@ -187,7 +183,7 @@ def folder_param(query: listing.ListQuery) -> dict[str, str]:
 
 def folder_context(user: Any, view: str, query: listing.ListQuery, page: Any) -> dict[str, Any]:
     """What the file list shows of folders: on My files, the open folder (breadcrumbs, its
-    folders); on All files and in search results, each file's path."""
+    folders); on All files and in search results, the path of each file in a folder."""
     context: dict[str, Any] = {"folder_view": view == "mine" and not query.search}
     if context["folder_view"]:
         opened = query.folder != listing.ROOT
@@ -197,6 +193,6 @@ def folder_context(user: Any, view: str, query: listing.ListQuery, page: Any) ->
     else:
         paths = file_paths(page.object_list)
         page.object_list = list(page.object_list)
-        for stored in page.object_list:
-            stored.shown_path = paths[stored.pk]
+        for stored in page.object_list:  # a file at the top needs no path beside its name
+            stored.shown_path = paths[stored.pk] if stored.folder_id else ""
     return context

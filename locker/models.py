@@ -19,6 +19,7 @@ from locker import storage
 from locker.backup_lock import removals_allowed
 from locker.errors import FolderInTrash, MoveCycle, NameTaken, QuotaExceeded
 from locker.uploads import clean_filename
+from previews.models import Preview
 
 log = logging.getLogger(__name__)
 
@@ -169,17 +170,10 @@ class StoredFile(models.Model):
                 if renamed:
                     current.updated_at = timezone.now()
                 current.save()
-                actor = actor or current.owner
-                if renamed:
-                    audit_log.record(
-                        "file.renamed", actor=actor, door=door, address=address, target=current,
-                        old_name=old_name, path=current.path,
-                    )
-                if moved:
-                    audit_log.record(
-                        "file.moved", actor=actor, door=door, address=address, target=current,
-                        old_path=old_path, path=current.path,
-                    )
+                record_move(
+                    "file", current, actor or current.owner, door, address,
+                    old_name=old_name if renamed else None, old_path=old_path if moved else None,
+                )
         self.refresh_from_db()
         return current
 
@@ -212,6 +206,7 @@ class StoredFile(models.Model):
                 row.save(force_insert=True)
                 record("file.uploaded", actor=actor or owner, door=door, address=address,
                        target=row, size=row.size)
+                Preview.queue(row)
         except BaseException:
             storage.delete(row.file.name)
             raise
@@ -246,6 +241,7 @@ class StoredFile(models.Model):
             )
             record("file.uploaded", actor=row.owner, door=door, address=address, target=row,
                    size=row.size, direct=True)
+            Preview.queue(row)
         return row
 
     def replace(
@@ -297,6 +293,8 @@ class StoredFile(models.Model):
                 if changed:
                     current.updated_at = timezone.now()
                     current.save()
+                    if "content" in changed:
+                        Preview.queue(current)
                     if actor is not None and actor.pk != current.owner_id:
                         DeletionAlert.record(current, actor, kind=DeletionAlert.REPLACED)
                     action = "file.renamed" if changed == ["name"] else "file.replaced"
@@ -405,6 +403,12 @@ class ObjectRemoval(models.Model):
             return False
         ObjectRemoval.objects.filter(pk=self.pk).delete()
         return True
+
+
+def drop_previews(sources: list[str]) -> None:
+    """Previews of content pushed aside or purged: their objects go like any other object."""
+    for name in Preview.drop(sources):
+        ObjectRemoval.schedule(name)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -736,6 +740,7 @@ class TrashedFile(models.Model):
             record("file.purged", actor=actor, door=door or Door.WORKER, address=address,
                    target=item)
             ObjectRemoval.schedule(item.file.name or "")
+            drop_previews([item.file.name or ""])
             for version in FileVersion.objects.filter(file_id=item.pk):
                 ObjectRemoval.schedule(version.file.name or "")
             FileVersion.objects.filter(file_id=item.pk).delete()
@@ -797,7 +802,10 @@ class FileVersion(models.Model):
     def keep(
         cls, current: StoredFile, actor: Any, *, door: str = Door.WEB, address: str | None = None
     ) -> "FileVersion | None":
-        """Make a locked file's current content a version (inside the replace's transaction)."""
+        """Make a locked file's current content a version (inside the replace's transaction).
+
+        Versions have no preview: the content's goes with it."""
+        drop_previews([current.file.name or ""])
         if settings.KEEP_VERSIONS == 0:
             ObjectRemoval.schedule(current.file.name or "")
             return None
@@ -854,6 +862,7 @@ class FileVersion(models.Model):
             current.save()
             record("version.restored", actor=actor, door=door, address=address, target=current,
                    version=str(self.pk), stored_at=version.stored_at.isoformat())
+            Preview.queue(current)
         return current
 
 
@@ -1176,17 +1185,10 @@ class Folder(models.Model):
             current.name_key = folder_key(target and target.pk, final)
             current.updated_at = timezone.now()
             current.save()
-            actor = actor or current.owner
-            if renamed:
-                audit_log.record(
-                    "folder.renamed", actor=actor, door=door, address=address, target=current,
-                    old_name=old_name, path=current.path,
-                )
-            if moved:
-                audit_log.record(
-                    "folder.moved", actor=actor, door=door, address=address, target=current,
-                    old_path=old_path, path=current.path,
-                )
+            record_move(
+                "folder", current, actor or current.owner, door, address,
+                old_name=old_name if renamed else None, old_path=old_path if moved else None,
+            )
         self.refresh_from_db()
         return current
 
@@ -1281,6 +1283,18 @@ class Folder(models.Model):
             Folder.objects.filter(parent_id__in=ids).exclude(pk__in=ids).update(parent=None)
             Folder.objects.filter(pk__in=ids).update(parent=None, trashed_in=None)
             Folder.objects.filter(pk__in=ids).delete()
+
+
+def record_move(
+    kind: str, current: Any, actor: Any, door: str, address: str | None, *,
+    old_name: str | None, old_path: str | None,
+) -> None:
+    """The audit records of a rename and/or a move ("file" or "folder"), in its transaction."""
+    where = {"actor": actor, "door": door, "address": address, "target": current}
+    if old_name is not None:
+        audit_log.record(f"{kind}.renamed", **where, old_name=old_name, path=current.path)
+    if old_path is not None:
+        audit_log.record(f"{kind}.moved", **where, old_path=old_path, path=current.path)
 
 
 def live_folder(pk: Any, owner_id: Any, missing: type[Exception] = FolderInTrash) -> Folder:

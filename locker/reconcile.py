@@ -9,6 +9,8 @@ is safe to run from cron while the app serves:
 - objects younger than the grace period are never called orphans (an upload writes its object
   a moment before its row; S3 direct uploads land before they are confirmed);
 - objects of trashed files and of versions are kept on purpose, not orphans;
+- preview images (thumbnails, previews/) belong to the content they preview: not orphans, and
+  one gone missing is no file's loss: it is counted, and `--fix` has the worker make it again;
 - objects waiting in ObjectRemoval, and direct uploads not yet finalized (PendingUpload), are
   the worker's business, not orphans;
 - every finding is looked at a second time just before it is reported or repaired, because
@@ -20,11 +22,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.storage import Storage
+from django.db.models import Q
 from django.utils import timezone
 
 from locker import storage as stored_objects
 from locker.models import FileVersion, ObjectRemoval, PendingUpload, StoredFile, TrashedFile
 from locker.storage import list_objects
+from previews.models import Preview, every_object
 
 GRACE = timedelta(hours=1)
 
@@ -40,9 +44,11 @@ class Report:
     checksum_mismatches: list[dict[str, Any]] = field(default_factory=list)
     pending_removals: int = 0
     pending_uploads: int = 0
+    previews_missing: int = 0  # ready previews whose image is gone (remade with --fix)
     young_unreferenced: int = 0
     fixed: dict[str, int] = field(
-        default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0, "rows_unmarked": 0}
+        default_factory=lambda: {"orphans_deleted": 0, "rows_marked_missing": 0, "rows_unmarked": 0,
+                                 "previews_requeued": 0}
     )
 
     @property
@@ -100,6 +106,7 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
             # unless the row still points at it.
             _report_missing(report, row, name, fix=fix, now=now)
     referenced |= kept_aside()
+    _check_previews(report, objects, storage, fix=fix)
     being_removed = set(ObjectRemoval.objects.values_list("name", flat=True))
     being_uploaded = set(PendingUpload.objects.values_list("key", flat=True))
     for name, stored in sorted(objects.items()):
@@ -122,17 +129,36 @@ def reconcile(*, fix: bool = False, verify: bool = False, grace: timedelta = GRA
 
 
 def kept_aside() -> set[str]:
-    """Objects of trashed files and of versions: kept on purpose, never orphans."""
+    """Objects of trashed files, of versions and previews: kept on purpose, never orphans."""
     return set(TrashedFile.objects.values_list("file", flat=True)) | set(
         FileVersion.objects.values_list("file", flat=True)
-    )
+    ) | every_object()
 
 
 def _referenced_now(name: str) -> bool:
-    """Looked at again just before a report: a file, a trash item or a version may hold it now."""
+    """Looked at again just before a report: a file, a trash item, a version or a preview may
+    hold it now."""
     return any(
         model.objects.filter(file=name).exists() for model in (StoredFile, TrashedFile, FileVersion)
-    )
+    ) or Preview.objects.filter(Q(small=name) | Q(large=name)).exists()
+
+
+def _check_previews(report: Report, objects: dict[str, Any], storage: Storage, *,
+                    fix: bool) -> None:
+    """Ready previews whose image is gone (a restore from a backup that has no previews):
+    counted, and with --fix made again by the worker."""
+    for preview in Preview.objects.filter(state=Preview.READY).iterator(chunk_size=500):
+        gone = [name for name in preview.objects_stored
+                if name not in objects and not storage.exists(name)]
+        if not gone:
+            continue
+        report.previews_missing += 1
+        if fix:
+            report.fixed["previews_requeued"] += Preview.objects.filter(
+                pk=preview.pk, state=Preview.READY, small=preview.small, large=preview.large
+            ).update(state=Preview.PENDING, small="", large="", next_attempt_at=timezone.now())
+            for name in set(preview.objects_stored) - set(gone):
+                ObjectRemoval.schedule(name)
 
 
 def _report_missing(
@@ -173,6 +199,9 @@ def summary(report: Report, *, fix: bool) -> str:
         lines.append(f"{report.pending_removals} object(s) wait for the worker to remove them.")
     if report.pending_uploads:
         lines.append(f"{report.pending_uploads} direct upload(s) wait to be finalized or swept.")
+    if report.previews_missing:
+        lines.append(f"{report.previews_missing} preview(s) whose image is missing"
+                     + (": the worker makes them again." if fix else " (--fix remakes them)."))
     if report.young_unreferenced:
         lines.append(f"{report.young_unreferenced} recent unreferenced object(s) left alone "
                      "(uploads in flight).")
@@ -180,6 +209,7 @@ def summary(report: Report, *, fix: bool) -> str:
         f = report.fixed
         lines.append(f"Fixed: deleted {f['orphans_deleted']} orphan object(s), marked "
                      f"{f['rows_marked_missing']} file(s) as missing, unmarked "
-                     f"{f['rows_unmarked']} whose object is back.")
+                     f"{f['rows_unmarked']} whose object is back, queued "
+                     f"{f['previews_requeued']} preview(s) to be made again.")
     lines.append("Consistent." if report.problems == 0 else f"{report.problems} problem(s) found.")
     return "\n".join(lines)

@@ -72,11 +72,17 @@ def cloudfront_configured() -> bool:
 
 def signed_download_url(stored: Any) -> str | None:
     """A URL that serves this file's bytes as an attachment for DOWNLOAD_URL_TTL seconds."""
+    return signed_url(stored.file.name, stored.name, stored.content_type)
+
+
+def signed_url(object_name: str, download_name: str, content_type: str) -> str | None:
+    """A URL that serves one object's bytes as an attachment named `download_name` for
+    DOWNLOAD_URL_TTL seconds (a file, a version, a preview image); None off S3."""
     storage = s3()
     if storage is None:
         return None
     ttl = settings.DOWNLOAD_URL_TTL
-    key = object_key(storage, stored.file.name)
+    key = object_key(storage, object_name)
     if cloudfront_configured():
         return cloudfront_url(key, ttl)
     return storage.connection.meta.client.generate_presigned_url(
@@ -84,8 +90,8 @@ def signed_download_url(stored: Any) -> str | None:
         Params={
             "Bucket": storage.bucket_name,
             "Key": key,
-            "ResponseContentDisposition": content_disposition(stored.name),
-            "ResponseContentType": served_type(stored.content_type),
+            "ResponseContentDisposition": content_disposition(download_name),
+            "ResponseContentType": served_type(content_type),
         },
         ExpiresIn=ttl,
     )

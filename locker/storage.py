@@ -4,6 +4,7 @@ Every path that stores bytes (the upload form, the API, a direct upload to S3, a
 next: trash, versions, WebDAV) goes through here, so each rule lives once:
 
 - new objects are named `u/<owner id>/<random hex>` (`new_name`), never after the user's file;
+  a preview (thumbnail) of one is named after it, beside it (`preview_name`);
 - `s3()` is the one answer to "is storage S3?";
 - a file's content type is the one detected from its bytes (`detect_type`), recorded the same
   whichever way the file arrived; types a browser would render or run are *sent* as opaque
@@ -56,6 +57,15 @@ ACTIVE_TYPES = {
 def new_name(owner_id: int) -> str:
     """A fresh storage name for one of this owner's objects: the owner's prefix, a random id."""
     return f"u/{owner_id}/{secrets.token_hex(16)}"
+
+
+def preview_name(source_name: str, label: str) -> str:
+    """A fresh name for a preview image of the object `source_name`, stored beside it.
+
+    `u/7/ab12…` gets `u/7/ab12….preview-small-<random hex>.webp`: the owner's prefix and the
+    source stay readable in the bucket, and a retried rendering never reuses a name.
+    """
+    return f"{source_name}.preview-{label}-{secrets.token_hex(6)}.webp"
 
 
 def incoming_name(owner_id: int) -> str:
@@ -316,6 +326,33 @@ def write(name: str, content: Any) -> str:
             storage.delete(name)  # a fresh random name: only our own partial write
         except Exception:  # noqa: BLE001 - storage is down; reconcile finds any leftover
             log.warning("Could not remove the partial object %s", name)
+        raise StorageUnavailable() from exc
+
+
+def read_head(name: str, limit: int) -> bytes:
+    """Up to `limit` bytes from the start of an object (a preview's source, a text's first lines).
+
+    Raises FileNotFoundError when the object is gone, StorageUnavailable when it cannot be read.
+    """
+    store = default()
+    bucket = s3(store)
+    try:
+        if bucket is not None:
+            client = bucket.connection.meta.client
+            key, wanted = object_key(bucket, name), f"bytes=0-{limit - 1}"
+            body = client.get_object(Bucket=bucket.bucket_name, Key=key, Range=wanted)["Body"]
+            try:
+                return bytes(body.read(limit))
+            finally:
+                body.close()
+        with store.open(name, "rb") as handle:
+            return bytes(handle.read(limit))
+    except FileNotFoundError:
+        raise
+    except Exception as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            raise FileNotFoundError(name) from exc
+        log.warning("Could not read %s: %s", name, exc)
         raise StorageUnavailable() from exc
 
 

@@ -30,6 +30,7 @@ from locker.uploads import (
     upload_storage_failed,
     upload_too_large,
 )
+from previews.kinds import mark as mark_previews
 from skylocker.client import client_address
 
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner", "folder": "folder"}
@@ -74,6 +75,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     if totals and not query.search and not query.folder:
         pages.count = totals[0]  # the same files: counted once
     page = pages.get_page(request.GET.get("page"))
+    mark_previews(page.object_list)  # each row's icon and thumbnail, in one query
     context = {
         **folder_context(request.user, view, query, page),
         "page": page,

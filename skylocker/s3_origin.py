@@ -15,17 +15,9 @@ def presigned_post_origin(
     come out exactly as the upload tickets will name them. Presigning is local: the throwaway
     credentials are never sent anywhere, and nothing is looked up on the network.
     """
-    import boto3
     from botocore.exceptions import BotoCoreError
 
-    client = boto3.session.Session().client(
-        "s3",
-        region_name=region,
-        endpoint_url=endpoint_url or None,
-        config=config,
-        aws_access_key_id="origin-only",
-        aws_secret_access_key="origin-only",  # noqa: S106 - signs nothing that is sent
-    )
+    client = _origin_client(region, endpoint_url, config)
     try:
         url = urlsplit(client.generate_presigned_post(bucket, "origin")["url"])
     except BotoCoreError:
@@ -33,6 +25,29 @@ def presigned_post_origin(
         # upload tickets either: the page gets no extra origin and stays on 'self'.
         return ""
     return f"{url.scheme}://{url.netloc}"
+
+
+def presigned_get_origin(bucket: str, region: str, endpoint_url: str, config: Any) -> str:
+    """scheme://host[:port] of the presigned GETs (downloads, thumbnails) for `bucket`, asked of
+    boto3 as presigned_post_origin asks, with the server's own client config."""
+    client = _origin_client(region, endpoint_url, config)
+    url = urlsplit(client.generate_presigned_url("get_object", {"Bucket": bucket, "Key": "o"}))
+    return f"{url.scheme}://{url.netloc}"
+
+
+def _origin_client(region: str, endpoint_url: str, config: Any) -> Any:
+    """An S3 client that only presigns, to read the URLs' origin: its throwaway credentials
+    are never sent anywhere, and nothing is looked up on the network."""
+    import boto3
+
+    return boto3.session.Session().client(
+        "s3",
+        region_name=region,
+        endpoint_url=endpoint_url or None,
+        config=config,
+        aws_access_key_id="origin-only",
+        aws_secret_access_key="origin-only",  # noqa: S106 - signs nothing that is sent
+    )
 
 
 def upload_client(server_client: Any) -> Any:

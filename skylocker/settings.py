@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from skylocker.s3_origin import presigned_post_origin
+from skylocker.s3_origin import presigned_get_origin, presigned_post_origin
 
 
 def envbool(name: str, default: str = "0") -> bool:
@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "audit",
     "dav",
     "sharing",
+    "previews",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,9 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 BODY_TIMEOUT = envint("SKYLOCKER_BODY_TIMEOUT", 30)
 WEB_THREADS = envint("SKYLOCKER_WEB_THREADS", 4)
 DOWNLOAD_URL_TTL = envint("SKYLOCKER_DOWNLOAD_URL_TTL", 300)
+# Previews (previews/): never made from a file larger than this, nor from an image of more pixels.
+PREVIEW_MAX_BYTES = envint("SKYLOCKER_PREVIEW_MAX_BYTES", 20 * 1024 * 1024)
+PREVIEW_MAX_PIXELS = envint("SKYLOCKER_PREVIEW_MAX_PIXELS", 50_000_000)
 
 S3_BUCKET = os.environ.get("SKYLOCKER_S3_BUCKET", "")
 S3_ENDPOINT_URL = os.environ.get("SKYLOCKER_S3_ENDPOINT_URL", "")
@@ -499,12 +503,21 @@ S3_UPLOAD_ORIGIN = (
     if S3_BUCKET
     else ""
 )
+# Thumbnails on S3 are signed URLs like downloads: img-src names the origin those point to.
+if CLOUDFRONT_DOMAIN and CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY:  # as locker/remote.py
+    S3_DOWNLOAD_ORIGIN = f"https://{CLOUDFRONT_DOMAIN}"
+elif S3_BUCKET:
+    S3_DOWNLOAD_ORIGIN = presigned_get_origin(
+        S3_BUCKET, AWS_REGION, S3_ENDPOINT_URL, s3_client_config(endpoint_url=S3_ENDPOINT_URL)
+    )
+else:
+    S3_DOWNLOAD_ORIGIN = ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([S3_DOWNLOAD_ORIGIN] if S3_DOWNLOAD_ORIGIN else [])],
         "connect-src": [SELF, *([S3_UPLOAD_ORIGIN] if S3_UPLOAD_ORIGIN else [])],
         # The "Sign in with …" button's answer redirects to the provider's page.
         "form-action": [SELF, *([OIDC_ORIGIN] if OIDC_ORIGIN else [])],

@@ -11,6 +11,7 @@ admin.site.site_title = "Skylocker admin"
 urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
+    path("files/", include("previews.urls")),
     path("accounts/", include("accounts.urls")),
     path("activity/", include("audit.urls")),
     path("admin/login/", admin_login),

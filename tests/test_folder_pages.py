@@ -91,3 +91,9 @@ def test_emptying_the_trash_purges_deleted_folders(alice_client, alice):
     reports.delete_by(alice)
     alice_client.post(reverse("trash-empty"))
     assert not Folder.objects.exists() and not TrashedFile.objects.exists()
+
+
+def test_a_file_at_the_top_shows_no_path_beside_its_name(client, admin, alice_file):
+    client.force_login(admin)
+    page = client.get(reverse("all-files")).content.decode()
+    assert "alice.txt" in page and 'class="path"' not in page

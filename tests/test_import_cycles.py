@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["skylocker", "locker", "accounts", "api", "skylocker_cli"]
+PACKAGES = ["skylocker", "locker", "accounts", "api", "previews", "skylocker_cli"]
 
 
 def module_name(path: Path) -> str:

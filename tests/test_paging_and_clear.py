@@ -36,7 +36,7 @@ def test_page_links_keep_the_search_and_the_sort(alice_client, alice):
 def test_the_count_shows_without_a_search_and_a_clear_link_only_with_one(alice_client, alice):
     rows(alice, 3)
     plain = alice_client.get(reverse("files")).content.decode()
-    assert '<p class="count">3 files · 2.9\xa0KB</p>' in plain
+    assert '<p class="count">3 files · 2.9\xa0KB of 1.0\xa0GB</p>' in plain  # the default quota
     assert ">Clear<" not in plain
     searched = alice_client.get(reverse("files"), {"q": "file-001", "sort": "name"})
     html = searched.content.decode()
@@ -48,4 +48,4 @@ def test_my_files_says_how_many_files_and_how_much_storage_they_use(alice_client
     rows(alice, 3)  # sizes 1000, 1001, 1002
     rows(bob, 2)
     html = alice_client.get(reverse("files")).content.decode()
-    assert '<p class="count">3 files · 2.9\xa0KB</p>' in html
+    assert '<p class="count">3 files · 2.9\xa0KB of 1.0\xa0GB</p>' in html  # the default quota

@@ -44,6 +44,8 @@ def test_a_file_is_described_in_full(alice_api, alice_file):
         "created_at": item["created_at"],
         "updated_at": item["updated_at"],
         "download_url": f"http://testserver/api/v1/files/{alice_file.pk}/content",
+        "folder": None,
+        "path": "/alice.txt",
     }
 
 

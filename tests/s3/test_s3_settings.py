@@ -17,7 +17,7 @@ PRINT_STORAGE = (
 )
 
 
-def start(tmp_path, **env) -> subprocess.CompletedProcess:
+def start(tmp_path, code=PRINT_STORAGE, **env) -> subprocess.CompletedProcess:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "skylocker.settings",
@@ -25,7 +25,7 @@ def start(tmp_path, **env) -> subprocess.CompletedProcess:
         **env,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and fixed code
-        [sys.executable, "-c", PRINT_STORAGE],
+        [sys.executable, "-c", code],
         env=environment,
         capture_output=True,
         text=True,
@@ -169,3 +169,40 @@ def test_the_variables_alone_give_s3_storage_and_presigned_downloads(
     keys = [obj["Key"] for obj in s3.list_objects_v2(Bucket=bucket)["Contents"]]
     assert keys == [name]
     assert name.startswith("u/")
+
+
+IMG_SRC = (
+    "import django, json; from django.conf import settings; django.setup(); "
+    "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][2:]))"
+)
+
+
+def img_src_with(tmp_path, **env) -> list[str]:
+    """What img-src allows besides 'self' and data: (thumbnails on S3 are signed URLs)."""
+    result = start(
+        tmp_path, code=IMG_SRC, SKYLOCKER_S3_BUCKET="skylocker-files", AWS_REGION="eu-west-1",
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_pages_may_show_images_from_where_signed_urls_point_and_nowhere_else(
+    tmp_path, monkeypatch
+):
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):  # AWS itself, not the test server
+        monkeypatch.delenv(name, raising=False)
+    # Acceleration is for the browsers' uploads: the signed GETs stay on the regional endpoint.
+    assert img_src_with(tmp_path, SKYLOCKER_S3_ACCELERATE="1") == [
+        "https://skylocker-files.s3.amazonaws.com"
+    ]
+    assert img_src_with(
+        tmp_path,
+        SKYLOCKER_CLOUDFRONT_DOMAIN="files.example.org",
+        SKYLOCKER_CLOUDFRONT_KEY_ID="K2JCJMDEHXQW5F",
+        SKYLOCKER_CLOUDFRONT_PRIVATE_KEY="a key (only its presence is read here)",
+    ) == ["https://files.example.org"]
+    # A domain without its key signs nothing: the URLs stay S3's, and so does img-src.
+    assert img_src_with(tmp_path, SKYLOCKER_CLOUDFRONT_DOMAIN="files.example.org") == [
+        "https://skylocker-files.s3.amazonaws.com"
+    ]

@@ -1,4 +1,5 @@
-"""The background worker: sends alerts and account mail, and finishes storage clean-ups.
+"""The background worker: sends alerts and account mail, finishes storage clean-ups, makes
+previews.
 
 Why a worker: a delete must never wait on (or be lost to) a slow or absent mail server.
 Everything it does is recorded in the database first, so stopping it loses nothing; it
@@ -17,13 +18,17 @@ from django.db import close_old_connections
 from accounts import outbox
 from locker import maintenance
 from locker.alerts import deliver_due
+from previews.work import make_due as make_previews
 from sharing import notify
 
 log = logging.getLogger("locker.worker")
 
 
 class Command(BaseCommand):
-    help = "Send pending alerts and account mail, finish pending storage clean-ups, with retries."
+    help = (
+        "Send pending alerts and account mail, finish pending storage clean-ups and make "
+        "thumbnails, with retries."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Do what is due now, then exit.")
@@ -47,16 +52,17 @@ class Command(BaseCommand):
                 told, not_told = notify.deliver_due()
                 sent, failed = sent + told, failed + not_told
                 removed = maintenance.finish_object_removals()
+                made = make_previews()  # thumbnails of new content
                 if time.monotonic() - last_sweep > maintenance.SWEEP_EVERY.total_seconds():
                     maintenance.sweep()
                     last_sweep = time.monotonic()
             except Exception:
                 # The database itself may be away for a moment; the next round tries again.
                 log.exception("Worker round failed")
-                sent = failed = removed = 0
+                sent = failed = removed = made = 0
             if once:
                 break
-            if not (sent or failed or removed):
+            if not (sent or failed or removed or made):
                 time.sleep(interval)
         log.info("Worker stopped")
 
