@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist); the browser tests stay serial.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-s3 test-postgres test-mariadb e2e dav-test gates soak bench-memory lint lock infra-synth infra-test clean
+.PHONY: install run test test-s3 test-postgres test-mariadb e2e dav-test gates soak bench-memory lint lock messages infra-synth infra-test clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,18 @@ lock: install
 	  -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 	  -c requirements.lock -o requirements-app.lock pyproject.toml
+
+# The German catalogue (skylocker/locale/de): gather every marked string into django.po, then
+# compile it into django.mo; both are committed (CONTRIBUTING.md, "Translations"). Needs
+# Debian's gettext (xgettext, msgfmt), installed here when missing.
+MESSAGES_IGNORE := --ignore=.venv --ignore=infra --ignore=tests --ignore=bench --ignore=lambda \
+  --ignore=docs --ignore=skylocker_cli --ignore=node_modules --ignore=build
+messages: install
+	@command -v msgfmt >/dev/null || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext)
+	$(BIN)/python manage.py makemessages --locale=de --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale=de $(MESSAGES_IGNORE)
+	@grep -c '^#, fuzzy' skylocker/locale/de/LC_MESSAGES/django.po | sed 's/^/fuzzy entries to check: /' || true
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -8,13 +8,14 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 from accounts import outbox
 from accounts.models import SignupLock
 from audit.log import Door, record
 
-EMAIL_TAKEN = "An account with this email already exists."
-USERNAME_TAKEN = "A user with that username already exists."  # Django's own words for it
+EMAIL_TAKEN = _("An account with this email already exists.")
+USERNAME_TAKEN = _("A user with that username already exists.")  # Django's own words for it
 
 
 def email_taken(email: str) -> bool:
@@ -34,9 +35,9 @@ def hide_taken_emails() -> bool:
 class SignUpForm(UserCreationForm):
     """Sign-up for the page and the API alike: names and email required, email unique."""
 
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    email = forms.EmailField(max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), max_length=254)
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()

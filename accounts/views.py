@@ -30,6 +30,8 @@ from accounts.models import UserSession, sign_out_everywhere
 from api.models import ApiToken
 from audit.doors import where
 from audit.log import Outcome, record
+from preferences.forms import PreferencesForm
+from preferences.models import Preferences
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,7 +78,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     if request.user.is_authenticated:
-        raise Http404("The admin is for staff.")  # as All files is: nothing here for them
+        raise Http404(_("The admin is for staff."))  # as All files is: nothing here for them
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
@@ -162,6 +164,7 @@ def account(request: HttpRequest) -> HttpResponse:
             user=request.user, type=Authenticator.Type.WEBAUTHN
         ).count(),
         "recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
+        "preferences_form": PreferencesForm(instance=Preferences.of(request.user)),
     }
     return render(request, "accounts/account.html", context)
 
@@ -176,7 +179,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
                session_address=row.address, **where(request))
     if row.session_key == request.session.session_key:
         return redirect("login")
-    messages.success(request, "That browser is signed out.")
+    messages.success(request, _("That browser is signed out."))
     return redirect("account")
 
 
@@ -188,7 +191,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
         record("token.revoked", actor=request.user, target=token, owner=request.user,
                **where(request))
         token.delete()
-    messages.success(request, "The API token no longer works.")
+    messages.success(request, _("The API token no longer works."))
     return redirect("account")
 
 
@@ -200,7 +203,7 @@ def sign_out_all(request: HttpRequest) -> HttpResponse:
                **where(request))
         sign_out_everywhere(request.user)
     logout(request)
-    messages.success(request, "You are signed out everywhere, and every API token is revoked.")
+    messages.success(request, _("You are signed out everywhere, and every API token is revoked."))
     return redirect("login")
 
 
@@ -221,7 +224,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                    target=self.request.user, **where(self.request))
         messages.success(
             self.request,
-            "Password changed. Other browsers are signed out and your API tokens revoked.",
+            _("Password changed. Other browsers are signed out and your API tokens revoked."),
         )
         return response
 

@@ -16,9 +16,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from locker.models import OWNER_CHANNEL, AlertDelivery, DeletionAlert, backoff
+from preferences.models import Preferences, valid_zone
 
 log = logging.getLogger(__name__)
 Row = TypeVar("Row", bound=models.Model)
@@ -48,12 +51,24 @@ def render(alert: DeletionAlert, name: str | None = None) -> tuple[str, str, str
     context = {
         "alert": alert, "site_url": settings.SITE_URL, "minutes": settings.MASS_DELETE_MINUTES
     }
+    context["door"] = door_words(alert.door)
     if alert.kind == DeletionAlert.DIGEST:
         context["folded"] = alert.folded.order_by("deleted_at", "pk")
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     body = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     return subject, body, html
+
+
+DOORS = {"web": gettext_lazy("the web"), "api": gettext_lazy("the API"),
+         "admin": gettext_lazy("the admin")}
+
+
+def door_words(door: str) -> str:
+    """Where a deletion came from, in the reader's language."""
+    if not door:
+        return gettext("the app")
+    return str(DOORS.get(door, format_lazy(gettext_lazy("the {door}"), door=door)))
 
 
 TEMPLATES = {DeletionAlert.TRASHED: "trashed", DeletionAlert.MASS: "mass-deletion",
@@ -75,11 +90,26 @@ def send_owner_email(alert: DeletionAlert) -> None:
 
 
 def _send(alert: DeletionAlert, template: str | None, recipients: list[str]) -> None:
-    subject, body, html = render(alert, template)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    message.attach_alternative(html, "text/html")
-    message.extra_headers["X-Skylocker-Alert"] = str(alert.pk)
-    message.send()
+    """One message for each language and time zone among the recipients (those with an
+    account get theirs, from its preferences; addresses without one get the site's)."""
+    for (language, zone), group in recipient_groups(recipients).items():
+        with translation.override(language), timezone.override(zone):
+            subject, body, html = render(alert, template)
+        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, group)
+        message.attach_alternative(html, "text/html")
+        message.extra_headers["X-Skylocker-Alert"] = str(alert.pk)
+        message.send()
+
+
+def recipient_groups(recipients: list[str]) -> dict[tuple[str, str], list[str]]:
+    chosen = Preferences.for_recipients(recipients)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for address in recipients:
+        mine = chosen.get(address.lower())
+        language = (mine.language if mine else "") or settings.LANGUAGE_CODE
+        zone = valid_zone(mine.time_zone if mine else "") or settings.TIME_ZONE
+        groups.setdefault((language, zone), []).append(address)
+    return groups
 
 
 def sns_subject(subject: str) -> str:

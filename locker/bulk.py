@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.doors import where
@@ -104,7 +106,7 @@ def selected(request: HttpRequest) -> list[StoredFile] | None:
 def bulk(request: HttpRequest) -> HttpResponseBase:
     files = selected(request)
     if files is None:
-        messages.error(request, f"Tick between 1 and {MAX_FILES} files first.")
+        messages.error(request, _("Tick between 1 and %(most)d files first.") % {"most": MAX_FILES})
         return redirect("files")
     if request.POST.get("action") == "zip":
         with transaction.atomic():
@@ -125,5 +127,9 @@ def bulk(request: HttpRequest) -> HttpResponseBase:
             moved += 1
         except StoredFile.DoesNotExist:
             continue
-    messages.success(request, f"Moved {moved} file{'s' if moved != 1 else ''} to the trash.")
+    messages.success(
+        request,
+        ngettext("Moved %(count)d file to the trash.", "Moved %(count)d files to the trash.", moved)
+        % {"count": moved},
+    )
     return redirect("files")

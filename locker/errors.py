@@ -9,14 +9,18 @@ asked; a door never rewrites it. "Not found" is `ObjectDoesNotExist` (`StoredFil
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
     """A refusal or failure the person asking should hear about, in `default_message`'s words."""
 
-    default_message = "The request could not be carried out."
+    default_message = _("The request could not be carried out.")
 
     def __init__(self, message: str | None = None) -> None:
+        # The default is lazy: it speaks the language of whoever reads it.
         super().__init__(message or self.default_message)
 
     @property
@@ -30,7 +34,7 @@ class StorageUnavailable(DomainError):
     Nothing was kept; the same request may be tried again later.
     """
 
-    default_message = (
+    default_message = _(
         "The file could not be stored: storage is unavailable right now. "
         "Nothing was saved; please try again later."
     )
@@ -49,25 +53,33 @@ class QuotaExceeded(DomainError):
     def __init__(self, quota: int, used: int, adding: int) -> None:
         self.quota, self.used, self.adding = quota, used, adding
         super().__init__(
-            f"Over quota: your quota is {filesizeformat(quota)} ({quota} bytes) and you use "
-            f"{filesizeformat(used)} ({used} bytes) already, counting versions and the trash; "
-            f"this needs {adding} bytes more. Nothing was saved: empty the trash or delete "
-            "files first."
+            gettext(
+                "Over quota: your quota is %(quota)s (%(quota_bytes)s bytes) and you use "
+                "%(used)s (%(used_bytes)s bytes) already, counting versions and the trash; "
+                "this needs %(adding)s bytes more. Nothing was saved: empty the trash or delete "
+                "files first."
+            )
+            % {
+                "quota": filesizeformat(quota), "quota_bytes": quota,
+                "used": filesizeformat(used), "used_bytes": used, "adding": adding,
+            }
         )
 
 
 def over_limit_message(limit: int | None = None) -> str:
     limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
-    return (
-        f"This file is larger than the {filesizeformat(limit)} limit "
-        f"({limit:,} bytes). Nothing was stored."
-    )
+    return gettext(
+        "This file is larger than the %(limit)s limit (%(limit_bytes)s bytes). Nothing was stored."
+    ) % {
+        "limit": filesizeformat(limit),
+        "limit_bytes": number_format(limit, force_grouping=True),
+    }
 
 
 class ContentUnavailable(DomainError):
     """A file's object cannot be read right now (disk error, storage down)."""
 
-    default_message = (
+    default_message = _(
         "Skylocker cannot read this file's content right now. Nothing was changed; please "
         "try again later, and tell an administrator if it keeps happening."
     )
@@ -76,7 +88,7 @@ class ContentUnavailable(DomainError):
 class ContentMissing(ContentUnavailable):
     """reconcile found the object gone and marked the file: no URL would lead to its bytes."""
 
-    default_message = (
+    default_message = _(
         "This file's content is missing from storage. Its details are kept so that an "
         "administrator can restore it; nothing was changed."
     )
@@ -87,21 +99,21 @@ class DirectUploadError(DomainError):
 
 
 class DirectUploadsUnavailable(DirectUploadError):
-    default_message = (
+    default_message = _(
         "Direct uploads need S3 storage, and this Skylocker stores files on local disk: "
         "upload through POST /api/v1/files instead."
     )
 
 
 class ObjectNotUploaded(DirectUploadError):
-    default_message = (
+    default_message = _(
         "Nothing has been uploaded for this upload yet: POST the file to the upload URL "
         "with its fields first, then finalize."
     )
 
 
 class EmptyUpload(DirectUploadError):
-    default_message = "The uploaded file is empty. It has been deleted."
+    default_message = _("The uploaded file is empty. It has been deleted.")
 
 
 class UploadTooLarge(DirectUploadError, TooLarge):
@@ -109,16 +121,22 @@ class UploadTooLarge(DirectUploadError, TooLarge):
 
     def __init__(self, size: int) -> None:
         super().__init__(
-            f"The uploaded file has {size} bytes; the limit is {settings.MAX_UPLOAD_BYTES} "
-            "bytes. It has been deleted."
+            gettext(
+                "The uploaded file has %(size)s bytes; the limit is %(limit)s bytes. "
+                "It has been deleted."
+            )
+            % {"size": size, "limit": settings.MAX_UPLOAD_BYTES}
         )
 
 
 class ChecksumMismatch(DirectUploadError):
     def __init__(self, expected: str, actual: str) -> None:
         super().__init__(
-            f"The uploaded file's SHA-256 is {actual}, not {expected}: it was changed or cut on "
-            "the way. It has been deleted; upload it again."
+            gettext(
+                "The uploaded file's SHA-256 is %(actual)s, not %(expected)s: it was changed or "
+                "cut on the way. It has been deleted; upload it again."
+            )
+            % {"actual": actual, "expected": expected}
         )
 
 
@@ -132,16 +150,19 @@ class NameTaken(FolderError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(
-            f"“{name}” is already taken in that folder (names are compared ignoring case). "
-            "Nothing was changed; choose another name."
+            gettext(
+                "“%(name)s” is already taken in that folder (names are compared ignoring case). "
+                "Nothing was changed; choose another name."
+            )
+            % {"name": name}
         )
 
 
 class MoveCycle(FolderError):
-    default_message = (
+    default_message = _(
         "A folder cannot be moved into itself or into one of its own folders. Nothing was moved."
     )
 
 
 class FolderInTrash(FolderError):
-    default_message = "That folder is in the trash: restore it first. Nothing was changed."
+    default_message = _("That folder is in the trash: restore it first. Nothing was changed.")

@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from sharing.models import received_marks
 
@@ -27,12 +27,12 @@ _NUMBER = 987654321  # stands in for a thumbnail's id in its reversed link
 
 # One row of the table, as files.html had it; every value is escaped before it goes in.
 ROW = """    <tr>
-      {select}<td data-label="Name" class="name"><a class="file-link" href="{preview}">\
+      {select}<td data-label="{l_name}" class="name"><a class="file-link" href="{preview}">\
 {picture}<span class="file-name">{name}</span></a>{path}{missing}{received}</td>
-      <td data-label="Description">{description}</td>
-      <td data-label="Size" title="{size} bytes">{size_text}</td>
-      {owner}<td data-label="Uploaded">{created}</td>
-      <td data-label="Updated">{updated}</td>
+      <td data-label="{l_description}">{description}</td>
+      <td data-label="{l_size}" title="{size_bytes}">{size_text}</td>
+      {owner}<td data-label="{l_uploaded}">{created}</td>
+      <td data-label="{l_updated}">{updated}</td>
       <td class="actions">
         <a href="{download}" aria-label="{download_label}">{download_text}</a>
         <a href="{rename}" aria-label="{rename_label}">{rename_text}</a>
@@ -47,7 +47,7 @@ SELECT = (
     '<td><input type="checkbox" name="ids" value="{pk}" form="selection" aria-label="{label}"></td>'
 )
 TIME = '<time datetime="{}" title="{}">{}</time>'
-OWNER = '<td data-label="Owner">{owner}</td>'
+OWNER = '<td data-label="{label}">{owner}</td>'
 MISSING = ' <strong class="warn">{}</strong>'
 PATH = ' <small class="path">{}</small>'
 RECEIVED = '<br><small class="received">{}</small>'
@@ -102,6 +102,11 @@ def rows(files: Any, view: str) -> SafeString:
     texts = {f"{a}_text": escape(text) for a, (text, _) in words.items()}
     move_text = texts.pop("file-move_text")
     missing = MISSING.format(escape(gettext("(content missing)")))
+    labels = {
+        "l_name": escape(gettext("Name")), "l_description": escape(gettext("Description")),
+        "l_size": escape(gettext("Size")), "l_uploaded": escape(gettext("Uploaded")),
+        "l_updated": escape(gettext("Updated")),
+    }
     files = list(files)
     marks = received_marks([f.pk for f in files])  # files sent in through a file request
     html = []
@@ -116,6 +121,10 @@ def rows(files: Any, view: str) -> SafeString:
             "description": escape(f.description),
             "size": f.size,
             "size_text": filesizeformat(f.size),
+            "size_bytes": escape(
+                ngettext("%(counter)s byte", "%(counter)s bytes", f.size) % {"counter": f.size}
+            ),
+            **labels,
             "created": _when(f.created_at),
             "updated": _when(f.updated_at),
             **{a: f"{before}{pk}{after}" for a, (before, after) in patterns.items()},
@@ -143,7 +152,10 @@ def rows(files: Any, view: str) -> SafeString:
             SELECT.format(pk=pk, label=values["select_label"]) if view == "mine" else ""
         )
         values["owner"] = (
-            OWNER.format(owner=escape(owner.get_full_name() or owner.get_username()))
+            OWNER.format(
+                label=escape(gettext("Owner")),
+                owner=escape(owner.get_full_name() or owner.get_username()),
+            )
             if view == "all"
             else ""
         )

@@ -1,25 +1,28 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from locker.errors import over_limit_message
 from locker.uploads import EMPTY, Refusal, clean_filename
 
 FILE_ERRORS = {
-    "required": "Choose a file to upload.",
-    "empty": "The file is empty. Skylocker keeps files with content only.",
+    "required": _("Choose a file to upload."),
+    "empty": _("The file is empty. Skylocker keeps files with content only."),
 }
 
 
 class FileForm(forms.Form):
     """Upload and replace share one form; the upload handler has already counted the bytes."""
 
-    file = forms.FileField(error_messages=FILE_ERRORS)
-    description = forms.CharField(max_length=255, required=False, strip=True)
+    file = forms.FileField(label=_("File"), error_messages=FILE_ERRORS)
+    description = forms.CharField(
+        label=_("Description"), max_length=255, required=False, strip=True
+    )
     use_new_name = forms.BooleanField(
         required=False,
-        label="Use the new file's name",
-        help_text="Otherwise the file keeps its name.",
+        label=_("Use the new file's name"),
+        help_text=_("Otherwise the file keeps its name."),
     )
 
     def __init__(
@@ -56,8 +59,12 @@ class UploadForm(forms.Form):
     left is the form invalid.
     """
 
-    file = MultipleFileField(required=False, widget=MultipleFileInput(attrs={"multiple": True}))
-    description = forms.CharField(max_length=255, required=False, strip=True)
+    file = MultipleFileField(
+        label=_("Files"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=255, required=False, strip=True
+    )
 
     def __init__(self, *args: Any, refusals: list[Refusal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,7 +77,7 @@ class UploadForm(forms.Form):
                 kept.append(uploaded)
             else:
                 name = clean_filename(uploaded.name)
-                self.refusals.append(Refusal(name, EMPTY, FILE_ERRORS["empty"]))
+                self.refusals.append(Refusal(name, EMPTY, str(FILE_ERRORS["empty"])))
         if kept:
             return kept
         if len(self.refusals) == 1:
@@ -82,9 +89,10 @@ class UploadForm(forms.Form):
 
 class RenameForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=255,
         strip=True,
-        error_messages={"required": "Give the file a name."},
+        error_messages={"required": _("Give the file a name.")},
         widget=forms.TextInput(attrs={"autofocus": True}),
-        help_text="Cleaned as an upload's name is: no folders, no control characters.",
+        help_text=_("Cleaned as an upload's name is: no folders, no control characters."),
     )

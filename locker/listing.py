@@ -41,6 +41,8 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from locker.errors import DomainError
 from locker.models import MANAGE_ALL_FILES, OWNER_NAMES, Folder, StoredFile, StoredFileQuerySet
@@ -58,11 +60,17 @@ SORTS = {
     "updated_at": ["updated_at"],
 }
 ORDERINGS = [*SORTS, *(f"-{key}" for key in SORTS)]
-SEARCH_TOO_LONG = f"Search for at most {SEARCH_MAX_LENGTH} characters."
-OWNER_TOO_LONG = f"A username has at most {OWNER_MAX_LENGTH} characters."
+SEARCH_TOO_LONG = format_lazy(
+    _("Search for at most {most} characters."), most=SEARCH_MAX_LENGTH
+)
+OWNER_TOO_LONG = format_lazy(_("A username has at most {most} characters."), most=OWNER_MAX_LENGTH)
 ROOT = "root"
-BAD_FOLDER = f'Give a folder\'s id, or "{ROOT}" for the files in the root.'
-UNKNOWN_SORT = "Sort by one of " + ", ".join(SORTS) + ' (with "-" in front for descending).'
+BAD_FOLDER = format_lazy(
+    _('Give a folder\'s id, or "{root}" for the files in the root.'), root=ROOT
+)
+UNKNOWN_SORT = format_lazy(
+    _('Sort by one of {keys} (with "-" in front for descending).'), keys=", ".join(SORTS)
+)
 
 
 @dataclass(frozen=True)
@@ -91,15 +99,15 @@ def parse(search: str = "", sort: str = "", owner: str = "", folder: str = "") -
         try:
             folder = str(uuid.UUID(folder))
         except ValueError:
-            errors["folder"], folder = BAD_FOLDER, ""
+            errors["folder"], folder = str(BAD_FOLDER), ""
     search = search.strip()
     if len(search) > SEARCH_MAX_LENGTH:
-        errors["search"], search = SEARCH_TOO_LONG, ""
+        errors["search"], search = str(SEARCH_TOO_LONG), ""
     owner = owner.strip()
     if len(owner) > OWNER_MAX_LENGTH:
-        errors["owner"], owner = OWNER_TOO_LONG, ""
+        errors["owner"], owner = str(OWNER_TOO_LONG), ""
     if sort and sort not in ORDERINGS:
-        errors["sort"], sort = UNKNOWN_SORT, ""
+        errors["sort"], sort = str(UNKNOWN_SORT), ""
     query = ListQuery(search=search, sort=sort or DEFAULT_SORT, owner=owner, folder=folder)
     if errors:
         raise InvalidListQuery(errors, query)

@@ -12,6 +12,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import log as audit_log
 from audit.log import Door, record
@@ -315,13 +317,14 @@ class StoredFile(models.Model):
 
     def describe_change(self, changed: list[str], old_name: str) -> str:
         """What `replace` changed, in the words both doors' messages use."""
+        names = {"old": old_name, "name": self.name}
         words = {
-            "name": f"Renamed {old_name} to {self.name}.",
-            "content": f"Replaced the content of {self.name}.",
-            "description": f"Changed the description of {self.name}.",
+            "name": _("Renamed %(old)s to %(name)s.") % names,
+            "content": _("Replaced the content of %(name)s.") % names,
+            "description": _("Changed the description of %(name)s.") % names,
         }
         said = [words[what] for what in words if what in changed]  # the rename first
-        return " ".join(said) or f"Nothing changed in {self.name}."
+        return " ".join(said) or _("Nothing changed in %(name)s.") % names
 
     def growth(self, new_size: int) -> int:
         """Bytes a replace adds to the owner's usage: the old content stays as a version."""
@@ -433,13 +436,13 @@ class DeletionAlert(models.Model):
     TRASHED, REMOVED, PURGED, VERSION_EXPIRED = "trashed", "removed", "purged", "version_expired"
     MASS, DIGEST, REPLACED = "mass", "digest", "replaced"
     KINDS = [
-        (TRASHED, "moved to the trash"),
-        (REMOVED, "deleted permanently"),
-        (PURGED, "purged from the trash"),
-        (VERSION_EXPIRED, "old version removed"),
-        (MASS, "mass deletion"),
-        (DIGEST, "mass deletion digest"),
-        (REPLACED, "replaced by someone else"),
+        (TRASHED, gettext_lazy("moved to the trash")),
+        (REMOVED, gettext_lazy("deleted permanently")),
+        (PURGED, gettext_lazy("purged from the trash")),
+        (VERSION_EXPIRED, gettext_lazy("old version removed")),
+        (MASS, gettext_lazy("mass deletion")),
+        (DIGEST, gettext_lazy("mass deletion digest")),
+        (REPLACED, gettext_lazy("replaced by someone else")),
     ]
     BY_PEOPLE = [TRASHED, REMOVED]  # what counts towards a mass deletion
     # What an owner hears of when someone else did it.

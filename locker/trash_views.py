@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.doors import where
@@ -77,7 +79,7 @@ def restore(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
     except QuotaExceeded as exc:
         messages.error(request, str(exc))
         return redirect("trash")
-    messages.success(request, f"Restored {item.name}.")
+    messages.success(request, gettext("Restored %(name)s.") % {"name": item.name})
     return redirect("trash")
 
 
@@ -90,7 +92,7 @@ def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
             item.purge(request.user, door="web", address=client_address(request))
         except AlreadyGone:
             raise Http404 from None
-        messages.success(request, f"Deleted {item.name} permanently.")
+        messages.success(request, gettext("Deleted %(name)s permanently.") % {"name": item.name})
         return redirect("trash")
     return render(request, "locker/trash_confirm.html", {"items": [item], "one": item})
 
@@ -116,7 +118,13 @@ def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
                 done += 1
             except AlreadyGone:
                 continue
-        messages.success(request, f"Emptied the trash: {done} file{'s' if done != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext(
+                "Emptied the trash: %(count)d file.", "Emptied the trash: %(count)d files.", done
+            )
+            % {"count": done},
+        )
         return redirect("trash")
     return render(request, "locker/trash_confirm.html", {"items": items, "one": None})
 
@@ -138,7 +146,12 @@ def restore_burst(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         in_folders = restore_folders(folders, request.user)
         restored = restore_all(items.on_their_own(), request.user, **where(request))
-        messages.success(request, f"Restored {len(restored) + in_folders} files.")
+        count = len(restored) + in_folders
+        messages.success(
+            request,
+            ngettext("Restored %(count)d file.", "Restored %(count)d files.", count)
+            % {"count": count},
+        )
         return redirect("all-files")
     return render(request, "locker/trash_burst.html", {"alarm": alarm, "items": items})
 
@@ -173,5 +186,10 @@ def version_restore(request: AuthenticatedHttpRequest, pk: UUID, vid: UUID) -> H
         version.restore(request.user, **where(request))
     except (StoredFile.DoesNotExist, VersionGone):
         raise Http404 from None
-    messages.success(request, f"Restored {version.name} as of {version.stored_at:%Y-%m-%d %H:%M}.")
+    when = timezone.localtime(version.stored_at)
+    messages.success(
+        request,
+        gettext("Restored %(name)s as of %(when)s.")
+        % {"name": version.name, "when": f"{when:%Y-%m-%d %H:%M}"},
+    )
     return redirect("versions", pk)

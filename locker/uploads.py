@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext, gettext_lazy
 
 from locker.errors import over_limit_message
 from locker.storage import Measure
@@ -27,7 +28,7 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
 }
 
 
-CHUNKED_REFUSED = (
+CHUNKED_REFUSED = gettext_lazy(
     "Send the request with a Content-Length header: Skylocker does not read chunked request "
     "bodies, so nothing was received."
 )
@@ -47,7 +48,7 @@ def refuse_chunked_bodies(
         if chunked and not request.META.get("CONTENT_LENGTH"):
             if is_api(request):
                 return JsonResponse({"detail": CHUNKED_REFUSED}, status=411)
-            return HttpResponse(CHUNKED_REFUSED, status=411, content_type="text/plain")
+            return HttpResponse(str(CHUNKED_REFUSED), status=411, content_type="text/plain")
         return get_response(request)
 
     return middleware
@@ -124,6 +125,14 @@ class LockerUploadHandler(TemporaryFileUploadHandler):
 # Why a file of an upload was not stored, in the summary's short words.
 TOO_LARGE, EMPTY, TOO_MANY, UNAVAILABLE = "too large", "empty", "too many files", "storage down"
 OVER_QUOTA = "over quota"
+# The kinds in the reader's language (the kinds themselves are codes the API and upload.js share).
+KIND_WORDS = {
+    TOO_LARGE: gettext_lazy("too large"),
+    EMPTY: gettext_lazy("empty"),
+    TOO_MANY: gettext_lazy("too many files"),
+    UNAVAILABLE: gettext_lazy("storage down"),
+    OVER_QUOTA: gettext_lazy("over quota"),
+}
 
 
 class Refusal(NamedTuple):
@@ -140,16 +149,18 @@ def summary(stored: int, refusals: list[Refusal]) -> str:
     For example "4 uploaded, 1 refused: too large."
     """
     if not refusals:
-        return f"{stored} uploaded."
-    kinds = sorted({refusal.kind for refusal in refusals})
-    return f"{stored} uploaded, {len(refusals)} refused: {', '.join(kinds)}."
+        return gettext("%(stored)d uploaded.") % {"stored": stored}
+    kinds = sorted({str(KIND_WORDS.get(refusal.kind, refusal.kind)) for refusal in refusals})
+    return gettext("%(stored)d uploaded, %(refused)d refused: %(kinds)s.") % {
+        "stored": stored, "refused": len(refusals), "kinds": ", ".join(kinds),
+    }
 
 
 def too_many_files_message() -> str:
-    return (
-        f"Skylocker takes at most {settings.MAX_UPLOAD_FILES} files at a time; "
-        "this one was not sent. Upload it again on its own."
-    )
+    return gettext(
+        "Skylocker takes at most %(most)d files at a time; this one was not sent. "
+        "Upload it again on its own."
+    ) % {"most": settings.MAX_UPLOAD_FILES}
 
 
 def upload_refusals(request: HttpRequest) -> list[Refusal]:

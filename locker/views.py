@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.doors import where
@@ -36,18 +38,18 @@ from skylocker.client import client_address
 PAGE_PARAMETERS = {"search": "q", "sort": "sort", "owner": "owner", "folder": "folder"}
 # The phone's "Sort by" menu (the table's column headers do it on wider screens).
 SORT_CHOICES = [
-    ("-updated_at", "Updated, newest first"),
-    ("updated_at", "Updated, oldest first"),
-    ("name", "Name, A to Z"),
-    ("-name", "Name, Z to A"),
-    ("-size", "Size, largest first"),
-    ("size", "Size, smallest first"),
-    ("-created_at", "Uploaded, newest first"),
-    ("created_at", "Uploaded, oldest first"),
-    ("description", "Description, A to Z"),
-    ("-description", "Description, Z to A"),
-    ("owner", "Owner, A to Z"),
-    ("-owner", "Owner, Z to A"),
+    ("-updated_at", gettext_lazy("Updated, newest first")),
+    ("updated_at", gettext_lazy("Updated, oldest first")),
+    ("name", gettext_lazy("Name, A to Z")),
+    ("-name", gettext_lazy("Name, Z to A")),
+    ("-size", gettext_lazy("Size, largest first")),
+    ("size", gettext_lazy("Size, smallest first")),
+    ("-created_at", gettext_lazy("Uploaded, newest first")),
+    ("created_at", gettext_lazy("Uploaded, oldest first")),
+    ("description", gettext_lazy("Description, A to Z")),
+    ("-description", gettext_lazy("Description, Z to A")),
+    ("owner", gettext_lazy("Owner, A to Z")),
+    ("-owner", gettext_lazy("Owner, Z to A")),
 ]
 
 
@@ -141,7 +143,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                 refusals.append(Refusal(clean_filename(uploaded.name), kind, exc.message))
         _say_uploaded(request, [row.name for row in stored])
         for refusal in refusals:
-            messages.error(request, f"Not uploaded: {refusal.name}. {refusal.reason}")
+            messages.error(
+                request,
+                _("Not uploaded: %(name)s. %(reason)s")
+                % {"name": refusal.name, "reason": refusal.reason},
+            )
         if refusals:
             messages.warning(request, summary(len(stored), refusals))
         return redirect("files")
@@ -153,9 +159,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _say_uploaded(request: HttpRequest, names: list[str]) -> None:
     if len(names) == 1:
-        messages.success(request, f"Uploaded {names[0]}.")
+        messages.success(request, _("Uploaded %(name)s.") % {"name": names[0]})
     elif names:
-        messages.success(request, f"Uploaded {len(names)} files: {', '.join(names)}.")
+        messages.success(
+            request,
+            ngettext(
+                "Uploaded %(count)d file: %(names)s.", "Uploaded %(count)d files: %(names)s.",
+                len(names),
+            ) % {"count": len(names), "names": ", ".join(names)},
+        )
 
 
 def _uploaded_directly(request: HttpRequest, pks: list[str]) -> HttpResponse:
@@ -236,7 +248,9 @@ def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
         stored.delete_by(request.user, door="web", address=client_address(request))
         trashed = settings.TRASH_DAYS > 0
         messages.success(
-            request, f"Moved {stored.name} to the trash." if trashed else f"Deleted {stored.name}."
+            request,
+            (_("Moved %(name)s to the trash.") if trashed else _("Deleted %(name)s."))
+            % {"name": stored.name},
         )
         return redirect(_back(request))
     context = {"file": stored, "trash_days": settings.TRASH_DAYS}

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "locker",
     "api",
     "audit",
+    "preferences",
     "dav",
     "sharing",
     "previews",
@@ -96,10 +97,13 @@ MIDDLEWARE = [
     "locker.uploads.refuse_chunked_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's Accept-Language; preferences.middleware puts an account's choice over it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.touch_user_session",
+    "preferences.middleware.apply_preferences",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
     # The pages' answers to domain errors and "not found" (the API's are in api/errors.py).
@@ -121,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "locker.context_processors.limits",
+                "preferences.context_processors.look",
             ],
         },
     },
@@ -259,7 +264,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 
 # Single sign-on (optional): one OpenID Connect provider, through allauth.socialaccount, set up
 # only from the environment (no database rows). With SKYLOCKER_OIDC_SERVER_URL unset nothing of
-# it shows. accounts/sso.py decides who a sign-in is; docs/accounts.md says how.
+# it shows. accounts/sso.py decides who a sign-in is; docs/single-sign-on.md says how.
 INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -301,7 +306,12 @@ OIDC_NAME: str = _oidc["OIDC_NAME"]
 SOCIALACCOUNT_PROVIDERS: dict[str, Any] = _oidc["SOCIALACCOUNT_PROVIDERS"]
 OIDC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_SERVER_URL)) if OIDC_SERVER_URL else ""
 
-LANGUAGE_CODE = "en-us"
+# Pages, messages and mail in English or German: the browser's Accept-Language, or the person's
+# choice on the Account page (preferences/). The catalogue is skylocker/locale (CONTRIBUTING.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "German")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Times are shown in each person's zone (preferences/); this one where none is known.
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

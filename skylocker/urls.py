@@ -1,16 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy
 
 from accounts.views import admin_login
 from dav.views import door as dav_door
 from locker.views import home
 
-admin.site.site_header = "Skylocker administration"
-admin.site.site_title = "Skylocker admin"
+admin.site.site_header = gettext_lazy("Skylocker administration")
+admin.site.site_title = gettext_lazy("Skylocker admin")
 
 urlpatterns = [
     path("", home, name="home"),
     path("files/", include("locker.urls")),
+    path("accounts/preferences/", include("preferences.urls")),
     path("files/", include("previews.urls")),
     path("accounts/", include("accounts.urls")),
     path("activity/", include("audit.urls")),

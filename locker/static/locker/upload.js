@@ -6,10 +6,28 @@
 // own POST to the API (data-queue), or, when Skylocker stores files on S3 (data-direct), goes
 // straight to the bucket (a ticket from the API, the bytes to S3, then finalize).
 // Without JavaScript the same forms post normally and the server says what went wrong.
+// Every text it shows comes from the page, translated there: the data-text-* attributes of
+// #upload-texts (locker/templates/locker/_file_field.html), with {name}-style blanks.
 "use strict";
 
 (function () {
   const UNITS = ["bytes", "KB", "MB", "GB", "TB"];
+
+  // A text of the page's language, its {blanks} filled in.
+  function t(key, values) {
+    const holder = document.getElementById("upload-texts");
+    const attribute = "text" + key.replace(/(^|-)([a-z])/g, function (all, dash, letter) {
+      return letter.toUpperCase();
+    });
+    const text = (holder && holder.dataset[attribute]) || key;
+    return text.replace(/\{(\w+)\}/g, function (all, blank) {
+      return values && blank in values ? String(values[blank]) : all;
+    });
+  }
+
+  function language() {
+    return document.documentElement.lang || "en";
+  }
 
   // The same wording as the server's filesizeformat: 1 KB is 1024 bytes.
   function humanSize(bytes) {
@@ -19,12 +37,13 @@
       value /= 1024;
       unit += 1;
     }
-    if (unit === 0) return bytes === 1 ? "1 byte" : bytes + " bytes";
-    return value.toFixed(1) + "\u00a0" + UNITS[unit];
+    if (unit === 0) return t(bytes === 1 ? "byte" : "bytes", { count: bytes });
+    const number = value.toLocaleString(language(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return number + "\u00a0" + UNITS[unit];
   }
 
   function exactBytes(bytes) {
-    return bytes.toLocaleString("en-US") + (bytes === 1 ? " byte" : " bytes");
+    return t(bytes === 1 ? "byte" : "bytes", { count: bytes.toLocaleString(language()) });
   }
 
   // Why a file cannot be sent, as {kind, message}, or null when it may go.
@@ -34,16 +53,16 @@
       // than the 1.0 MB limit".
       return {
         kind: "too large",
-        message:
-          "“" + file.name + "” is " + humanSize(file.size) + " (" + exactBytes(file.size) +
-          "), larger than the " + humanSize(maxBytes) + " limit (" + exactBytes(maxBytes) +
-          "). Choose a smaller file; nothing was sent.",
+        message: t("too-large-message", {
+          name: file.name, size: humanSize(file.size), exact: exactBytes(file.size),
+          limit: humanSize(maxBytes), limit_exact: exactBytes(maxBytes),
+        }),
       };
     }
     if (file.size === 0) {
       return {
         kind: "empty",
-        message: "“" + file.name + "” is empty. Skylocker keeps files with content only.",
+        message: t("empty-message", { name: file.name }),
       };
     }
     return null;
@@ -117,7 +136,7 @@
     form.addEventListener("submit", function (event) {
       if (!check()) {
         event.preventDefault();
-        if (!input.files.length) say("Choose a file to upload.");
+        if (!input.files.length) say(t("choose"));
         input.focus();
         return;
       }
@@ -134,14 +153,14 @@
       });
       xhr.upload.addEventListener("load", function () {
         show(100);
-        percent.textContent = "Sent, saving…";
+        percent.textContent = t("saving");
       });
       xhr.addEventListener("load", function () {
         meter.dataset.state = xhr.status < 400 ? "done" : "refused";
         swapPage(xhr);
       });
       xhr.addEventListener("error", function () {
-        failed("The upload was interrupted. Check your connection and try again.");
+        failed(t("interrupted"));
       });
       submit.disabled = true;
       meter.hidden = false;
@@ -199,10 +218,10 @@
       const total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
       chosen.textContent = files.length === 1
         ? files[0].name + " (" + humanSize(files[0].size) + ")"
-        : files.length ? files.length + " files (" + humanSize(total) + ")" : "";
+        : files.length ? t("files-chosen", { count: files.length, size: humanSize(total) }) : "";
       const sendable = items.filter(function (entry) { return entry.state === WAITING; });
       if (items.length && !sendable.length) {
-        say(items.length === 1 ? items[0].message : "None of these files can be sent.");
+        say(items.length === 1 ? items[0].message : t("none-sendable"));
       } else {
         say("");
       }
@@ -220,7 +239,7 @@
       const bar = document.createElement("progress");
       bar.max = 100;
       bar.value = 0;
-      bar.setAttribute("aria-label", "Upload of " + file.name);
+      bar.setAttribute("aria-label", t("upload-of", { name: file.name }));
       const percent = document.createElement("span");
       percent.className = "percent";
       meter.append(bar, percent);
@@ -241,7 +260,7 @@
       entry.action = action;
       const refused = refusal(file, maxBytes);
       if (refused) fail(entry, refused.kind, refused.message, false);
-      else show(entry, WAITING, "Waiting");
+      else show(entry, WAITING, t("waiting"));
       return entry;
     }
 
@@ -251,11 +270,11 @@
       entry.state = state;
       entry.row.dataset.state = state;
       entry.stateText.textContent = words;
-      const verb = state === FAILED ? (retryable ? "Retry" : "") :
-        state === WAITING || state === SENDING ? "Cancel" : "";
+      const verb = state === FAILED ? (retryable ? "retry" : "") :
+        state === WAITING || state === SENDING ? "cancel" : "";
       entry.action.hidden = !verb;
-      entry.action.textContent = verb;
-      entry.action.setAttribute("aria-label", verb + " " + entry.file.name);
+      entry.action.textContent = verb ? t(verb) : "";
+      entry.action.setAttribute("aria-label", verb ? t(verb + "-name", { name: entry.file.name }) : "");
     }
 
     function progress(entry, value) {
@@ -266,7 +285,7 @@
     function fail(entry, kind, message, retryable) {
       entry.kind = kind;
       entry.message = message;
-      show(entry, FAILED, "Not uploaded: " + message, retryable);
+      show(entry, FAILED, t("not-uploaded", { message: message }), retryable);
     }
 
     input.addEventListener("change", function () {
@@ -289,7 +308,7 @@
       event.preventDefault();
       if (running()) return;
       if (!items.length) {
-        say("Choose a file to upload.");
+        say(t("choose"));
         input.focus();
         return;
       }
@@ -325,14 +344,14 @@
 
     function start(entry) {
       sending += 1;
-      show(entry, SENDING, "Uploading");
+      show(entry, SENDING, t("uploading"));
       progress(entry, 0);
       const sent = form.dataset.direct ? sendDirect(entry) : sendThroughSkylocker(entry);
       sent.then(
         function (stored) {
           entry.id = stored.id;
           progress(entry, 100);
-          show(entry, DONE, "Uploaded");
+          show(entry, DONE, t("uploaded"));
         },
         function (problem) {
           if (entry.state === CANCELLED) return;
@@ -347,12 +366,12 @@
 
     function cancel(entry) {
       const wasSending = entry.state === SENDING;
-      show(entry, CANCELLED, "Cancelled");
+      show(entry, CANCELLED, t("cancelled"));
       if (wasSending && entry.request) entry.request.abort();  // its start() then moves on
     }
 
     function retry(entry) {
-      show(entry, WAITING, "Waiting");
+      show(entry, WAITING, t("waiting"));
       progress(entry, 0);
       submit.disabled = true;
       summary.hidden = true;
@@ -373,11 +392,11 @@
         );
         return;
       }
-      const kinds = Array.from(new Set(failed.map(function (entry) { return entry.kind; }))).sort();
-      let words = done.length + " uploaded";
-      if (cancelled) words += ", " + cancelled + " cancelled";
-      if (failed.length) words += ", " + failed.length + " refused: " + kinds.join(", ");
-      summary.textContent = words + ".";
+      const kinds = Array.from(new Set(failed.map(function (entry) { return t("kind-" + entry.kind.replace(/ /g, "-")); }))).sort();
+      const words = [t("summary-uploaded", { count: done.length })];
+      if (cancelled) words.push(t("summary-cancelled", { count: cancelled }));
+      if (failed.length) words.push(t("summary-refused", { count: failed.length, kinds: kinds.join(", ") }));
+      summary.textContent = words.join(", ") + ".";
       summary.hidden = false;
       if (items.length === 1 && failed.length) say(failed[0].message);
     }
@@ -398,7 +417,7 @@
           if (xhr.status === 201 && answer) return answer;
           throw refusedBy(xhr.status, answer
             ? apiMessage(answer, xhr.status)
-            : "Skylocker answered " + xhr.status + ". Nothing was stored.");
+            : t("answered-nothing-stored", { status: xhr.status }));
         });
     }
 
@@ -418,7 +437,7 @@
             if (xhr.status < 200 || xhr.status >= 300) {
               throw refusedBy(xhr.status, storageMessage(xhr));
             }
-            entry.percent.textContent = "Checking…";
+            entry.percent.textContent = t("checking");
             return checksum;
           }).then(function (digest) {
             const finalize = form.dataset.directFinalize.replace(
@@ -444,7 +463,7 @@
               throw refusedBy(response.status, apiMessage(answer, response.status));
             },
             function () {
-              throw refusedBy(response.status, "Skylocker answered " + response.status + ". Nothing was stored.");
+              throw refusedBy(response.status, t("answered-nothing-stored", { status: response.status }));
             }
           );
         },
@@ -473,7 +492,7 @@
           reject(interrupted());
         });
         xhr.addEventListener("abort", function () {
-          reject(new Error("Cancelled."));
+          reject(new Error(t("cancelled")));
         });
         xhr.send(body);
       });
@@ -488,7 +507,7 @@
   }
 
   function interrupted() {
-    const problem = new Error("The upload was interrupted. Check your connection and try again.");
+    const problem = new Error(t("interrupted"));
     problem.kind = "network";
     return problem;
   }
@@ -534,7 +553,7 @@
 
   // Skylocker's API error: its human "detail", then any field's own messages.
   function apiMessage(answer, status) {
-    const parts = [answer && answer.detail ? answer.detail : "Skylocker answered " + status + "."];
+    const parts = [answer && answer.detail ? answer.detail : t("answered", { status: status })];
     Object.keys(answer || {}).forEach(function (name) {
       if (name !== "detail" && Array.isArray(answer[name])) parts.push(answer[name].join(" "));
     });
@@ -549,10 +568,7 @@
     const why = [code && code.textContent, message && message.textContent]
       .filter(Boolean)
       .join(": ");
-    return (
-      "The file storage refused the upload (" + (why || "status " + xhr.status) + "). " +
-      "Nothing was stored; try again or choose a smaller file."
-    );
+    return t("storage-refused", { why: why || t("status", { status: xhr.status }) });
   }
 
   // The file's SHA-256 in hex, for finalize to compare; "" where the browser cannot compute it
