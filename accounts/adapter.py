@@ -15,7 +15,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
 
-from accounts import outbox
+from accounts import outbox, sso
 from accounts.models import UserSession
 from audit import log as audit
 from audit.models import Door
@@ -38,7 +38,9 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(request, *args, **kwargs)
 
     def login(self, request: HttpRequest, user: Any) -> None:
-        """Signed in (after any second factor): the browser gets its row on the Account page."""
+        """Signed in (after any second factor): the browser gets its row on the Account page,
+        and the audit record says when it was single sign-on (accounts/sso.py)."""
+        request.login_detail = sso.login_detail(request, user)  # type: ignore[attr-defined]
         super().login(request, user)
         UserSession.record(request, user)
 

@@ -1,4 +1,5 @@
 from allauth.account import views as allauth_views
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
@@ -64,4 +65,12 @@ urlpatterns = [
         name="mfa_remove_webauthn",
     ),
     path("2fa/", include("allauth.mfa.urls")),
+    # Single sign-on (accounts/sso.py): the provider's log-in and its answer, and allauth's
+    # pages for a sign-in cancelled or failed at the provider.
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path(
+        "sso/cancelled/", socialaccount_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("sso/error/", socialaccount_views.login_error, name="socialaccount_login_error"),
 ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import sso  # also connects the single sign-on audit records
 from accounts.forms import OutboxPasswordResetForm, SignUpForm
 from accounts.limits import address_locked_out, password_reset_allowed, signup_allowed
 from accounts.models import UserSession, sign_out_everywhere
@@ -96,6 +97,7 @@ class LoginView(auth_views.LoginView):
         # A passkey signs in without the password (allauth's page takes it from here).
         context["passkey_login"] = settings.MFA_PASSKEY_LOGIN_ENABLED
         context["redirect_field"] = ""
+        context["sso"] = sso.provider()  # "Sign in with …", when SKYLOCKER_OIDC_* is set
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -18,7 +18,9 @@ from audit.models import Door, Outcome
 
 def logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None:
-        record("account.login", actor=user, target=user, **where(request))
+        # How, when the page that signs in says (accounts/adapter.py: method="oidc" for SSO).
+        how = getattr(request, "login_detail", {})
+        record("account.login", actor=user, target=user, **where(request), **how)
 
 
 def logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

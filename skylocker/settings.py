@@ -262,6 +262,50 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers allow WebAuthn on http://localhost and 127.0.0.1; production is HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 
+# Single sign-on (optional): one OpenID Connect provider, through allauth.socialaccount, set up
+# only from the environment (no database rows). With SKYLOCKER_OIDC_SERVER_URL unset nothing of
+# it shows. accounts/sso.py decides who a sign-in is; docs/single-sign-on.md says how.
+INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # Skylocker never calls the provider's APIs
+
+
+def _oidc_settings(environ: Any) -> dict[str, Any]:
+    """OIDC_SERVER_URL, OIDC_PROVIDER_ID, OIDC_NAME and SOCIALACCOUNT_PROVIDERS from
+    SKYLOCKER_OIDC_*; the provider is there only with a server URL."""
+    server_url = environ.get("SKYLOCKER_OIDC_SERVER_URL", "").strip()
+    provider_id = environ.get("SKYLOCKER_OIDC_PROVIDER_ID", "").strip() or "sso"
+    name = environ.get("SKYLOCKER_OIDC_NAME", "").strip() or "single sign-on"
+    found = {"OIDC_SERVER_URL": server_url, "OIDC_PROVIDER_ID": provider_id, "OIDC_NAME": name}
+    if not server_url:
+        return {**found, "SOCIALACCOUNT_PROVIDERS": {}}
+    client_id = environ.get("SKYLOCKER_OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise ImproperlyConfigured("SKYLOCKER_OIDC_SERVER_URL needs SKYLOCKER_OIDC_CLIENT_ID.")
+    app = {
+        "provider_id": provider_id,
+        "name": name,
+        "client_id": client_id,
+        "secret": environ.get("SKYLOCKER_OIDC_CLIENT_SECRET", ""),
+        "settings": {
+            "server_url": server_url,
+            # An existing account is signed in only for an address the provider says is
+            # verified and that the account verified too (accounts/sso.py).
+            "email_authentication": True,
+        },
+    }
+    providers = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}}
+    return {**found, "SOCIALACCOUNT_PROVIDERS": providers}
+
+
+_oidc = _oidc_settings(os.environ)
+OIDC_SERVER_URL: str = _oidc["OIDC_SERVER_URL"]
+OIDC_PROVIDER_ID: str = _oidc["OIDC_PROVIDER_ID"]
+OIDC_NAME: str = _oidc["OIDC_NAME"]
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = _oidc["SOCIALACCOUNT_PROVIDERS"]
+OIDC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_SERVER_URL)) if OIDC_SERVER_URL else ""
+
 # Pages, messages and mail in English or German: the browser's Accept-Language, or the person's
 # choice on the Account page (preferences/). The catalogue is skylocker/locale (CONTRIBUTING.md).
 LANGUAGE_CODE = "en"
@@ -485,7 +529,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", *([S3_DOWNLOAD_ORIGIN] if S3_DOWNLOAD_ORIGIN else [])],
         "connect-src": [SELF, *([S3_UPLOAD_ORIGIN] if S3_UPLOAD_ORIGIN else [])],
-        "form-action": [SELF],
+        # The "Sign in with …" button's answer redirects to the provider's page.
+        "form-action": [SELF, *([OIDC_ORIGIN] if OIDC_ORIGIN else [])],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
