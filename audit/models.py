@@ -104,9 +104,9 @@ class AuditEvent(models.Model):
         ]
         permissions = [("view_all_events", "See everyone's audit events")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
     @property
     def object_label(self) -> str:
         return str(OBJECT_LABELS.get(self.object_type, self.object_type))
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"

@@ -426,17 +426,23 @@ def test_the_app_password_pages_are_german(scene):
     assert_german(refused, wording, "an app password without a name")
 
 
-def test_the_preview_pages_and_the_list_with_thumbnails_are_german(scene):
+def test_the_preview_pages_and_the_list_with_thumbnails_are_german(scene, settings):
     alice = scene["alice"]
     picture = StoredFile.create_from_upload(alice, upload_file("sky.png", png(), "image/png"))
     document = StoredFile.create_from_upload(alice, upload_file("plan.pdf", pdf(), "x/y"))
     notes = StoredFile.create_from_upload(alice, upload_file("notes.txt", b"Hello there\n"))
+    empty_zip = b"PK\x05\x06" + bytes(18)
+    archive = StoredFile.create_from_upload(alice, upload_file("old.zip", empty_zip))
     make_due()
     assert Preview.objects.filter(state=Preview.READY).count() == 2
     waiting = StoredFile.create_from_upload(alice, upload_file("later.png", png(), "image/png"))
+    settings.PREVIEW_MAX_BYTES = 100
+    too_big = StoredFile.create_from_upload(alice, upload_file("huge.png", png(), "image/png"))
     assert Preview.objects.filter(state=Preview.PENDING).count() == 1
+    assert Preview.objects.filter(state=Preview.SKIPPED).count() == 1
     wording = Wording(data_of(alice) | {"Hello there"})
-    paths = [reverse("preview", args=[row.pk]) for row in (picture, document, notes, waiting)]
+    rows = (picture, document, notes, archive, waiting, too_big)
+    paths = [reverse("preview", args=[row.pk]) for row in rows]
     paths += [reverse("files"), reverse("files") + f"?folder={scene['folder'].pk}"]
     for path in paths:
         assert_german(both(signed_in(alice), path), wording, path)
