@@ -399,6 +399,19 @@ def test_the_email_change_and_two_factor_pages_are_german(scene):
     assert 'name="code"' in second_step["de"]
 
 
+def test_the_verification_pages_and_the_staff_second_factor_demand_are_german(scene, settings):
+    wording = Wording(data_of(scene["alice"], scene["admin"]))
+    for path in (reverse("account_email_verification_sent"),
+                 reverse("account_confirm_email", args=["no-such-key"])):
+        assert_german(both(visitor, path), wording, path)
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    EmailAddress.objects.create(user=scene["admin"], email=scene["admin"].email, verified=True,
+                                primary=True)
+    demanded = both(signed_in(scene["admin"]), reverse("files"))
+    assert_german(demanded, wording, "staff sent to set up a second factor")
+    assert "Mitarbeiterkonten müssen die Zwei-Faktor-Anmeldung nutzen" in demanded["de"]
+
+
 def test_the_activity_pages_are_german(scene):
     admin, alice = scene["admin"], scene["alice"]
     wording = Wording(data_of(alice, admin, scene["bob"]))
