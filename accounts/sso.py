@@ -40,7 +40,12 @@ def provider() -> dict[str, str] | None:
     """The configured provider's id and button name, or None when single sign-on is off."""
     if not settings.OIDC_SERVER_URL:
         return None
-    return {"id": settings.OIDC_PROVIDER_ID, "name": settings.OIDC_NAME}
+    return {"id": settings.OIDC_PROVIDER_ID, "name": provider_name()}
+
+
+def provider_name() -> str:
+    """SKYLOCKER_OIDC_NAME, or "single sign-on" in the reader's language."""
+    return settings.OIDC_NAME or _("single sign-on")
 
 
 def login_detail(request: HttpRequest, user: Any) -> dict[str, str]:
@@ -94,7 +99,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     "account, and it is not linked to it. Log in with your username and "
                     "password instead."
                 )
-                % {"provider": settings.OIDC_NAME},
+                % {"provider": provider_name()},
             )
             raise ImmediateHttpResponse(redirect("login"))
 

@@ -276,7 +276,7 @@ def _oidc_settings(environ: Any) -> dict[str, Any]:
     SKYLOCKER_OIDC_*; the provider is there only with a server URL."""
     server_url = environ.get("SKYLOCKER_OIDC_SERVER_URL", "").strip()
     provider_id = environ.get("SKYLOCKER_OIDC_PROVIDER_ID", "").strip() or "sso"
-    name = environ.get("SKYLOCKER_OIDC_NAME", "").strip() or "single sign-on"
+    name = environ.get("SKYLOCKER_OIDC_NAME", "").strip()  # empty: "single sign-on", translated
     found = {"OIDC_SERVER_URL": server_url, "OIDC_PROVIDER_ID": provider_id, "OIDC_NAME": name}
     if not server_url:
         return {**found, "SOCIALACCOUNT_PROVIDERS": {}}

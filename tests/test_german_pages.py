@@ -27,6 +27,7 @@ from locker.alerts import render
 from locker.models import DeletionAlert, FileVersion, Folder, StoredFile, TrashedFile
 from previews.models import Preview
 from previews.work import make_due
+from skylocker.settings import _oidc_settings
 from tests.conftest import PASSWORD, make_user, upload_file
 from tests.pictures import pdf, png
 from tests.test_account_journey import turn_on_totp
@@ -208,6 +209,16 @@ def test_every_page_a_visitor_sees_is_german(scene):
     for path in paths:
         assert_german(both(visitor, path), wording, path)
     assert_german(both(visitor, reverse("signup"), "post", username="x"), wording, "sign-up")
+
+
+def test_the_single_sign_on_button_without_a_name_of_its_own_is_german(db, settings):
+    env = {"SKYLOCKER_OIDC_SERVER_URL": "https://id.example", "SKYLOCKER_OIDC_CLIENT_ID": "x"}
+    for name, value in _oidc_settings(env).items():
+        setattr(settings, name, value)
+    pages = both(visitor, reverse("login"))
+    assert_german(pages, Wording(set()), "the log-in page with single sign-on")
+    assert "Sign in with single sign-on" in pages["en"]
+    assert "Mit Single Sign-On anmelden" in pages["de"]
 
 
 def test_the_log_in_warnings_and_the_lockout_are_german(scene, settings):
