@@ -49,7 +49,7 @@ def test_25_quick_deletions_give_one_alarm_and_one_digest_and_staff_restore_them
     (digest,) = wait_until(lambda: mails_about(inbox, "mass deletion by anita"))
     assert alarm["To"] == ADMIN_EMAIL
     text = alarm.get_body(("plain",)).get_content()
-    assert "127.0.0.1" in text and "the api" in text
+    assert "127.0.0.1" in text and "the API" in text
     listed = digest.get_body(("plain",)).get_content()
     assert all(f"hop-{i:02}.txt" in listed for i in range(25))
     assert mails_about(inbox, "hop-") == []  # no mail per file
