@@ -93,7 +93,7 @@ def insert(rows: list[list]) -> None:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB: indexes stay in memory
             marks = ", ".join(["%s"] * len(COLUMNS))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our names
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 - our names
             cursor.executemany(sql, rows)
 
 
