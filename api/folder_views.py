@@ -22,9 +22,9 @@ from api.folder_serializers import (
 )
 from api.pagination import FilePagination
 from api.serializers import ErrorSerializer
+from audit.doors import where
 from locker.listing import ROOT
 from locker.models import AlreadyGone, Folder, FolderQuerySet, folder_paths
-from skylocker.client import client_address
 
 NO_SUCH_FOLDER = "There is no folder with this id."
 NO_SUCH_TRASHED_FOLDER = "There is no folder with this id in the trash."
@@ -41,9 +41,6 @@ def folder_or_404(request: Any, pk: Any) -> Folder:
 def parent_or_root(request: Any, pk: Any) -> Folder | None:
     return folder_or_404(request, pk) if pk is not None else None
 
-
-def where(request: Request) -> dict[str, Any]:
-    return {"actor": request.user, "door": "api", "address": client_address(request)}
 
 
 class FolderListView(generics.ListAPIView):
@@ -93,7 +90,7 @@ class FolderListView(generics.ListAPIView):
         new.is_valid(raise_exception=True)
         parent = parent_or_root(request, new.validated_data["parent"])
         folder = Folder.create(
-            request.user, new.validated_data["name"], parent, **where(request)
+            request.user, new.validated_data["name"], parent, actor=request.user, **where(request)
         )
         return Response(FolderSerializer(folder).data, status=status.HTTP_201_CREATED)
 
@@ -119,7 +116,7 @@ class FolderDetailView(APIView):
         change.is_valid(raise_exception=True)
         data = change.validated_data
         parent = parent_or_root(request, data["parent"]) if "parent" in data else folder.parent
-        folder = folder.move_to(parent, name=data.get("name"), **where(request))
+        folder = folder.move_to(parent, name=data.get("name"), actor=request.user, **where(request))
         return Response(FolderSerializer(folder).data)
 
     @extend_schema(
@@ -135,7 +132,7 @@ class FolderDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         folder_or_404(request, pk).delete_by(
-            request.user, door="api", address=client_address(request)
+            request.user, **where(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -172,7 +169,7 @@ class TrashedFolderView(APIView):
     def delete(self, request: Request, pk: UUID) -> Response:
         try:
             trashed_folder_or_404(request, pk).purge(
-                request.user, door="api", address=client_address(request)
+                request.user, **where(request)
             )
         except AlreadyGone:
             raise NotFound(NO_SUCH_TRASHED_FOLDER) from None
@@ -190,7 +187,8 @@ class TrashedFolderRestoreView(APIView):
     )
     def post(self, request: Request, pk: UUID) -> Response:
         try:
-            folder = trashed_folder_or_404(request, pk).restore(**where(request))
+            trashed = trashed_folder_or_404(request, pk)
+            folder = trashed.restore(actor=request.user, **where(request))
         except AlreadyGone:
             raise NotFound(NO_SUCH_TRASHED_FOLDER) from None
         return Response(FolderSerializer(folder).data)

@@ -13,15 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.doors import where
 from locker import listing
 from locker.errors import FolderError, QuotaExceeded
 from locker.folder_forms import FolderNameForm, MoveForm
 from locker.models import AlreadyGone, Folder, StoredFile, file_paths, list_children
-from skylocker.client import client_address
-
-
-def where(request: HttpRequest) -> dict[str, Any]:
-    return {"actor": request.user, "door": "web", "address": client_address(request)}
 
 
 def folder_url(folder: Folder | None) -> str:
@@ -43,7 +39,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             name = form.cleaned_data["name"]
-            folder = Folder.create(request.user, name, parent, **where(request))
+            folder = Folder.create(request.user, name, parent, actor=request.user, **where(request))
         except FolderError as exc:
             messages.error(request, exc.message)
         else:
@@ -61,7 +57,7 @@ def rename(request: HttpRequest, pk: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         old = folder.name
         try:
-            folder.rename(form.cleaned_data["name"], **where(request))
+            folder.rename(form.cleaned_data["name"], actor=request.user, **where(request))
         except FolderError as exc:
             form.add_error("name", exc.message)
         else:
@@ -89,7 +85,7 @@ def move_page(
     form = MoveForm(request.POST or None, owner=request.user, exclude=exclude, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            thing.move_to(form.target(request.user), **where(request))
+            thing.move_to(form.target(request.user), actor=request.user, **where(request))
         except FolderError as exc:
             messages.error(request, exc.message)
         else:
@@ -107,7 +103,7 @@ def move_page(
 def delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     folder = own_folder(request, pk)
     if request.method == "POST":
-        folder.delete_by(request.user, door="web", address=client_address(request))
+        folder.delete_by(request.user, **where(request))
         said = (
             _("Moved the folder %(name)s and everything in it to the trash.")
             if settings.TRASH_DAYS
@@ -149,7 +145,7 @@ def trashed_folder(request: HttpRequest, pk: UUID) -> Folder:
 def trash_restore(request: HttpRequest, pk: UUID) -> HttpResponse:
     folder = trashed_folder(request, pk)
     try:
-        restored = folder.restore(**where(request))
+        restored = folder.restore(actor=request.user, **where(request))
     except AlreadyGone:
         raise Http404 from None
     except QuotaExceeded as exc:
@@ -165,7 +161,7 @@ def trash_purge(request: HttpRequest, pk: UUID) -> HttpResponse:
     folder = trashed_folder(request, pk)
     if request.method == "POST":
         try:
-            folder.purge(request.user, door="web", address=client_address(request))
+            folder.purge(request.user, **where(request))
         except AlreadyGone:
             raise Http404 from None
         messages.success(request, _("Deleted the folder %(name)s permanently.") % {

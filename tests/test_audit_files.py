@@ -42,6 +42,20 @@ def test_the_command_lines_user_agent_marks_the_cli_door(alice_api, alice_file):
     assert events("file.deleted") == [("alice", "alice", "cli", ADDRESS, "ok")]
 
 
+def test_folder_actions_from_the_command_line_are_recorded_at_the_cli_door(alice_api):
+    made = alice_api.post(
+        "/api/v1/folders", {"name": "Reports"}, format="json",
+        HTTP_USER_AGENT=CLI, REMOTE_ADDR=ADDRESS,
+    )
+    assert made.status_code == 201
+    gone = alice_api.delete(
+        f"/api/v1/folders/{made.json()['id']}", HTTP_USER_AGENT=CLI, REMOTE_ADDR=ADDRESS
+    )
+    assert gone.status_code == 204
+    assert events("folder.created") == [("alice", "alice", "cli", ADDRESS, "ok")]
+    assert events("folder.deleted") == [("alice", "alice", "cli", ADDRESS, "ok")]
+
+
 def test_the_pages_own_javascript_on_the_api_counts_as_the_page(alice_client, alice_file):
     """upload.js calls the API with the session cookie: that is the page, not an API client."""
     response = alice_client.get(f"/api/v1/files/{alice_file.pk}/content")
