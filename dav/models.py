@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit import log as audit_log
+from audit.log import record
 
 # 25 characters from 31 (no 0/o, 1/l/i, nothing to confuse): 123 random bits, typed in groups
 # of five.
@@ -77,14 +77,14 @@ class AppPassword(models.Model):
                 user=user, name=name.strip()[:100], digest=password_digest(raw),
                 created_from=address or None,
             )
-            audit_log.record(
+            record(
                 "app_password.created", actor=user, door=door, address=address, target=row
             )
         return row, raw
 
     def revoke(self, actor: Any, *, door: str, address: str | None = None) -> None:
         with transaction.atomic():
-            audit_log.record(
+            record(
                 "app_password.revoked", actor=actor, door=door, address=address, target=self,
                 owner=self.user,
             )

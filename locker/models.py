@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit import log as audit_log
 from audit.log import Door, record
 from locker import storage
 from locker.backup_lock import removals_allowed
@@ -1143,7 +1142,7 @@ class Folder(models.Model):
             check_free(owner.pk, parent, name)
             key = folder_key(parent and parent.pk, name)
             folder = cls.objects.create(owner=owner, parent=parent, name=name, name_key=key)
-            audit_log.record(
+            record(
                 "folder.created", actor=actor or owner, door=door, address=address,
                 target=folder, path=folder.path,
             )
@@ -1222,7 +1221,7 @@ class Folder(models.Model):
             top.deleted_by_username = actor.get_username() if actor else ""
             top.purge_at = now + timedelta(days=settings.TRASH_DAYS)
             top.save()
-            audit_log.record(
+            record(
                 "folder.deleted", actor=actor, door=door, address=address, target=top,
                 path=path, files=count, folders=len(ids),
             )
@@ -1263,7 +1262,7 @@ class Folder(models.Model):
             Folder.objects.filter(trashed_in_id=top.pk).update(trashed_in=None)
             for item in items:
                 item.put_back(folder_id=item.folder_id)
-            audit_log.record(
+            record(
                 "folder.restored", actor=actor or top.owner, door=door, address=address, target=top,
                 path=top.path, files=len(items),
             )
@@ -1295,9 +1294,9 @@ def record_move(
     """The audit records of a rename and/or a move ("file" or "folder"), in its transaction."""
     where = {"actor": actor, "door": door, "address": address, "target": current}
     if old_name is not None:
-        audit_log.record(f"{kind}.renamed", **where, old_name=old_name, path=current.path)
+        record(f"{kind}.renamed", **where, old_name=old_name, path=current.path)
     if old_path is not None:
-        audit_log.record(f"{kind}.moved", **where, old_path=old_path, path=current.path)
+        record(f"{kind}.moved", **where, old_path=old_path, path=current.path)
 
 
 def live_folder(pk: Any, owner_id: Any, missing: type[Exception] = FolderInTrash) -> Folder:
