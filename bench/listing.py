@@ -74,7 +74,7 @@ def cases(size: int, alice) -> list[tuple[str, str, str]]:
 # Django objects would take longer than every measurement together.
 COLUMNS = ["id", "owner", "file", "name", "description", "size", "sha256", "content_type",
            "created_at", "updated_at", "owner_last_name", "owner_first_name",
-           "owner_username"]  # fmt: skip
+           "owner_username", "name_key"]  # fmt: skip
 
 
 def insert(rows: list[list]) -> None:
@@ -107,7 +107,7 @@ def build(size: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from locker.models import StoredFile
+    from locker.models import StoredFile, name_digest
 
     if StoredFile.objects.count() == size and User.objects.filter(username="staff").exists():
         return
@@ -129,13 +129,14 @@ def build(size: int) -> None:
         for i in range(start, min(size, start + batch)):
             created = now - timedelta(seconds=rng.randrange(3 * 365 * 86400))
             owner = owners[i % OWNERS]
+            name = f"{rng.choice(WORDS)}-{i}.{rng.choice(EXTENSIONS)}"
             values = (
                 uuid.UUID(int=rng.getrandbits(128), version=4), owner.pk, f"u/{owner.pk}/{i}",
-                f"{rng.choice(WORDS)}-{i}.{rng.choice(EXTENSIONS)}",
+                name,
                 rng.choice(["", "", "kept for the records", "from the phone"]),
                 rng.randrange(1, 10_000_000), "0" * 64, "application/octet-stream", created,
                 created + timedelta(seconds=rng.randrange(86400)),
-                owner.last_name, owner.first_name, owner.username,
+                owner.last_name, owner.first_name, owner.username, name_digest(name),
             )  # fmt: skip
             pairs = zip(fields, values, strict=True)
             rows.append([field.get_db_prep_save(value, connection) for field, value in pairs])
