@@ -93,3 +93,15 @@ def test_a_short_list_is_counted_exactly_every_time_and_a_long_one_once_a_minute
     assert listing.Pages(searched, 5).count == 3  # another list: short, counted exactly
     cache.clear()
     assert listing.Pages(found.all(), 5).count == 15
+
+
+def test_a_list_known_to_be_long_is_not_counted_again_within_a_minute(
+    admin, alice, monkeypatch
+):
+    monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
+    rows(alice, 12)
+    found = listing.files(admin, listing.ListQuery())
+    assert listing.Pages(found, 5).count == 12
+    with CaptureQueriesContext(connection) as later:
+        assert listing.Pages(found.all(), 5).count == 12
+    assert not [q for q in later.captured_queries if "COUNT(" in q["sql"].upper()]
