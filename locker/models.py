@@ -896,10 +896,15 @@ def quota_of(user: Any) -> int:
     return settings.DEFAULT_QUOTA_BYTES if override is None else override
 
 
-def used_by(user: Any) -> int:
-    return sum(
+def used_by(user: Any, files_bytes: int | None = None) -> int:
+    """Bytes counted against the quota: files, kept versions and the trash. `files_bytes` is
+    the files' total when the caller has summed them already (the files page has)."""
+    kinds = (FileVersion, TrashedFile) if files_bytes is not None else (
+        StoredFile, FileVersion, TrashedFile
+    )
+    return (files_bytes or 0) + sum(
         model.objects.filter(owner_id=user.pk).aggregate(total=Sum("size"))["total"] or 0
-        for model in (StoredFile, FileVersion, TrashedFile)
+        for model in kinds
     )
 
 

@@ -73,6 +73,8 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     owner = query.owner if view == "all" else ""
     own = StoredFile.objects.visible_to(request.user).filter(owner_id=request.user.pk)
     totals = own.usage() if view == "mine" else None
+    if totals is not None:  # the usage bar reuses the files' total rather than summing again
+        context["usage"] = usage_of(request.user, files_bytes=totals[1])
     pages = listing.Pages(files, listing.PAGE_SIZE)
     if totals and not query.search and not query.folder:
         pages.count = totals[0]  # the same files: counted once
@@ -103,7 +105,7 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
 
 @login_required
 def my_files(request: HttpRequest) -> HttpResponse:
-    return _table(request, "mine", usage=usage_of(request.user))
+    return _table(request, "mine")
 
 
 @login_required
