@@ -4,7 +4,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
-from locker.listing import PAGE_SIZE, Pages
+from locker.listing import PAGE_SIZE, Pages, SearchPages
 
 
 class FilePagination(PageNumberPagination):
@@ -12,6 +12,12 @@ class FilePagination(PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        """A search's pages are read by the search's own way (listing.Pages, text_search)."""
+        searched = bool(request.query_params.get("search", "").strip())
+        self.django_paginator_class = SearchPages if searched else Pages
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int | None:
         """Like DRF's, but a page_size that is not a positive number is an error, not ignored."""

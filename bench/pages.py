@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 import httpx
-from serving import cores, manage, seeded_site, served
+from serving import cores, manage, need_wrk, seeded_site, served
 
 PASSWORD = "pages bench passphrase 14"  # noqa: S105 - a throw-away site's
 SET_PASSWORD = f"""
@@ -81,6 +81,7 @@ def main():
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--in-process", type=int, default=200, help="requests timed in-process")
     args = parser.parse_args()
+    need_wrk()
     data, port, env, _ = seeded_site("pages", files=args.files)
     rounds = []
     try:

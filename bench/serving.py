@@ -92,6 +92,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
+def need_wrk() -> None:
+    """Stop with the way to get wrk, rather than a FileNotFoundError halfway through."""
+    import shutil
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("this bench drives wrk: apt-get install -y wrk")
+
+
 def cores() -> int:
     return os.cpu_count() or 1
 

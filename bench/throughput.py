@@ -15,7 +15,7 @@ import shutil
 import subprocess
 
 import httpx
-from serving import cores, seeded_site, served
+from serving import cores, need_wrk, seeded_site, served
 
 PATHS = {"/healthz": "/healthz", "API list (50 rows)": "/api/v1/files"}
 
@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
+    need_wrk()
     data, port, env, token = seeded_site("throughput", files=100, database_url=args.database_url)
     best = {}
     try:

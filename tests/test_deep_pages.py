@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from locker import listing
+from locker.models import StoredFile
 from tests.conftest import bearer_client
 from tests.test_list import rows
 
@@ -105,3 +106,36 @@ def test_a_list_known_to_be_long_is_not_counted_again_within_a_minute(
     with CaptureQueriesContext(connection) as later:
         assert listing.Pages(found.all(), 5).count == 12
     assert not [q for q in later.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_short_search_is_read_by_its_ids_and_paged_in_the_lists_order(
+    admin, alice, monkeypatch
+):
+    """A rare word must not walk the sort's index over the whole table (no search index on
+    SQLite or MySQL): its few matches are found first, then only they are sorted."""
+    monkeypatch.setattr(listing, "FEW_MATCHES", 10)
+    rows(alice, 40)  # file-000 … file-039; "file-01" matches file-010 … file-019
+    query = listing.ListQuery(search="file-01", sort="name")
+    found = listing.files(admin, query)
+    pages = listing.Pages(found, 4, text_search=True)
+    with CaptureQueriesContext(connection) as read:
+        shown = [[f.name for f in pages.page(n)] for n in (1, 2, 3)]
+    assert shown == [
+        ["file-010.txt", "file-011.txt", "file-012.txt", "file-013.txt"],
+        ["file-014.txt", "file-015.txt", "file-016.txt", "file-017.txt"],
+        ["file-018.txt", "file-019.txt"],
+    ]
+    assert pages.count == 10 and sorted(pages.few_ids) == sorted(
+        StoredFile.objects.filter(name__startswith="file-01").values_list("pk", flat=True)
+    )
+    first = read.captured_queries[1]["sql"]  # after the kept-count lookup: the ids, unsorted
+    assert "ORDER BY" not in first.upper() and "COUNT(" not in first.upper()
+
+
+def test_a_search_with_many_matches_is_paged_as_any_list(admin, alice, monkeypatch):
+    monkeypatch.setattr(listing, "FEW_MATCHES", 5)
+    rows(alice, 12)
+    found = listing.files(admin, listing.ListQuery(search="file-0", sort="name"))
+    pages = listing.Pages(found, 5, text_search=True)
+    assert [f.name for f in pages.page(3)] == ["file-010.txt", "file-011.txt"]
+    assert pages.count == 12 and pages.few_ids is None
