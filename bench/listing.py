@@ -2,8 +2,9 @@
 """Lists as the locker grows: page and API list times and query counts at 1,000 to 1,000,000 files.
 
 For each size, a database of that many file rows (bulk-inserted, no objects; 51 owners, alice
-one of them, and a staff member) is built once and kept outside the repository (SQLite under
---cache, or a PostgreSQL database per size), then every list is asked for in-process through
+one of them with every 20th file, and a staff member) is built once and kept outside the
+repository (SQLite under --cache, or a PostgreSQL database per size), then every list is
+asked for in-process through
 Django's test client: the staff "All files" page and the API list (first page, last page,
 search, owner filter, each sort), and alice's "My files" page. Each case runs once to warm up,
 then --repeat times; prints the median milliseconds and the queries per request, a column per
@@ -23,6 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNERS = 51
+# alice owns every ALICE_EVERY-th file (50 of 1,000, 50,000 of 1,000,000), so that her lists
+# show a full page of PAGE rows at every size and the ratios compare like with like (with a
+# 51st share she had 20 files at 1,000: a page of 20 rows against 50 at a million).
+ALICE_EVERY = 20
 PAGE = 50
 WORDS = ["report", "invoice", "photo", "scan", "notes", "budget", "draft", "contract"]
 EXTENSIONS = ["pdf", "jpg", "txt", "docx", "png", "csv"]
@@ -40,10 +45,14 @@ def owner_param(alice) -> str:
     return alice.username
 
 
+def alice_files(size: int) -> int:
+    return -(-size // ALICE_EVERY)
+
+
 def cases(size: int, alice) -> list[tuple[str, str, str]]:
     """(who, label, URL) for every list measured; `who` is "staff" or "alice"."""
     last = max(1, -(-size // PAGE))
-    mine_last = max(1, -(-size // OWNERS // PAGE))
+    mine_last = max(1, -(-alice_files(size) // PAGE))
     found = [
         ("staff", "page all: first", "/files/all/"),
         ("staff", "page all: last page", f"/files/all/?page={last}"),
@@ -109,7 +118,8 @@ def build(size: int) -> None:
 
     from locker.models import StoredFile, name_digest
 
-    if StoredFile.objects.count() == size and User.objects.filter(username="staff").exists():
+    built = StoredFile.objects.count() == size and User.objects.filter(username="staff").exists()
+    if built and StoredFile.objects.filter(owner__username="alice").count() == alice_files(size):
         return
     started = time.monotonic()
     StoredFile.objects.all()._raw_delete(StoredFile.objects.db)
@@ -128,7 +138,7 @@ def build(size: int) -> None:
         rows = []
         for i in range(start, min(size, start + batch)):
             created = now - timedelta(seconds=rng.randrange(3 * 365 * 86400))
-            owner = owners[i % OWNERS]
+            owner = owners[-1] if i % ALICE_EVERY == 0 else owners[i % (OWNERS - 1)]
             name = f"{rng.choice(WORDS)}-{i}.{rng.choice(EXTENSIONS)}"
             values = (
                 uuid.UUID(int=rng.getrandbits(128), version=4), owner.pk, f"u/{owner.pk}/{i}",
