@@ -22,7 +22,10 @@ serializer.
   second half are read backwards from the last; a deep page's ids come from the sort's index
   alone), so the last page costs what the first does. `count` is exact up to
   `COUNT_EXACT_UP_TO` (10,000) files; a longer list's count is the one taken at most
-  `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row.
+  `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row (a list that
+  was longer within that minute keeps that count until it expires, even if it shrank). A
+  search with at most `FEW_MATCHES` matches is sorted on its own rows; the rows and their
+  order are the same either way.
 - **Owner suggestions** (staff only): `owner_suggestions` names at most `SUGGESTIONS` people
   whose username, name or email contain what was typed; the list never holds every user.
 
