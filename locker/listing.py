@@ -24,8 +24,10 @@ serializer.
   `COUNT_EXACT_UP_TO` (10,000) files; a longer list's count is the one taken at most
   `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row (a list that
   was longer within that minute keeps that count until it expires, even if it shrank). A
-  search with at most `FEW_MATCHES` matches is sorted on its own rows; the rows and their
-  order are the same either way.
+  deep page of such a long list is read from an anchor kept when it or a neighbouring page
+  was read (`anchored_rows`), so it is the page as it was then, at most `COUNT_SECONDS` ago,
+  as the count is. A search with at most `FEW_MATCHES` matches is sorted on its own rows;
+  the rows and their order are the same either way.
 - **Owner suggestions** (staff only): `owner_suggestions` names at most `SUGGESTIONS` people
   whose username, name or email contain what was typed; the list never holds every user.
 
@@ -34,6 +36,7 @@ the parameter had not been given.
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,7 +45,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +166,13 @@ COUNT_SECONDS = 60
 FEW_MATCHES = 1_000
 
 
+# A deep page of a long list is read from where the database last found it (an "anchor": the
+# sort values of a row next to it), kept as long as the list's count, so that a page reached
+# from the one before or after it, or asked for again, costs what the first page does.
+ANCHOR_PREFIX = "list-anchor:"
+ANCHORS_KEPT = 60  # per list and page size: those nearest the page last read
+
+
 class Pages(Paginator):
     """Django's paginator (the pages' and the API's), reading a page so that the database does
     not step over every earlier row: a page in the second half is read backwards from the end,
@@ -173,6 +185,7 @@ class Pages(Paginator):
         super().__init__(*args, **kwargs)
         self.text_search = text_search
         self.few_ids: list[Any] | None = None
+        self.kept = False  # the count is a long list's kept one (see `count`)
 
     @cached_property
     def count(self) -> int:
@@ -188,6 +201,7 @@ class Pages(Paginator):
         key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         kept = cache.get(key)
         if kept is not None:
+            self.kept = True
             return int(kept)
         if self.text_search:
             ids = list(found.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
@@ -202,6 +216,7 @@ class Pages(Paginator):
             return upto
         counted = found.count()
         cache.set(key, counted, COUNT_SECONDS)
+        self.kept = True
         return counted
 
     def page(self, number: Any) -> Page:
@@ -210,11 +225,13 @@ class Pages(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        found: Any = self.object_list
         if self.few_ids is not None:  # a short search: only its own rows are sorted
-            found: Any = self.object_list
             rows = list(found.filter(pk__in=self.few_ids)[bottom:top])
+        elif self.kept and min(bottom, self.count - top) > READ_THROUGH and top > bottom:
+            rows = anchored_rows(found, number, bottom, top, self.count)
         else:
-            rows = page_rows(self.object_list, bottom, top, self.count)
+            rows = page_rows(found, bottom, top, self.count)
         return Page(rows, number, self)
 
 
@@ -223,6 +240,90 @@ class SearchPages(Pages):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, text_search=True, **kwargs)
+
+
+def anchored_rows(found: Any, number: int, bottom: int, top: int, count: int) -> list[Any]:
+    """Rows bottom..top, page `number` deep in a long list (`count` kept), from an anchor kept
+    when this page or the one before or after it was read; without one, read as `page_rows`
+    reads it. Either way the anchors of this page and its two neighbours are then kept for
+    COUNT_SECONDS.
+
+    A page read from an anchor is the page as it was when the anchor was kept (at most
+    COUNT_SECONDS ago), as the count is: files added or removed before it since do not move it.
+    """
+    size = top - bottom
+    order = _order_fields(found)
+    if order is None:  # an order this cannot seek by: read as usual
+        return page_rows(found, bottom, top, count)
+    sql, params = found.query.sql_with_params()
+    key = ANCHOR_PREFIX + hashlib.sha256(repr((sql, params, size)).encode()).hexdigest()
+    now = time.time()  # wall clock: the cache is shared by every instance
+    anchors = {
+        n: anchor for n, anchor in (cache.get(key) or {}).items()
+        if now - anchor[2] < COUNT_SECONDS  # each anchor at most COUNT_SECONDS old
+    }  # fmt: skip
+    rows = None
+    if number in anchors:
+        values, how, _ = anchors[number]
+        rows = _seek(found, order, values, how, size)
+        if len(rows) != size:  # the anchor's rows are gone or too few: read as usual
+            rows = None
+    if rows is None:
+        rows = page_rows(found, bottom, top, count)
+    if rows:
+        first = tuple(getattr(rows[0], f.attname) for f, _ in order)
+        last = tuple(getattr(rows[-1], f.attname) for f, _ in order)
+        wanted = {number: (first, "from", now), number + 1: (last, "after", now),
+                  number - 1: (first, "before", now)}  # fmt: skip
+        missing = {n: anchor for n, anchor in wanted.items() if n not in anchors}
+        if missing:
+            kept = {**anchors, **missing}
+            nearest = sorted(kept, key=lambda n: abs(n - number))[:ANCHORS_KEPT]
+            cache.set(key, {n: kept[n] for n in nearest}, COUNT_SECONDS)
+    return rows
+
+
+def _order_fields(found: Any) -> list[tuple[Any, bool]] | None:
+    """(field, descending) for each key of the list's order, when all are the model's own
+    columns in one direction (every order of the list contract is); else None."""
+    meta = found.model._meta
+    fields = []
+    for name in found.query.order_by:
+        if not isinstance(name, str):
+            return None
+        descending = name.startswith("-")
+        key = name.removeprefix("-")
+        field = meta.pk if key == "pk" else meta.get_field(key)
+        if field.is_relation or field.model is not found.model:
+            return None
+        fields.append((field, descending))
+    if not fields or len({d for _, d in fields}) != 1:
+        return None
+    return fields
+
+
+def _seek(found: Any, order: list[tuple[Any, bool]], values: tuple, how: str, size: int
+          ) -> list[Any]:  # fmt: skip
+    """`size` rows from an anchor: "from" its row on, "after" it, or "before" it (read
+    backwards, returned in the list's order). One row-value comparison on the sort's own
+    index: (key, ..., id) >= (anchor's values) for an ascending order."""
+    connection = connections[found.db]
+    quote = connection.ops.quote_name
+    table = quote(found.model._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(f.column)}" for f, _ in order)
+    params = [f.get_db_prep_value(v, connection) for (f, _), v in zip(order, values, strict=True)]
+    forward = how != "before"
+    greater = order[0][1] != forward  # ascending and forward, or descending and backward
+    operator = (">" if greater else "<") + ("=" if how == "from" else "")
+    marks = ", ".join(["%s"] * len(params))
+    beyond = RawSQL(  # noqa: S611  # nosec B611 - the model's own column names; values are params
+        f"({columns}) {operator} ({marks})", params, output_field=BooleanField()
+    )
+    if forward:
+        return list(found.filter(beyond)[:size])
+    rows = list(found.reverse().filter(beyond)[:size])
+    rows.reverse()
+    return rows
 
 
 def page_rows(found: Any, bottom: int, top: int, count: int) -> list[Any]:

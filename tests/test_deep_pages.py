@@ -139,3 +139,52 @@ def test_a_search_with_many_matches_is_paged_as_any_list(admin, alice, monkeypat
     pages = listing.Pages(found, 5, text_search=True)
     assert [f.name for f in pages.page(3)] == ["file-010.txt", "file-011.txt"]
     assert pages.count == 12 and pages.few_ids is None
+
+
+@pytest.fixture
+def long_lists(monkeypatch):
+    """Lists count as long (their count kept) from 10 files, and deep from 4 rows in."""
+    monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
+    monkeypatch.setattr(listing, "READ_THROUGH", 4)
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "-size", "updated_at", "owner", "-owner"])
+def test_a_deep_page_read_from_its_anchor_holds_the_same_rows(
+    admin, alice, bob, long_lists, sort
+):
+    rows(alice, 30)
+    rows(bob, 30, name="Same.txt")  # ties go by id; names differ from alice's in case too
+    found = listing.files(admin, listing.ListQuery(sort=sort))
+    expected = Paginator(found, 5)
+    first = listing.Pages(found, 5)
+    assert [f.pk for f in first.page(6)] == [f.pk for f in expected.page(6)]  # keeps anchors
+    for number in (5, 6, 7):  # before, at and after the page read: each from its anchor
+        again = listing.Pages(found.all(), 5)
+        with CaptureQueriesContext(connection) as read:
+            got = [f.pk for f in again.page(number)]
+        assert got == [f.pk for f in expected.page(number)], number
+        assert not [q for q in read.captured_queries if "OFFSET" in q["sql"].upper()], number
+
+
+def test_an_anchor_is_kept_only_for_long_lists_and_a_short_list_counts_from_the_top(
+    admin, alice, monkeypatch
+):
+    monkeypatch.setattr(listing, "READ_THROUGH", 4)
+    rows(alice, 40)  # short: under COUNT_EXACT_UP_TO, counted exactly every time
+    found = listing.files(admin, listing.ListQuery(sort="name"))
+    listing.Pages(found, 5).page(4)
+    rows(alice, 5, name="aaa.txt")  # five new rows sort first: every page moves by one page
+    moved = listing.Pages(found.all(), 5).page(4)
+    assert [f.name for f in moved] == [f"file-{i:03}.txt" for i in range(10, 15)]
+
+
+def test_a_gone_anchor_falls_back_to_reading_the_page_by_its_number(
+    admin, alice, long_lists
+):
+    rows(alice, 40)
+    found = listing.files(admin, listing.ListQuery(sort="name"))
+    listing.Pages(found, 5).page(4)  # rows 15 to 20 keep their anchors
+    StoredFile.objects.filter(name__gte="file-015.txt").delete()  # the anchors' rows and on
+    again = listing.Pages(found.all(), 5)
+    assert again.count == 40  # the kept count, as the contract says
+    assert [f.name for f in again.page(4)] == []  # nothing there any more, and no error
