@@ -2,6 +2,7 @@
 
 from locker.models import Folder, StoredFile
 from tests import test_cli
+from tests.test_cli_put_many import jobs
 
 sky, logged_in = test_cli.sky, test_cli.logged_in  # the CLI tests' fixtures
 
@@ -23,7 +24,7 @@ def test_put_into_a_folder_and_ls_shows_paths(logged_in, alice):
     Folder.create(alice, "reports")
     (logged_in.work / "a.pdf").write_bytes(b"%PDF-1.4 a\n")
     (logged_in.work / "b.txt").write_bytes(b"b\n")
-    put = logged_in("put", "a.pdf", "b.txt", "/Reports/")
+    put = logged_in("put", "a.pdf", "b.txt", "/Reports/", "-j", jobs())  # see jobs()
     assert put.returncode == 0, put.stderr
     assert sorted(f.path for f in StoredFile.objects.all()) == ["/reports/a.pdf", "/reports/b.txt"]
     listed = logged_in("ls")
