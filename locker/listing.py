@@ -44,6 +44,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
@@ -293,7 +294,10 @@ def _order_fields(found: Any) -> list[tuple[Any, bool]] | None:
             return None
         descending = name.startswith("-")
         key = name.removeprefix("-")
-        field = meta.pk if key == "pk" else meta.get_field(key)
+        try:
+            field = meta.pk if key == "pk" else meta.get_field(key)
+        except FieldDoesNotExist:  # a related field ("owner__username"): not the model's own
+            return None
         if field.is_relation or field.model is not found.model:
             return None
         fields.append((field, descending))

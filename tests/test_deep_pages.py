@@ -188,3 +188,18 @@ def test_a_gone_anchor_falls_back_to_reading_the_page_by_its_number(
     again = listing.Pages(found.all(), 5)
     assert again.count == 40  # the kept count, as the contract says
     assert [f.name for f in again.page(4)] == []  # nothing there any more, and no error
+
+
+def test_an_order_anchors_cannot_seek_by_is_read_by_page_number(admin, alice, long_lists):
+    """Mixed directions (the trash's "-deleted_at, pk") or a related field have no single
+    row-value comparison: such lists are read by number, as before."""
+    assert listing._order_fields(StoredFile.objects.order_by("-updated_at", "pk")) is None
+    assert listing._order_fields(StoredFile.objects.order_by("owner__username", "pk")) is None
+    assert [(f.name, d) for f, d in listing._order_fields(
+        StoredFile.objects.order_by("-name", "-pk")
+    )] == [("name", True), ("id", True)]  # fmt: skip
+    rows(alice, 40)
+    mixed = StoredFile.objects.order_by("-updated_at", "pk")
+    expected = [f.pk for f in Paginator(mixed, 5).page(5)]
+    for _ in range(2):
+        assert [f.pk for f in listing.Pages(mixed.all(), 5).page(5)] == expected
