@@ -9,9 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, StrictCharField
-from audit.log import Door
+from audit.doors import where
 from dav.models import AppPassword
-from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401)}
 NOT_YOURS = "You have no app password with this id."
@@ -60,8 +59,7 @@ class AppPasswordListView(APIView):
         shape = AppPasswordRequestSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         row, raw = AppPassword.issue(
-            request.user, shape.validated_data["name"], door=Door.API,
-            address=client_address(request._request),
+            request.user, shape.validated_data["name"], **where(request),
         )
         row.password = raw  # type: ignore[attr-defined]  # for this answer only
         answer = Response(AppPasswordCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -84,5 +82,5 @@ class AppPasswordDetailView(APIView):
         row = AppPassword.objects.of(request.user).filter(pk=pk).first()
         if row is None:  # someone else's looks like none at all
             raise NotFound(NOT_YOURS)
-        row.revoke(request.user, door=Door.API, address=client_address(request._request))
+        row.revoke(request.user, **where(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

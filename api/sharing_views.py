@@ -16,11 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, StrictCharField
-from audit.log import Door
+from audit.doors import where
 from locker.models import StoredFile
 from sharing.models import MAX_DOWNLOADS, FileRequest, ShareLink
 from sharing.public import request_url, share_url
-from skylocker.client import client_address
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 404)}
 
@@ -142,7 +141,7 @@ class FileLinksView(APIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         link, token = ShareLink.create(
-            stored, request.user, door=Door.API, address=client_address(request),
+            stored, request.user, **where(request),
             days=data.get("days"), password=data.get("password") or None,
             max_downloads=data.get("max_downloads"), note=data.get("note", ""),
         )
@@ -170,7 +169,7 @@ class LinkDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         link = ShareLink.objects.get_for(request.user, pk)
-        link.revoke(request.user, door=Door.API, address=client_address(request))
+        link.revoke(request.user, **where(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,7 +195,7 @@ class RequestListView(APIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         asked, token = FileRequest.create(
-            request.user, door=Door.API, address=client_address(request),
+            request.user, **where(request),
             days=data.get("days"), password=data.get("password") or None,
             max_files=data.get("max_files"), max_bytes=data.get("max_bytes"),
             message=data.get("message", ""),
@@ -220,5 +219,5 @@ class RequestDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         asked = FileRequest.objects.get_for(request.user, pk)
-        asked.revoke(request.user, door=Door.API, address=client_address(request))
+        asked.revoke(request.user, **where(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -56,6 +56,22 @@ def test_folder_actions_from_the_command_line_are_recorded_at_the_cli_door(alice
     assert events("folder.deleted") == [("alice", "alice", "cli", ADDRESS, "ok")]
 
 
+def test_links_requests_and_app_passwords_from_the_command_line_are_at_the_cli_door(
+    alice_api, alice_file, fresh_throttle
+):
+    cli = {"HTTP_USER_AGENT": CLI, "REMOTE_ADDR": ADDRESS}
+    link = alice_api.post(f"/api/v1/files/{alice_file.pk}/links", {}, format="json", **cli)
+    asked = alice_api.post("/api/v1/requests", {}, format="json", **cli)
+    made = alice_api.post("/api/v1/app-passwords", {"name": "nas"}, format="json", **cli)
+    assert (link.status_code, asked.status_code, made.status_code) == (201, 201, 201)
+    alice_api.delete(f"/api/v1/links/{link.json()['id']}", **cli)
+    alice_api.delete(f"/api/v1/requests/{asked.json()['id']}", **cli)
+    alice_api.delete(f"/api/v1/app-passwords/{made.json()['id']}", **cli)
+    for action in ("link.created", "link.revoked", "request.created", "request.revoked",
+                   "app_password.created", "app_password.revoked"):  # fmt: skip
+        assert events(action) == [("alice", "alice", "cli", ADDRESS, "ok")], action
+
+
 def test_the_pages_own_javascript_on_the_api_counts_as_the_page(alice_client, alice_file):
     """upload.js calls the API with the session cookie: that is the page, not an API client."""
     response = alice_client.get(f"/api/v1/files/{alice_file.pk}/content")
