@@ -76,8 +76,6 @@ def _table(request: HttpRequest, view: str, **context: Any) -> HttpResponse:
     if totals is not None:  # the usage bar reuses the files' total rather than summing again
         context["usage"] = usage_of(request.user, files_bytes=totals[1])
     pages = listing.Pages(files, listing.PAGE_SIZE, text_search=bool(query.search))
-    if totals and not query.search and not query.folder:
-        pages.count = totals[0]  # the same files: counted once
     page = pages.get_page(request.GET.get("page"))
     mark_previews(page.object_list)  # each row's icon and thumbnail, in one query
     context = {
