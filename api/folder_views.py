@@ -139,10 +139,10 @@ class FolderDetailView(APIView):
 
 def trashed_folder_or_404(request: Request, pk: UUID) -> Folder:
     """Only one's own deleted folders (staff too: a folder tree is personal)."""
-    found = Folder.objects.in_trash().filter(pk=pk, owner_id=request.user.pk).first()
-    if found is None:
-        raise NotFound(NO_SUCH_TRASHED_FOLDER)
-    return found
+    try:
+        return Folder.objects.get_trashed_for(request.user, pk)
+    except Folder.DoesNotExist:
+        raise NotFound(NO_SUCH_TRASHED_FOLDER) from None
 
 
 class TrashedFolderListView(generics.ListAPIView):
@@ -150,7 +150,7 @@ class TrashedFolderListView(generics.ListAPIView):
     pagination_class = FilePagination
 
     def get_queryset(self) -> FolderQuerySet:
-        mine = Folder.objects.in_trash().filter(owner_id=self.request.user.pk)
+        mine = Folder.objects.trash_of(self.request.user)
         return mine.order_by("-deleted_at", "pk")
 
     @extend_schema(responses={200: TrashedFolderSerializer(many=True), **ERRORS}, tags=["trash"])

@@ -134,10 +134,10 @@ def move_file(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def trashed_folder(request: HttpRequest, pk: UUID) -> Folder:
-    found = Folder.objects.in_trash().filter(pk=pk, owner_id=request.user.pk).first()
-    if found is None:
-        raise Http404
-    return found
+    try:
+        return Folder.objects.get_trashed_for(request.user, pk)
+    except Folder.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required

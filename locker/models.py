@@ -1059,6 +1059,20 @@ class FolderQuerySet(models.QuerySet["Folder"]):
         """Deleted folders as the trash lists them: the top folder of each deletion."""
         return self.filter(trashed_in=models.F("pk"))
 
+    def trash_of(self, user: Any) -> "FolderQuerySet":
+        """A user's own deleted folders in the trash; staff's own too, never anyone else's
+        (a folder tree is personal, as in `of`)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.in_trash().filter(owner_id=user.pk)
+
+    def get_trashed_for(self, user: Any, pk: Any) -> "Folder":
+        """The user's own deleted folder, else Folder.DoesNotExist (404 on both doors)."""
+        try:
+            return self.trash_of(user).get(pk=pk)
+        except (ValueError, ValidationError):  # not a folder id at all
+            raise self.model.DoesNotExist from None
+
     def due_for_purge(self) -> "FolderQuerySet":
         return self.in_trash().filter(purge_at__lte=timezone.now())
 

@@ -63,7 +63,7 @@ def trash(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context = {
         "page": page, "items": page.object_list, "everyone": everyone,
-        "trashed_folders": Folder.objects.in_trash().filter(owner_id=request.user.pk),
+        "trashed_folders": Folder.objects.trash_of(request.user),
     }
     return render(request, "locker/trash.html", context)
 
@@ -102,7 +102,7 @@ def purge(request: AuthenticatedHttpRequest, pk: UUID) -> HttpResponse:
 def empty(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Empties one's own trash (staff too: others' items are purged one by one)."""
     items = TrashedFile.objects.visible_to(request.user).filter(owner=request.user)
-    folders = Folder.objects.in_trash().filter(owner_id=request.user.pk)
+    folders = Folder.objects.trash_of(request.user)
     if request.method == "POST":
         done = 0
         for folder in folders:  # each with the files deleted with it
