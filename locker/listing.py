@@ -20,13 +20,15 @@ serializer.
 - **Pages**: `PAGE_SIZE` files a page (the API also takes `page_size`, up to 500), by number:
   `Pages` reads a page without the database stepping over every earlier file (pages in the
   second half are read backwards from the last; a deep page's ids come from the sort's index
-  alone), so the last page costs what the first does. `count` is exact up to
-  `COUNT_EXACT_UP_TO` (10,000) files; a longer list's count is the one taken at most
+  alone), so the last page costs what the first does. The `count` of everyone's files or of
+  one owner's is always exact and never counted: the database keeps each owner's tally
+  (`FileTally`, `tallied_count`). Any other list (a search, a folder) is counted exactly up
+  to `COUNT_EXACT_UP_TO` (10,000) files; a longer one's count is the one taken at most
   `COUNT_SECONDS` (60) ago, so that its pages are not each a count of every row (a list that
   was longer within that minute keeps that count until it expires, even if it shrank). A
-  deep page of such a long list is read from an anchor kept when it or a neighbouring page
-  was read (`anchored_rows`), so it is the page as it was then, at most `COUNT_SECONDS` ago,
-  as the count is. A search with at most `FEW_MATCHES` matches is sorted on its own rows;
+  deep page of a list over 10,000 files is read from an anchor kept when it or a
+  neighbouring page was read (`anchored_rows`), so it is the page as it was then, at most
+  `COUNT_SECONDS` ago. A search with at most `FEW_MATCHES` matches is sorted on its own rows;
   the rows and their order are the same either way.
 - **Owner suggestions** (staff only): `owner_suggestions` names at most `SUGGESTIONS` people
   whose username, name or email contain what was typed; the list never holds every user.
@@ -47,14 +49,23 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from locker.errors import DomainError
-from locker.models import MANAGE_ALL_FILES, OWNER_NAMES, Folder, StoredFile, StoredFileQuerySet
+from locker.models import (
+    MANAGE_ALL_FILES,
+    OWNER_NAMES,
+    FileTally,
+    Folder,
+    StoredFile,
+    StoredFileQuerySet,
+)
 
 PAGE_SIZE = 50
 SEARCH_MAX_LENGTH = 200
@@ -186,11 +197,12 @@ class Pages(Paginator):
         super().__init__(*args, **kwargs)
         self.text_search = text_search
         self.few_ids: list[Any] | None = None
-        self.kept = False  # the count is a long list's kept one (see `count`)
+        self.long = False  # over COUNT_EXACT_UP_TO files: deep pages read from anchors
 
     @cached_property
     def count(self) -> int:
-        """Exact up to COUNT_EXACT_UP_TO; above, as counted at most COUNT_SECONDS ago.
+        """Everyone's files or one owner's: their tally, exact at any length. Other lists:
+        exact up to COUNT_EXACT_UP_TO; above, as counted at most COUNT_SECONDS ago.
 
         The kept count is looked up first, so a list known to be long costs one cache read
         and no counting at all; a short list is never kept, so it is counted every time. (A
@@ -198,11 +210,15 @@ class Pages(Paginator):
         found = self.object_list
         if not isinstance(found, QuerySet):
             return len(found)
+        tallied = tallied_count(found)
+        if tallied is not None:
+            self.long = tallied > COUNT_EXACT_UP_TO
+            return tallied
         sql, params = found.order_by().query.sql_with_params()
         key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         kept = cache.get(key)
         if kept is not None:
-            self.kept = True
+            self.long = True
             return int(kept)
         if self.text_search:
             ids = list(found.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
@@ -217,7 +233,7 @@ class Pages(Paginator):
             return upto
         counted = found.count()
         cache.set(key, counted, COUNT_SECONDS)
-        self.kept = True
+        self.long = True
         return counted
 
     def page(self, number: Any) -> Page:
@@ -229,11 +245,45 @@ class Pages(Paginator):
         found: Any = self.object_list
         if self.few_ids is not None:  # a short search: only its own rows are sorted
             rows = list(found.filter(pk__in=self.few_ids)[bottom:top])
-        elif self.kept and min(bottom, self.count - top) > READ_THROUGH and top > bottom:
+        elif self.long and min(bottom, self.count - top) > READ_THROUGH and top > bottom:
             rows = anchored_rows(found, number, bottom, top, self.count)
         else:
             rows = page_rows(found, bottom, top, self.count)
         return Page(rows, number, self)
+
+
+def tallied_count(found: Any) -> int | None:
+    """How many files a list of everyone's files, or of one owner's (by id or username), has,
+    from the owners' tallies (FileTally) without counting; None for any other list.
+
+    It reads the list's filter: only "no filter" and "owner is X" (any number of times, the
+    same X) qualify; a search, a folder, anything else is counted as usual."""
+    query = found.query
+    if found.model is not StoredFile or query.is_sliced or query.distinct or query.combinator:
+        return None
+    if query.extra or query.group_by is not None or query.where.negated:
+        return None
+    if query.where.connector != AND:
+        return None
+    owner = StoredFile._meta.get_field("owner")
+    username = get_user_model()._meta.get_field("username")
+    owners = set()
+    for condition in query.where.children:
+        if not isinstance(condition, Exact) or not isinstance(condition.lhs, Col):
+            return None
+        if condition.lhs.target is owner and isinstance(condition.rhs, int):
+            owners.add(("owner_id", condition.rhs))
+        elif condition.lhs.target is username and isinstance(condition.rhs, str):
+            owners.add(("owner__username", condition.rhs))
+        else:
+            return None
+    if not owners:
+        return FileTally.objects.aggregate(files=Sum("files"))["files"] or 0
+    if len(owners) > 1:
+        return None
+    [(field, value)] = owners
+    tallies = FileTally.objects.filter(**{field: value}).values_list("files", flat=True)
+    return next(iter(tallies), 0)
 
 
 class SearchPages(Pages):
@@ -244,13 +294,13 @@ class SearchPages(Pages):
 
 
 def anchored_rows(found: Any, number: int, bottom: int, top: int, count: int) -> list[Any]:
-    """Rows bottom..top, page `number` deep in a long list (`count` kept), from an anchor kept
-    when this page or the one before or after it was read; without one, read as `page_rows`
-    reads it. Either way the anchors of this page and its two neighbours are then kept for
-    COUNT_SECONDS.
+    """Rows bottom..top, page `number` deep in a list over COUNT_EXACT_UP_TO files, from an
+    anchor kept when this page or the one before or after it was read; without one, read as
+    `page_rows` reads it. Either way the anchors of this page and its two neighbours are then
+    kept for COUNT_SECONDS.
 
     A page read from an anchor is the page as it was when the anchor was kept (at most
-    COUNT_SECONDS ago), as the count is: files added or removed before it since do not move it.
+    COUNT_SECONDS ago): files added or removed before it since do not move it.
     """
     size = top - bottom
     order = _order_fields(found)

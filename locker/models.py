@@ -877,6 +877,22 @@ class FileVersion(models.Model):
 # items or versions being changed, never before, so that no two changes wait on each other.
 
 
+class FileTally(models.Model):
+    """How many files each owner has, kept by the database itself: triggers on the files'
+    table (migration 0009) add one for every row inserted and take one away for every row
+    deleted, whoever writes it (these models, a bulk insert, a restore, plain SQL). A list of
+    everyone's files or of one owner's reads its length here instead of counting a million
+    rows (locker/listing.py, `tallied_count`)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    files = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.files} files of {self.owner_id}"
+
+
 class Quota(models.Model):
     """A per-user quota set in the admin; users without one get SKYLOCKER_DEFAULT_QUOTA_BYTES."""
 

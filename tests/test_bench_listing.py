@@ -24,7 +24,7 @@ def test_the_listing_bench_builds_a_small_locker_and_prints_every_list(tmp_path)
     assert "page all: middle page" in labels
     assert "page mine: first" in labels
     assert "API all: search" in labels
-    assert len(labels) == len(set(labels)) == 37
+    assert len(labels) == len(set(labels)) == 38
     for row in rows[1:]:
         cells = row.strip("| ").split(" | ")
         assert len(cells) == 5  # label, two sizes, their ratio, within the target

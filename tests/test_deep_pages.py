@@ -82,9 +82,10 @@ def test_a_deep_page_costs_as_many_queries_with_many_more_rows(client, admin, al
 def test_a_short_list_is_counted_exactly_every_time_and_a_long_one_once_a_minute(
     admin, alice, monkeypatch
 ):
+    """A search is counted (everyone's files and one owner's are tallied instead)."""
     monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
     rows(alice, 8)
-    found = listing.files(admin, listing.ListQuery())
+    found = listing.files(admin, listing.ListQuery(search="file"))
     assert listing.Pages(found, 5).count == 8
     rows(alice, 4)
     assert listing.Pages(found.all(), 5).count == 12  # over the limit: counted, then kept
@@ -101,7 +102,7 @@ def test_a_list_known_to_be_long_is_not_counted_again_within_a_minute(
 ):
     monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
     rows(alice, 12)
-    found = listing.files(admin, listing.ListQuery())
+    found = listing.files(admin, listing.ListQuery(search="file"))
     assert listing.Pages(found, 5).count == 12
     with CaptureQueriesContext(connection) as later:
         assert listing.Pages(found.all(), 5).count == 12
@@ -143,7 +144,8 @@ def test_a_search_with_many_matches_is_paged_as_any_list(admin, alice, monkeypat
 
 @pytest.fixture
 def long_lists(monkeypatch):
-    """Lists count as long (their count kept) from 10 files, and deep from 4 rows in."""
+    """Lists count as long (anchors kept, a search's count kept) from 10 files, and deep from
+    4 rows in."""
     monkeypatch.setattr(listing, "COUNT_EXACT_UP_TO", 10)
     monkeypatch.setattr(listing, "READ_THROUGH", 4)
 
@@ -182,7 +184,7 @@ def test_a_gone_anchor_falls_back_to_reading_the_page_by_its_number(
     admin, alice, long_lists
 ):
     rows(alice, 40)
-    found = listing.files(admin, listing.ListQuery(sort="name"))
+    found = listing.files(admin, listing.ListQuery(search="file", sort="name"))
     listing.Pages(found, 5).page(4)  # rows 15 to 20 keep their anchors
     StoredFile.objects.filter(name__gte="file-015.txt").delete()  # the anchors' rows and on
     again = listing.Pages(found.all(), 5)
