@@ -29,23 +29,40 @@ SQLITE = [
         UPDATE locker_filetally SET files = files + 1 WHERE owner_id = NEW.owner_id;
     END""",
 ]
+# PostgreSQL counts each statement's rows at once (transition tables): a bulk insert or delete
+# of 50,000 files updates each owner's tally once, not 50,000 times (which would also leave
+# 50,000 dead versions of a row to scan past until a VACUUM FULL).
 POSTGRESQL = [
-    """CREATE FUNCTION locker_filetally() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION locker_filetally_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP IN ('DELETE', 'UPDATE') THEN
-            UPDATE locker_filetally SET files = files - 1 WHERE owner_id = OLD.owner_id;
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO locker_filetally (owner_id, files) VALUES (NEW.owner_id, 1)
-            ON CONFLICT (owner_id) DO UPDATE SET files = locker_filetally.files + 1;
-        END IF;
+        INSERT INTO locker_filetally (owner_id, files)
+        SELECT owner_id, COUNT(*) FROM added GROUP BY owner_id
+        ON CONFLICT (owner_id) DO UPDATE SET files = locker_filetally.files + EXCLUDED.files;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER locker_filetally_insert_delete AFTER INSERT OR DELETE ON locker_storedfile
-    FOR EACH ROW EXECUTE FUNCTION locker_filetally()""",
+    """CREATE FUNCTION locker_filetally_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE locker_filetally SET files = locker_filetally.files - gone.files
+        FROM (SELECT owner_id, COUNT(*) AS files FROM removed GROUP BY owner_id) AS gone
+        WHERE locker_filetally.owner_id = gone.owner_id;
+        RETURN NULL;
+    END $$""",
+    """CREATE FUNCTION locker_filetally_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE locker_filetally SET files = files - 1 WHERE owner_id = OLD.owner_id;
+        INSERT INTO locker_filetally (owner_id, files) VALUES (NEW.owner_id, 1)
+        ON CONFLICT (owner_id) DO UPDATE SET files = locker_filetally.files + 1;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER locker_filetally_insert AFTER INSERT ON locker_storedfile
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT
+    EXECUTE FUNCTION locker_filetally_added()""",
+    """CREATE TRIGGER locker_filetally_delete AFTER DELETE ON locker_storedfile
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT
+    EXECUTE FUNCTION locker_filetally_removed()""",
     """CREATE TRIGGER locker_filetally_move AFTER UPDATE OF owner_id ON locker_storedfile
     FOR EACH ROW WHEN (OLD.owner_id IS DISTINCT FROM NEW.owner_id)
-    EXECUTE FUNCTION locker_filetally()""",
+    EXECUTE FUNCTION locker_filetally_moved()""",
 ]
 MYSQL = [
     """CREATE TRIGGER locker_filetally_insert AFTER INSERT ON locker_storedfile FOR EACH ROW
@@ -68,9 +85,14 @@ DROP = {
         f"DROP TRIGGER IF EXISTS locker_filetally_{name}" for name in ("insert", "delete", "move")
     ],
     "postgresql": [
-        "DROP TRIGGER IF EXISTS locker_filetally_insert_delete ON locker_storedfile",
-        "DROP TRIGGER IF EXISTS locker_filetally_move ON locker_storedfile",
-        "DROP FUNCTION IF EXISTS locker_filetally()",
+        *(
+            f"DROP TRIGGER IF EXISTS locker_filetally_{name} ON locker_storedfile"
+            for name in ("insert", "delete", "move")
+        ),
+        *(
+            f"DROP FUNCTION IF EXISTS locker_filetally_{name}()"
+            for name in ("added", "removed", "moved")
+        ),
     ],
     "mysql": [
         f"DROP TRIGGER IF EXISTS locker_filetally_{name}" for name in ("insert", "delete", "move")
