@@ -7,7 +7,10 @@ the shared machine's noise falls on both alike. Prints each round and the median
 (/files/ requests/s over /healthz requests/s), and the page's median time in-process (Django's
 test client, no server), which is its CPU cost.
 
-    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--files 20]
+    .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--files 20] [--postgres]
+
+--postgres serves the site from PostgreSQL (a database `skylocker_pages_bench` on
+127.0.0.1:5432, made afresh) instead of SQLite.
 """
 
 import argparse
@@ -80,9 +83,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--in-process", type=int, default=200, help="requests timed in-process")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
     need_wrk()
-    data, port, env, _ = seeded_site("pages", files=args.files)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    url = "postgres://postgres@127.0.0.1:5432/skylocker_pages_bench" if args.postgres else ""
+    data, port, env, _ = seeded_site("pages", files=args.files, database_url=url)
     rounds = []
     try:
         manage(env, "shell", "-c", SET_PASSWORD)
@@ -99,7 +105,7 @@ def main():
                 rounds.append((health, page))
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    print(f"\nrequests/s, wrk -t2 -c8, {args.seconds} s each, interleaved; SQLite, "
+    print(f"\nrequests/s, wrk -t2 -c8, {args.seconds} s each, interleaved; {database}, "
           f"{cores()} cores, 2 web processes; My files with {args.files} files")  # fmt: skip
     print("| round | /healthz | My files | ratio |")
     print("|---:|---:|---:|---:|")
