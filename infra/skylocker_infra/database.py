@@ -44,14 +44,17 @@ def database_log_groups(
     }
 
 
-def tls_only_parameters(scope: Construct, construct_id: str) -> rds.ParameterGroup:
-    """MySQL refuses connections that do not use TLS."""
+def database_parameters(scope: Construct, construct_id: str) -> rds.ParameterGroup:
+    """MySQL refuses connections that do not use TLS, and lets the app's migrations create
+    triggers (the file tally, locker migration 0009): with binary logging on, as it is for
+    backups and the replica, MySQL allows that only to SUPER, which RDS gives nobody, unless
+    log_bin_trust_function_creators is set."""
     return rds.ParameterGroup(
         scope,
         construct_id,
         engine=ENGINE,
-        description="Skylocker: connections over TLS only",
-        parameters={"require_secure_transport": "1"},
+        description="Skylocker: connections over TLS only; the migrations may create triggers",
+        parameters={"require_secure_transport": "1", "log_bin_trust_function_creators": "1"},
     )
 
 
@@ -80,7 +83,7 @@ def primary_database(
         storage_type=rds.StorageType.GP3,
         allocated_storage=storage_gib,
         max_allocated_storage=storage_gib * STORAGE_GROWTH,
-        parameter_group=tls_only_parameters(scope, "DatabaseParameters"),
+        parameter_group=database_parameters(scope, "DatabaseParameters"),
         ca_certificate=CA,
         database_name=DATABASE_NAME,
         credentials=rds.Credentials.from_generated_secret(

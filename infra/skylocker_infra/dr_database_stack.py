@@ -20,7 +20,7 @@ from .database import (
     REPLICA_LAG_ALARM_SECONDS,
     STORAGE_GROWTH,
     database_log_groups,
-    tls_only_parameters,
+    database_parameters,
 )
 from .nag import acknowledge_database
 from .network import allow_logs, data_key, vpc
@@ -72,7 +72,7 @@ class DrDatabaseStack(Stack):
             storage_type=rds.StorageType.GP3,
             # The replica grows its storage as the primary does (replication stops when full).
             max_allocated_storage=settings.database_storage_gib * STORAGE_GROWTH,
-            parameter_group=tls_only_parameters(self, "ReplicaParameters"),
+            parameter_group=database_parameters(self, "ReplicaParameters"),
             ca_certificate=CA,
             deletion_protection=settings.deletion_protection,
             auto_minor_version_upgrade=True,

@@ -22,13 +22,16 @@ def parameter_group(template: dict, database: dict) -> dict:
     return template["Resources"][database["Properties"]["DBParameterGroupName"]["Ref"]]
 
 
-def test_primary_and_replica_require_secure_transport(raw):
+def test_primary_and_replica_require_secure_transport_and_allow_the_migrations_triggers(raw):
     for name in ("Skylocker-Primary", "Skylocker-DrDatabase"):
         template = raw[name]
         _, database = only(template, "AWS::RDS::DBInstance")
         group = parameter_group(template, database)
         assert group["Type"] == "AWS::RDS::DBParameterGroup"
-        assert group["Properties"]["Parameters"] == {"require_secure_transport": "1"}, name
+        assert group["Properties"]["Parameters"] == {
+            "require_secure_transport": "1",
+            "log_bin_trust_function_creators": "1",  # CREATE TRIGGER with binary logging on
+        }, name
         assert group["Properties"]["Family"].startswith("mysql8"), name
         assert database["Properties"]["CACertificateIdentifier"] == "rds-ca-rsa2048-g1", name
 
