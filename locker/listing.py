@@ -267,7 +267,7 @@ def tallied_count(found: Any) -> int | None:
         return None
     owner = StoredFile._meta.get_field("owner")
     username = get_user_model()._meta.get_field("username")
-    owners = set()
+    owners: set[tuple[str, int | str]] = set()
     for condition in query.where.children:
         if not isinstance(condition, Exact) or not isinstance(condition.lhs, Col):
             return None
