@@ -197,28 +197,32 @@ class Pages(Paginator):
         super().__init__(*args, **kwargs)
         self.text_search = text_search
         self.few_ids: list[Any] | None = None
-        self.long = False  # over COUNT_EXACT_UP_TO files: deep pages read from anchors
+
+    @property
+    def long(self) -> bool:
+        """Over COUNT_EXACT_UP_TO files (a tally, or a kept count): deep pages are read from
+        anchors."""
+        return self.count > COUNT_EXACT_UP_TO
 
     @cached_property
     def count(self) -> int:
         """Everyone's files or one owner's: their tally, exact at any length. Other lists:
         exact up to COUNT_EXACT_UP_TO; above, as counted at most COUNT_SECONDS ago.
 
-        The kept count is looked up first, so a list known to be long costs one cache read
-        and no counting at all; a short list is never kept, so it is counted every time. (A
-        long list that shrank below the limit shows its kept count until that expires.)"""
+        For those, the kept count is looked up first, so a list known to be long costs one
+        cache read and no counting at all; a short list is never kept, so it is counted every
+        time. (A long list that shrank below the limit shows its kept count until that
+        expires.)"""
         found = self.object_list
         if not isinstance(found, QuerySet):
             return len(found)
         tallied = tallied_count(found)
         if tallied is not None:
-            self.long = tallied > COUNT_EXACT_UP_TO
             return tallied
         sql, params = found.order_by().query.sql_with_params()
         key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         kept = cache.get(key)
         if kept is not None:
-            self.long = True
             return int(kept)
         if self.text_search:
             ids = list(found.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
@@ -233,7 +237,6 @@ class Pages(Paginator):
             return upto
         counted = found.count()
         cache.set(key, counted, COUNT_SECONDS)
-        self.long = True
         return counted
 
     def page(self, number: Any) -> Page:
